@@ -1,0 +1,49 @@
+//! # cardboss
+//!
+//! A typed, signed, validated client for the CardBOSS IoT-SIM-card platform (API v2.2.2).
+//!
+//! The vendor's document contradicts itself (table field names vs example field names, a signed
+//! parameter the table forgets, two error envelope shapes); every rule and every reconciliation
+//! lives in this crate, once, and the Python, Node and Kotlin packages only translate.
+//!
+//! ```no_run
+//! # async fn run() -> cardboss::Result<()> {
+//! use cardboss::{CardSet, Client, Config};
+//! let client = Client::new(Config::new("10043", "0123456789abcdef0123456789abcdef"))?;
+//! let me = client.customer().await?;
+//! let details = client.card_details(&CardSet::msisdns(["1064787000001"])).await?;
+//! # Ok(()) }
+//! ```
+//!
+//! Layout follows the spec's grouping: `client::{customer, cards, pools, operations, sms}` for
+//! the endpoints, `models::*` for what they return, `push` for what the platform sends to you.
+
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!();
+
+// WIP pub mod client;
+pub mod crypto;
+pub mod decode;
+pub mod error;
+// WIP pub mod ids;
+// WIP pub mod models;
+// WIP pub mod push;
+pub mod rules;
+pub mod sign;
+
+// WIP mod cooldown;
+// WIP mod envelope;
+// WIP mod transport;
+
+// WIP pub use client::{CardStream, Client, Config};
+pub use crypto::{decrypt_sms, encrypt_sms, SmsPlaintext};
+pub use error::{ApiFailure, Error, Result};
+// WIP pub use ids::{CardRef, CardSet};
+// WIP pub use models::*;
+// WIP pub use push::{parse_sms_push, verify_push, PushGuard, PushOptions, PUSH_ACK};
+pub use sign::{sign, timestamp};
+
+/// The path prefix every endpoint lives under, on both ports.
+pub const PATH_PREFIX: &str = "/iotapi/rest/v2";
+/// Version of this SDK, sent in the User-Agent.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
