@@ -27,6 +27,8 @@ pub struct ApiFailure {
     pub carrier_code: Option<String>,
     /// The `result` object some failures still carry (a failed renewal does), as JSON text.
     pub result: Option<String>,
+    /// A POST refused with an internal error (1090–1092) may still have been applied.
+    pub outcome_unknown: bool,
 }
 
 impl fmt::Display for ApiFailure {
@@ -35,7 +37,7 @@ impl fmt::Display for ApiFailure {
         if !self.detail.is_empty() {
             write!(f, " ({})", self.detail)?;
         }
-        Ok(())
+        f.write_str(unknown_suffix(self.outcome_unknown))
     }
 }
 
@@ -165,12 +167,31 @@ impl Error {
     /// unreadable answers): the caller must check before repeating it.
     pub fn outcome_unknown(&self) -> bool {
         match self {
+            Error::Api { failure } => failure.outcome_unknown,
             Error::Timeout { outcome_unknown, .. }
             | Error::Transport { outcome_unknown, .. }
             | Error::Http { outcome_unknown, .. }
             | Error::Decode { outcome_unknown, .. } => *outcome_unknown,
             _ => false,
         }
+    }
+
+    /// Names the batch a bulk call failed on, so a caller knows what could not be fetched.
+    pub(crate) fn in_batch(mut self, index: usize, total: usize, first_id: &str) -> Self {
+        if total > 1 {
+            let label = format!(" (batch {} of {total}, from card {first_id})", index + 1);
+            match &mut self {
+                Error::Api { failure } | Error::Auth { failure } | Error::RateLimited { failure, .. } => {
+                    failure.endpoint.push_str(&label)
+                }
+                Error::Timeout { endpoint, .. }
+                | Error::Transport { endpoint, .. }
+                | Error::Http { endpoint, .. }
+                | Error::Decode { endpoint, .. } => endpoint.push_str(&label),
+                _ => {}
+            }
+        }
+        self
     }
 
     /// Classifies a refusal by its platform or carrier code.

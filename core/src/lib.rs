@@ -21,26 +21,26 @@
 #[cfg(feature = "uniffi")]
 uniffi::setup_scaffolding!();
 
-// WIP pub mod client;
+pub mod client;
 pub mod crypto;
 pub mod decode;
 pub mod error;
-// WIP pub mod ids;
-// WIP pub mod models;
-// WIP pub mod push;
+pub mod ids;
+pub mod models;
+pub mod push;
 pub mod rules;
 pub mod sign;
 
-// WIP mod cooldown;
-// WIP mod envelope;
-// WIP mod transport;
+mod cooldown;
+mod envelope;
+mod transport;
 
-// WIP pub use client::{CardStream, Client, Config};
+pub use client::{CardStream, Client, Config};
 pub use crypto::{decrypt_sms, encrypt_sms, SmsPlaintext};
 pub use error::{ApiFailure, Error, Result};
-// WIP pub use ids::{CardRef, CardSet};
-// WIP pub use models::*;
-// WIP pub use push::{parse_sms_push, verify_push, PushGuard, PushOptions, PUSH_ACK};
+pub use ids::{CardRef, CardSet};
+pub use models::*;
+pub use push::{parse_sms_push, verify_push, PushGuard, PushOptions, PUSH_ACK};
 pub use sign::{sign, timestamp};
 
 /// The path prefix every endpoint lives under, on both ports.

@@ -1,0 +1,202 @@
+//! 3.2 cards: listing (paged and streamed), details and usage (batched).
+
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use chrono::Utc;
+use futures::stream::{self, Stream, StreamExt, TryStreamExt};
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use super::Client;
+use crate::error::{Error, Result};
+use crate::ids::{CardRef, CardSet};
+use crate::models::{
+    ArrearsPage, Card, CardDetail, CardDetailList, CardPage, CurrentUsage, DailyUsage, MonthlyUsage, PackageList,
+    UsageList,
+};
+use crate::rules::{check_history_month, check_usage_day, MAX_CARDS_PER_REQUEST};
+use crate::transport::Call;
+
+impl Client {
+    /// 3.2.1 card/list: one page (from 1) of 100 cards.
+    pub async fn list_cards(&self, page: u32) -> Result<CardPage> {
+        if page == 0 {
+            return Err(Error::invalid("page", "pages are numbered from 1"));
+        }
+        let page = page.to_string();
+        self.transport().fetch(&Call::get("card/list", &[("pageindex", &page)])).await
+    }
+
+    /// Every card of the account, page after page, in order. Pages are fetched ahead,
+    /// `concurrency` at a time.
+    pub fn cards(&self) -> CardStream {
+        CardStream::start(self.clone())
+    }
+
+    /// 3.2.2 card/detail for any number of cards: batches of 100, `concurrency` at a time,
+    /// results in input order.
+    pub async fn card_details(&self, cards: &CardSet) -> Result<Vec<CardDetail>> {
+        self.batched(cards, |msisdns, iccids| async move {
+            let list: CardDetailList = self.transport().fetch(&Call::get("card/detail", &[("msisdns", &msisdns), ("iccids", &iccids)])).await?;
+            Ok(list.cards)
+        })
+        .await
+    }
+
+    /// 3.2.3 card/usage/current for any number of cards, batched like `card_details`.
+    pub async fn current_usage(&self, cards: &CardSet) -> Result<Vec<CurrentUsage>> {
+        self.batched(cards, |msisdns, iccids| async move {
+            let list: UsageList<CurrentUsage> = self.transport().fetch(&Call::get("card/usage/current", &[("msisdns", &msisdns), ("iccids", &iccids)])).await?;
+            Ok(list.usages)
+        })
+        .await
+    }
+
+    /// 3.2.4 card/usage/past: a month (`yyyyMM`, within the last 3) of usage, batched.
+    ///
+    /// `showday` is signed although the spec's table forgets it; absent, it signs as "".
+    /// The iccids go out as both `iccids` (URL and sign formula) and `iccid` (the table's name).
+    pub async fn usage_history(&self, month: &str, cards: &CardSet, showday: Option<&str>) -> Result<Vec<MonthlyUsage>> {
+        check_history_month(month, Utc::now(), self.config().utc_offset_minutes)?;
+        let showday = showday.unwrap_or("");
+        self.batched(cards, |msisdns, iccids| async move {
+            let signed = [("month", month), ("showday", showday), ("msisdns", &msisdns), ("iccids", &iccids)];
+            let list: UsageList<MonthlyUsage> = self.transport().fetch(&Call::get("card/usage/past", &signed).with_unsigned(&[("iccid", &iccids)])).await?;
+            Ok(list.usages)
+        })
+        .await
+    }
+
+    /// 3.2.5 card/abnormal: cards in arrears, one page. Withdrawn (停用) by the platform, which
+    /// may answer 1098.
+    #[deprecated(note = "card/abnormal is withdrawn (停用) by the platform")]
+    pub async fn arrears(&self, page: u32) -> Result<ArrearsPage> {
+        if page == 0 {
+            return Err(Error::invalid("page", "pages are numbered from 1"));
+        }
+        let page = page.to_string();
+        self.transport().fetch(&Call::get("card/abnormal", &[("pageindex", &page)])).await
+    }
+
+    /// 3.2.6 card/pkg/get: the packages a card has ordered.
+    pub async fn packages(&self, card: &CardRef) -> Result<PackageList> {
+        card.validate()?;
+        let (msisdn, iccid) = card.params();
+        self.transport().fetch(&Call::get("card/pkg/get", &[("msisdn", msisdn), ("iccid", iccid)])).await
+    }
+
+    /// 3.2.7 card/usage/day: one day's (`yyyyMMdd`, within the last 7) usage, batched.
+    /// Withdrawn (停用) by the platform, which may answer 1098.
+    #[deprecated(note = "card/usage/day is withdrawn (停用) by the platform")]
+    pub async fn daily_usage(&self, day: &str, cards: &CardSet) -> Result<DailyUsage> {
+        check_usage_day(day, Utc::now(), self.config().utc_offset_minutes)?;
+        let usages = self
+            .batched(cards, |msisdns, iccids| async move {
+                let page: DailyUsage = self.transport().fetch(&Call::get("card/usage/day", &[("day", day), ("msisdns", &msisdns), ("iccids", &iccids)])).await?;
+                Ok(page.usages)
+            })
+            .await?;
+        Ok(DailyUsage { count: usages.len() as i64, day: day.to_string(), usages })
+    }
+
+    /// Runs `fetch(msisdns, iccids)` for each batch of 100 cards, `concurrency` at a time, and
+    /// concatenates the results in input order. The first failure fails the call and names the
+    /// batch.
+    async fn batched<'a, T, F, Fut>(&'a self, cards: &'a CardSet, fetch: F) -> Result<Vec<T>>
+    where
+        F: Fn(String, String) -> Fut + 'a,
+        Fut: Future<Output = Result<Vec<T>>> + 'a,
+    {
+        cards.validate()?;
+        let batches = cards.batches(MAX_CARDS_PER_REQUEST);
+        let total = batches.len();
+        let fetch = &fetch;
+        let results: Vec<Vec<T>> = stream::iter(batches.into_iter().enumerate())
+            .map(|(index, (msisdns, iccids))| async move {
+                let first = msisdns.split(',').chain(iccids.split(',')).find(|s| !s.is_empty()).unwrap_or("").to_string();
+                fetch(msisdns, iccids).await.map_err(|e| e.in_batch(index, total, &first))
+            })
+            .buffered(self.config().concurrency)
+            .try_collect()
+            .await?;
+        Ok(results.into_iter().flatten().collect())
+    }
+}
+
+/// Every card of the account, in page order, fetched ahead in the background.
+///
+/// Use it as a `Stream` of cards, or page by page with [`CardStream::next_page`]. Dropping it
+/// stops the fetching.
+pub struct CardStream {
+    pages: mpsc::Receiver<Result<Vec<Card>>>,
+    buffer: VecDeque<Card>,
+    task: JoinHandle<()>,
+}
+
+impl CardStream {
+    fn start(client: Client) -> Self {
+        let ahead = client.config().concurrency.max(1);
+        let (tx, pages) = mpsc::channel(ahead);
+        let task = tokio::spawn(async move {
+            let first = match client.list_cards(1).await {
+                Ok(first) => first,
+                Err(e) => {
+                    let _ = tx.send(Err(e)).await;
+                    return;
+                }
+            };
+            let total = first.totalpage.max(1) as u32;
+            if tx.send(Ok(first.cards)).await.is_err() {
+                return;
+            }
+            let mut rest = stream::iter(2..=total)
+                .map(|page| {
+                    let client = client.clone();
+                    async move { client.list_cards(page).await.map(|p| p.cards) }
+                })
+                .buffered(ahead);
+            while let Some(page) = rest.next().await {
+                let failed = page.is_err();
+                if tx.send(page).await.is_err() || failed {
+                    return;
+                }
+            }
+        });
+        CardStream { pages, buffer: VecDeque::new(), task }
+    }
+
+    /// The next page of cards, `None` after the last.
+    pub async fn next_page(&mut self) -> Option<Result<Vec<Card>>> {
+        if !self.buffer.is_empty() {
+            return Some(Ok(self.buffer.drain(..).collect()));
+        }
+        self.pages.recv().await
+    }
+}
+
+impl Stream for CardStream {
+    type Item = Result<Card>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        loop {
+            if let Some(card) = self.buffer.pop_front() {
+                return Poll::Ready(Some(Ok(card)));
+            }
+            match self.pages.poll_recv(cx) {
+                Poll::Ready(Some(Ok(page))) => self.buffer.extend(page),
+                Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+    }
+}
+
+impl Drop for CardStream {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}

@@ -1,0 +1,59 @@
+//! The client: configuration, and one `impl Client` block per group of endpoints, in the files
+//! named like the spec's sections (customer, cards, pools, operations, sms).
+
+mod cards;
+mod config;
+mod customer;
+mod operations;
+mod pools;
+mod sms;
+
+use std::sync::Arc;
+
+pub use cards::CardStream;
+pub use config::Config;
+
+use crate::cooldown::Cooldowns;
+use crate::error::Result;
+use crate::transport::Transport;
+
+/// A CardBOSS client. Cheap to clone (an `Arc` inside); share it between tasks and threads.
+///
+/// One pooled HTTP client (keep-alive, rustls) serves every call. GETs are retried with
+/// backoff; POSTs never are, because a renewal or an SMS sent twice costs money.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    transport: Transport,
+    cooldowns: Cooldowns,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client").field("config", self.config()).finish()
+    }
+}
+
+impl Client {
+    /// Checks the configuration (the apikey must be 32 characters) and builds the HTTP client.
+    pub fn new(config: Config) -> Result<Self> {
+        let transport = Transport::new(config)?;
+        Ok(Client { inner: Arc::new(Inner { transport, cooldowns: Cooldowns::default() }) })
+    }
+
+    pub fn config(&self) -> &Config {
+        self.inner.transport.config()
+    }
+
+    /// Forgets the cooldown guard's memory of recent lifecycle operations.
+    pub fn clear_cooldowns(&self) {
+        self.inner.cooldowns.clear();
+    }
+
+    fn transport(&self) -> &Transport {
+        &self.inner.transport
+    }
+}

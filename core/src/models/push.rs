@@ -1,0 +1,132 @@
+use serde::{Deserialize, Serialize};
+
+use super::{Extra, SmsReply, SmsReport};
+use crate::decode;
+
+/// OD1002: the final result of a renewal order.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[serde(default)]
+pub struct RenewalResult {
+    /// info, warning or error.
+    #[serde(deserialize_with = "decode::string")]
+    pub level: String,
+    #[serde(deserialize_with = "decode::string")]
+    pub msg: String,
+    /// 1 success, 0 failure.
+    #[serde(deserialize_with = "decode::int")]
+    pub status: i64,
+    #[serde(deserialize_with = "decode::string")]
+    pub orderid: String,
+    #[serde(deserialize_with = "decode::string")]
+    pub msisdn: String,
+    #[serde(deserialize_with = "decode::string")]
+    pub iccid: String,
+    #[serde(deserialize_with = "decode::string")]
+    pub imsi: String,
+    /// The customer's device label.
+    #[serde(deserialize_with = "decode::string")]
+    pub equipment: String,
+    #[serde(deserialize_with = "decode::string")]
+    pub pkgcode: String,
+    #[serde(deserialize_with = "decode::string")]
+    pub pkgname: String,
+    /// Months ordered.
+    #[serde(deserialize_with = "decode::int")]
+    pub month: i64,
+    #[serde(flatten, deserialize_with = "decode::extra")]
+    pub extra: Extra,
+}
+
+impl RenewalResult {
+    pub fn succeeded(&self) -> bool {
+        self.status == 1
+    }
+}
+
+/// OD1010: one usage or expiry warning.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[serde(default)]
+pub struct UsageWarning {
+    #[serde(deserialize_with = "decode::string")]
+    pub id: String,
+    /// Year and month of the warning.
+    #[serde(deserialize_with = "decode::string")]
+    pub date: String,
+    /// Operator: CM, CT, UN or CB.
+    #[serde(deserialize_with = "decode::string")]
+    pub mon: String,
+    #[serde(deserialize_with = "decode::string")]
+    pub msisdn: String,
+    #[serde(deserialize_with = "decode::string")]
+    pub iccid: String,
+    #[serde(deserialize_with = "decode::string")]
+    pub imei: String,
+    #[serde(deserialize_with = "decode::string")]
+    pub equipment: String,
+    /// The spec's `type`: 11 data low, 12 voice low, 13 SMS low, 14 connections low, 15 pooled
+    /// card at its quota, 21–24 the same exceeded, 31 package expiring, 32 package expired,
+    /// 41 no package, 42 card expiring, 51 suspended at quota.
+    #[serde(rename = "type", deserialize_with = "decode::int")]
+    pub warning_type: i64,
+    #[serde(deserialize_with = "decode::string")]
+    pub planname: String,
+    #[serde(deserialize_with = "decode::opt_string")]
+    pub cardexpiry: Option<String>,
+    #[serde(deserialize_with = "decode::opt_string")]
+    pub planexpiry: Option<String>,
+    #[serde(deserialize_with = "decode::float")]
+    pub total: f64,
+    #[serde(deserialize_with = "decode::float")]
+    pub usage: f64,
+    #[serde(deserialize_with = "decode::float")]
+    pub outflow: f64,
+    #[serde(flatten, deserialize_with = "decode::extra")]
+    pub extra: Extra,
+}
+
+/// What a data push carries, by its `sn`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum PushContent {
+    /// OD1002.
+    RenewalResult { result: RenewalResult },
+    /// OD1010 (one object or a list of them).
+    UsageWarnings { warnings: Vec<UsageWarning> },
+    /// Any other `sn`: see `Push::data`.
+    Other,
+}
+
+/// 4.2: a verified data push.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct Push {
+    pub sid: String,
+    /// Unique message id (use it to drop replays, see `PushGuard`).
+    pub id: String,
+    /// Message type (`OD1002`, `OD1010`), trimmed.
+    pub sn: String,
+    pub level: String,
+    pub api: String,
+    /// As sent (`yyyy-MM-dd HH:mm:ss`).
+    pub time: String,
+    pub desc: String,
+    /// `data` exactly as received (JSON text).
+    pub data: String,
+    pub content: PushContent,
+}
+
+/// 3.5.6: an SMS push.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[serde(tag = "type")]
+pub enum SmsPush {
+    /// P0001: delivery reports.
+    #[serde(rename = "P0001")]
+    Reports { reports: Vec<SmsReport> },
+    /// P0002: replies.
+    #[serde(rename = "P0002")]
+    Replies { replies: Vec<SmsReply> },
+}

@@ -1,0 +1,291 @@
+//! Signing, sending, retrying and decoding one request.
+//!
+//! A call names its endpoint, port, method and parameters in the spec's order, split into the
+//! ones that are signed and the ones that are only sent. Everything else — `sid`/`ts`/`sign`,
+//! URL or form encoding, timeouts, retries of GETs with backoff and jitter, turning the answer
+//! into a typed result or error — happens here, once.
+
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use rand::Rng;
+use reqwest::header::{HeaderMap, HeaderValue, CONTENT_ENCODING, CONTENT_TYPE, RETRY_AFTER, USER_AGENT};
+use reqwest::{StatusCode, Url};
+use serde::de::DeserializeOwned;
+
+use crate::client::Config;
+use crate::envelope::{self, Outcome};
+use crate::error::{Error, Result};
+use crate::sign::{sign, timestamp};
+use crate::PATH_PREFIX;
+
+/// Which port serves an endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Port {
+    /// port1: queries, SMS, renewals.
+    Data,
+    /// port2: lifecycle operations.
+    Ops,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Method {
+    Get,
+    Post,
+}
+
+/// One request, before signing.
+pub(crate) struct Call<'a> {
+    pub endpoint: &'static str,
+    pub port: Port,
+    pub method: Method,
+    /// Signed parameters, in the order the spec's sign formula lists them.
+    pub signed: &'a [(&'static str, &'a str)],
+    /// Parameters sent but not signed.
+    pub unsigned: &'a [(&'static str, &'a str)],
+}
+
+impl<'a> Call<'a> {
+    pub fn get(endpoint: &'static str, signed: &'a [(&'static str, &'a str)]) -> Self {
+        Call { endpoint, port: Port::Data, method: Method::Get, signed, unsigned: &[] }
+    }
+
+    pub fn post(endpoint: &'static str, port: Port, signed: &'a [(&'static str, &'a str)]) -> Self {
+        Call { endpoint, port, method: Method::Post, signed, unsigned: &[] }
+    }
+
+    pub fn with_unsigned(mut self, unsigned: &'a [(&'static str, &'a str)]) -> Self {
+        self.unsigned = unsigned;
+        self
+    }
+}
+
+pub(crate) struct Transport {
+    http: reqwest::Client,
+    config: Config,
+    base: Url,
+    ops: Url,
+}
+
+/// One attempt's failure, with what the retry loop needs to know.
+struct AttemptError {
+    error: Error,
+    retryable: bool,
+    retry_after: Option<Duration>,
+}
+
+impl Transport {
+    pub fn new(config: Config) -> Result<Self> {
+        config.validate()?;
+        let base = parse_root("base_url", &config.base_url)?;
+        let ops = match &config.ops_url {
+            Some(url) => parse_root("ops_url", url)?,
+            None => {
+                let mut ops = base.clone();
+                ops.set_port(Some(Config::DEFAULT_OPS_PORT))
+                    .map_err(|_| Error::invalid("base_url", "cannot derive ops_url from it"))?;
+                ops
+            }
+        };
+        let ua = format!("cardboss-sdk/{} ({})", crate::VERSION, config.language);
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            USER_AGENT,
+            HeaderValue::from_str(&ua).map_err(|_| Error::invalid("language", "not a valid header value"))?,
+        );
+        let http = reqwest::Client::builder()
+            .default_headers(headers)
+            .timeout(config.timeout)
+            .connect_timeout(config.connect_timeout)
+            .pool_idle_timeout(Duration::from_secs(60))
+            .build()
+            .map_err(|e| Error::Transport { endpoint: String::new(), message: e.to_string(), outcome_unknown: false })?;
+        Ok(Transport { http, config, base, ops })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Sends `call` and decodes its `result` into `T`.
+    pub async fn fetch<T: DeserializeOwned>(&self, call: &Call<'_>) -> Result<T> {
+        self.run(call, |raw| envelope::payload(call.endpoint, raw)).await
+    }
+
+    /// Sends `call` whose success carries no payload.
+    pub async fn execute(&self, call: &Call<'_>) -> Result<()> {
+        self.run(call, |_| Ok(())).await
+    }
+
+    async fn run<T>(
+        &self,
+        call: &Call<'_>,
+        decode: impl Fn(Option<&serde_json::value::RawValue>) -> Result<T>,
+    ) -> Result<T> {
+        let attempts = match call.method {
+            Method::Get => self.config.max_retries + 1,
+            Method::Post => 1,
+        };
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let started = Instant::now();
+            let outcome = self.attempt(call, &decode).await;
+            let elapsed_ms = started.elapsed().as_millis() as u64;
+            match outcome {
+                Ok(value) => {
+                    tracing::debug!(endpoint = call.endpoint, attempt, elapsed_ms, "cardboss request ok");
+                    return Ok(value);
+                }
+                Err(failed) => {
+                    tracing::debug!(endpoint = call.endpoint, attempt, elapsed_ms, error = %failed.error, "cardboss request failed");
+                    if !failed.retryable || attempt >= attempts {
+                        return Err(failed.error);
+                    }
+                    let delay = failed.retry_after.unwrap_or_else(|| self.backoff(attempt));
+                    tracing::info!(endpoint = call.endpoint, attempt, delay_ms = delay.as_millis() as u64, "cardboss retrying GET");
+                    tokio::time::sleep(delay).await;
+                }
+            }
+        }
+    }
+
+    /// Full jitter: uniform in `[0, min(cap, base · 2^(attempt-1))]`.
+    fn backoff(&self, attempt: u32) -> Duration {
+        let exp = self.config.retry_base.saturating_mul(1u32 << (attempt - 1).min(16));
+        let ceiling = exp.min(self.config.retry_cap);
+        ceiling.mul_f64(rand::rng().random::<f64>())
+    }
+
+    async fn attempt<T>(
+        &self,
+        call: &Call<'_>,
+        decode: &impl Fn(Option<&serde_json::value::RawValue>) -> Result<T>,
+    ) -> Result<T, AttemptError> {
+        let is_post = call.method == Method::Post;
+        let endpoint = call.endpoint;
+        let request = self.build(call);
+        let response = request.send().await.map_err(|e| transport_error(endpoint, e, is_post))?;
+        let status = response.status();
+        let retry_after = retry_after(response.headers());
+        let body = response.bytes().await.map_err(|e| transport_error(endpoint, e, is_post))?;
+
+        match envelope::parse(endpoint, status.as_u16(), &body) {
+            Some(Outcome::Success(raw)) => decode(raw).map_err(|error| {
+                let error = mark_unknown(error, is_post);
+                AttemptError { error, retryable: !is_post, retry_after: None }
+            }),
+            Some(Outcome::Failure(mut failure)) => {
+                let internal = matches!(failure.code.as_str(), "1090" | "1091" | "1092");
+                let retryable = !is_post && (internal || failure.code == "1030" || status.is_server_error());
+                failure.outcome_unknown = is_post && internal;
+                let error = Error::from_failure(failure, retry_after.map(|d| d.as_secs()));
+                Err(AttemptError { error, retryable, retry_after })
+            }
+            None if !status.is_success() => {
+                let retryable = !is_post && (status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS);
+                let error = Error::Http {
+                    endpoint: endpoint.to_string(),
+                    status: status.as_u16(),
+                    body_prefix: body_prefix(&body),
+                    outcome_unknown: is_post && status.is_server_error(),
+                };
+                Err(AttemptError { error, retryable, retry_after })
+            }
+            None => Err(AttemptError {
+                error: Error::Decode {
+                    endpoint: endpoint.to_string(),
+                    message: format!("not a CardBOSS answer: {}", body_prefix(&body)),
+                    outcome_unknown: is_post,
+                },
+                retryable: !is_post,
+                retry_after: None,
+            }),
+        }
+    }
+
+    /// Signs with a fresh `ts` and builds the request: query string for GET, form body for POST.
+    fn build(&self, call: &Call<'_>) -> reqwest::RequestBuilder {
+        let cfg = &self.config;
+        let ts = timestamp(Utc::now(), cfg.utc_offset_minutes);
+        let mut parts: Vec<&str> = Vec::with_capacity(3 + call.signed.len());
+        parts.extend([cfg.sid.as_str(), cfg.apikey.as_str(), ts.as_str()]);
+        parts.extend(call.signed.iter().map(|(_, v)| *v));
+        let signature = sign(&parts);
+
+        let mut params: Vec<(&str, &str)> = Vec::with_capacity(3 + call.signed.len() + call.unsigned.len());
+        params.extend([("sid", cfg.sid.as_str()), ("sign", signature.as_str()), ("ts", ts.as_str())]);
+        params.extend(call.signed.iter().chain(call.unsigned).map(|(k, v)| (*k, *v)));
+        let encoded = serde_urlencoded::to_string(&params).unwrap_or_default();
+
+        let root = match call.port {
+            Port::Data => &self.base,
+            Port::Ops => &self.ops,
+        };
+        let mut url = format!("{}{}/{}", root.as_str().trim_end_matches('/'), PATH_PREFIX, call.endpoint);
+        match call.method {
+            Method::Get => {
+                url.push('?');
+                url.push_str(&encoded);
+                self.http.get(url)
+            }
+            Method::Post => self
+                .http
+                .post(url)
+                .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(CONTENT_ENCODING, "utf-8")
+                .body(encoded),
+        }
+    }
+}
+
+fn parse_root(field: &str, url: &str) -> Result<Url> {
+    let parsed = Url::parse(url).map_err(|e| Error::invalid(field, format!("{url:?} is not a URL: {e}")))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
+        return Err(Error::invalid(field, format!("{url:?} is not an http(s) URL")));
+    }
+    Ok(parsed)
+}
+
+fn transport_error(endpoint: &str, e: reqwest::Error, is_post: bool) -> AttemptError {
+    // A failed connect never reached the server: the operation was certainly not applied.
+    let reached = !e.is_connect();
+    let timeout = e.is_timeout();
+    let error = if timeout {
+        Error::Timeout { endpoint: endpoint.to_string(), outcome_unknown: is_post && reached }
+    } else {
+        Error::Transport { endpoint: endpoint.to_string(), message: error_chain(e), outcome_unknown: is_post && reached }
+    };
+    AttemptError { error, retryable: !is_post || !reached, retry_after: None }
+}
+
+/// The error and its causes, without the URL (which carries the sign of a GET).
+fn error_chain(e: reqwest::Error) -> String {
+    let e = e.without_url();
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+fn mark_unknown(error: Error, is_post: bool) -> Error {
+    match error {
+        Error::Decode { endpoint, message, .. } => Error::Decode { endpoint, message, outcome_unknown: is_post },
+        other => other,
+    }
+}
+
+/// `Retry-After` in seconds, honoured up to 60 s.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let secs: u64 = headers.get(RETRY_AFTER)?.to_str().ok()?.trim().parse().ok()?;
+    Some(Duration::from_secs(secs.min(60)))
+}
+
+fn body_prefix(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(200)]);
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}

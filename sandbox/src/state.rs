@@ -1,0 +1,304 @@
+//! The sandbox's shared state: the fleet, the account, orders, SMS queues, ledger, stats, clock.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use crate::data::{self, Fleet};
+use crate::faults::FaultConfig;
+use crate::push::{PushJob, PushRecord};
+use crate::{SandboxConfig, Style};
+
+/// How long an automatically audited order (`audit=2`) waits before it is confirmed, in
+/// business-clock seconds.
+pub const AUTO_AUDIT_DELAY_SECS: i64 = 60;
+
+/// Data push body encoding (spec 4.2 shows JSON; some receivers expect a form).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PushFormat {
+    Json,
+    Form,
+}
+
+/// Settings that can change at run time (admin `POST /_sandbox/config`).
+#[derive(Clone, Debug, Serialize)]
+pub struct Settings {
+    pub style: Style,
+    pub legacy: bool,
+    pub account_disabled: bool,
+    pub push_url: Option<String>,
+    pub sms_push_url: Option<String>,
+    pub push_format: PushFormat,
+    pub push_max_attempts: u32,
+    pub ts_window_secs: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Account {
+    pub sid: String,
+    pub name: String,
+    pub balance: f64,
+    pub signature: String,
+    pub loginname: String,
+    pub extcode: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OrderStatus {
+    Pending,
+    Confirmed,
+    Failed,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Order {
+    pub orderid: String,
+    pub msisdn: String,
+    pub iccid: String,
+    pub pkgcode: String,
+    pub month: u32,
+    pub amount: f64,
+    pub ordertime: String,
+    /// 1 manual (admin approve), 2 automatic (after [`AUTO_AUDIT_DELAY_SECS`]).
+    pub audit: u8,
+    pub startdate: Option<NaiveDate>,
+    pub remark: String,
+    pub status: OrderStatus,
+    /// Business unix second at which an automatic order is confirmed.
+    pub due_at: Option<i64>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    pub taskid: String,
+    pub mobile: String,
+    pub state: String,
+    pub rpttime: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Upstream {
+    pub content: String,
+    pub apmid: String,
+    pub spcode: String,
+    pub mobile: String,
+}
+
+/// A fault attached to a ledger entry: which kind and whether it came before or after the
+/// operation took effect.
+#[derive(Clone, Debug, Serialize)]
+pub struct FaultMark {
+    pub kind: String,
+    pub stage: String,
+}
+
+/// One accepted operation (or, with `applied: false`, a POST that a fault stopped before it
+/// took effect).
+#[derive(Clone, Debug, Serialize)]
+pub struct LedgerEntry {
+    pub id: u64,
+    pub endpoint: String,
+    pub action: String,
+    pub cards: Vec<String>,
+    pub time: String,
+    pub applied: bool,
+    pub fault: Option<FaultMark>,
+    pub details: Value,
+}
+
+/// Everything mutable, behind one lock.
+pub struct World {
+    pub sid: String,
+    pub apikey: String,
+    pub seed: u64,
+    pub card_count: usize,
+    pub settings: Settings,
+    pub faults: FaultConfig,
+    pub clock_offset_secs: i64,
+    pub account: Account,
+    pub fleet: Fleet,
+    pub orders: Vec<Order>,
+    pub rpts: VecDeque<Report>,
+    pub mos: VecDeque<Upstream>,
+    pub ledger: Vec<LedgerEntry>,
+    pub stats: BTreeMap<String, u64>,
+    pub pushes: Vec<PushRecord>,
+    pub outbox: Vec<PushJob>,
+    pub rng: StdRng,
+    pub fault_rng: StdRng,
+    next_ledger_id: u64,
+}
+
+pub fn utc8() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).expect("UTC+8")
+}
+
+impl World {
+    pub fn new(config: &SandboxConfig) -> World {
+        let today = (Utc::now().with_timezone(&utc8())).date_naive();
+        let fleet = data::generate(config.cards, config.seed, today);
+        World {
+            sid: config.sid.clone(),
+            apikey: config.apikey.clone(),
+            seed: config.seed,
+            card_count: config.cards,
+            settings: Settings {
+                style: config.style,
+                legacy: config.legacy,
+                account_disabled: false,
+                push_url: config.push_url.clone(),
+                sms_push_url: config.sms_push_url.clone(),
+                push_format: PushFormat::Json,
+                push_max_attempts: 5,
+                ts_window_secs: config.ts_window_secs,
+            },
+            faults: FaultConfig::new(config.faults),
+            clock_offset_secs: 0,
+            account: Account {
+                sid: config.sid.clone(),
+                name: "系统演示客户".into(),
+                balance: 5000.0,
+                signature: "【物联网卡智能管理平台】".into(),
+                loginname: "jsmsxxhp".into(),
+                extcode: "003".into(),
+            },
+            fleet,
+            orders: Vec::new(),
+            rpts: VecDeque::new(),
+            mos: VecDeque::new(),
+            ledger: Vec::new(),
+            stats: BTreeMap::new(),
+            pushes: Vec::new(),
+            outbox: Vec::new(),
+            rng: StdRng::seed_from_u64(config.seed ^ 0x5EED_0001),
+            fault_rng: StdRng::seed_from_u64(config.seed ^ 0xFA17_0002),
+            next_ledger_id: 1,
+        }
+    }
+
+    /// Business time (real time plus the admin offset), in UTC+8.
+    pub fn now(&self) -> DateTime<FixedOffset> {
+        (Utc::now() + chrono::Duration::seconds(self.clock_offset_secs)).with_timezone(&utc8())
+    }
+
+    pub fn now_unix(&self) -> i64 {
+        self.now().timestamp()
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.now().date_naive()
+    }
+
+    /// `yyyy-MM-dd HH:mm:ss` of business time.
+    pub fn now_text(&self) -> String {
+        self.now().format("%Y-%m-%d %H:%M:%S").to_string()
+    }
+
+    /// 32 lowercase hex digits.
+    pub fn hex_id(&mut self) -> String {
+        let a: u128 = self.rng.random();
+        format!("{a:032x}")
+    }
+
+    pub fn record(&mut self, endpoint: &str, action: &str, cards: Vec<String>, details: Value) -> u64 {
+        let id = self.next_ledger_id;
+        self.next_ledger_id += 1;
+        let time = self.now_text();
+        self.ledger.push(LedgerEntry {
+            id,
+            endpoint: endpoint.into(),
+            action: action.into(),
+            cards,
+            time,
+            applied: true,
+            fault: None,
+            details,
+        });
+        id
+    }
+
+    /// Runs what time makes happen: automatic order confirmations.
+    pub fn tick(&mut self) {
+        let now = self.now_unix();
+        let due: Vec<String> = self
+            .orders
+            .iter()
+            .filter(|o| o.status == OrderStatus::Pending && o.due_at.is_some_and(|d| d <= now))
+            .map(|o| o.orderid.clone())
+            .collect();
+        for id in due {
+            let _ = crate::operations::confirm_order(self, &id);
+        }
+    }
+
+    pub fn card_json(&self, idx: u32) -> Value {
+        let c = &self.fleet.cards[idx as usize];
+        let mut v = serde_json::to_value(c).unwrap_or(Value::Null);
+        v["pkgs_detail"] = json!(c
+            .pkgs
+            .iter()
+            .map(|p| json!({"pkgcode": p.def().code, "pkgname": p.def().name, "startdate": p.start.to_string(), "enddate": p.end.to_string()}))
+            .collect::<Vec<_>>());
+        v
+    }
+}
+
+/// The shared sandbox: state plus the HTTP client used for pushes.
+pub struct Sandbox {
+    world: Mutex<World>,
+    pub(crate) http: reqwest::Client,
+    pub(crate) config: SandboxConfig,
+}
+
+/// A handle to the shared state for in-process tests.
+pub type SandboxState = Arc<Sandbox>;
+
+impl Sandbox {
+    pub(crate) fn new(config: SandboxConfig) -> Sandbox {
+        let world = World::new(&config);
+        let http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(5))
+            .build()
+            .unwrap_or_default();
+        Sandbox { world: Mutex::new(world), http, config }
+    }
+
+    /// Locks the state. Do not hold the guard across an `.await`.
+    pub fn lock(&self) -> MutexGuard<'_, World> {
+        self.world.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Number of cards in the fleet.
+    pub fn card_count(&self) -> usize {
+        self.lock().fleet.cards.len()
+    }
+
+    /// The msisdn of the card at `index` in fleet order.
+    pub fn msisdn(&self, index: usize) -> String {
+        self.lock().fleet.cards[index].msisdn.clone()
+    }
+
+    /// Moves the business clock forward and runs what became due.
+    pub fn advance_clock(self: &Arc<Self>, seconds: i64) {
+        let jobs = {
+            let mut w = self.lock();
+            w.clock_offset_secs += seconds;
+            w.tick();
+            std::mem::take(&mut w.outbox)
+        };
+        crate::push::spawn_all(self, jobs);
+    }
+
+    /// Regenerates everything from the start-up configuration.
+    pub fn reset(&self) {
+        let mut w = self.lock();
+        *w = World::new(&self.config);
+    }
+}
