@@ -2,7 +2,7 @@
 //! number in the next (`"state": "1"`, `"balance": 9.5`, `"count": 14`), dates may be empty,
 //! booleans may be `"1"`. Each model field picks one of these with `deserialize_with`.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::fmt;
 
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
@@ -105,15 +105,15 @@ pub fn boolean<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
 }
 
 /// Unknown fields, kept as their JSON text so nothing the server sent is lost.
-pub fn extra<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
+pub fn extra<'de, D: Deserializer<'de>>(d: D) -> Result<HashMap<String, String>, D::Error> {
     struct V;
     impl<'de> Visitor<'de> for V {
-        type Value = BTreeMap<String, String>;
+        type Value = HashMap<String, String>;
         fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
             f.write_str("a map")
         }
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-            let mut out = BTreeMap::new();
+            let mut out = HashMap::new();
             while let Some(key) = map.next_key::<String>()? {
                 let value: serde_json::Value = map.next_value()?;
                 let text = match value {

@@ -6,6 +6,8 @@ use crate::decode;
 /// 3.2.1 card/list: one card of the account.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "cardboss"))]
+#[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]
 pub struct Card {
     /// The example calls it `msisdns`.
@@ -25,6 +27,8 @@ pub struct Card {
 /// 3.2.1 card/list: one page of 100 cards.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "cardboss"))]
+#[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]
 pub struct CardPage {
     /// Cards in the account.
@@ -40,6 +44,8 @@ pub struct CardPage {
 /// 3.2.2 card/detail: everything the platform knows of a card.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "cardboss"))]
+#[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]
 pub struct CardDetail {
     #[serde(deserialize_with = "decode::string")]
@@ -146,6 +152,8 @@ pub struct CardDetail {
 /// 3.2.3 card/usage/current: this month's usage of a card.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "cardboss"))]
+#[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]
 pub struct CurrentUsage {
     #[serde(deserialize_with = "decode::string")]
@@ -190,6 +198,8 @@ impl CurrentUsage {
 /// 3.2.4 card/usage/past: one month's usage of a card.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "cardboss"))]
+#[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]
 pub struct MonthlyUsage {
     /// `yyyyMM`.
@@ -216,6 +226,8 @@ pub struct MonthlyUsage {
 /// 3.2.5 card/abnormal (withdrawn): a card in arrears.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "cardboss"))]
+#[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]
 pub struct ArrearsCard {
     #[serde(alias = "msisdns", deserialize_with = "decode::string")]
@@ -236,6 +248,8 @@ pub struct ArrearsCard {
 /// 3.2.5 card/abnormal (withdrawn): one page of cards in arrears.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "cardboss"))]
+#[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]
 pub struct ArrearsPage {
     #[serde(deserialize_with = "decode::int")]
@@ -250,6 +264,8 @@ pub struct ArrearsPage {
 /// 3.2.6 card/pkg/get: one package a card has ordered.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "cardboss"))]
+#[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]
 pub struct Package {
     #[serde(deserialize_with = "decode::string")]
@@ -284,6 +300,8 @@ pub struct Package {
 /// 3.2.6 card/pkg/get: a card's packages.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "cardboss"))]
+#[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]
 pub struct PackageList {
     #[serde(deserialize_with = "decode::string")]
@@ -296,6 +314,8 @@ pub struct PackageList {
 /// 3.2.7 card/usage/day (withdrawn): one card's usage on a day.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "cardboss"))]
+#[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]
 pub struct DayUsage {
     #[serde(deserialize_with = "decode::string")]
@@ -313,6 +333,8 @@ pub struct DayUsage {
 /// 3.2.7 card/usage/day (withdrawn): usage of several cards on one day.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "cardboss"))]
+#[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]
 pub struct DailyUsage {
     #[serde(deserialize_with = "decode::int")]

@@ -20,4 +20,4 @@ pub use push::*;
 pub use sms::*;
 
 /// Unknown fields of a record, as JSON text by name.
-pub type Extra = std::collections::BTreeMap<String, String>;
+pub type Extra = std::collections::HashMap<String, String>;

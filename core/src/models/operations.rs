@@ -7,6 +7,8 @@ use crate::decode;
 /// OD1002 push.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "cardboss"))]
+#[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]
 pub struct RenewalOrder {
     #[serde(deserialize_with = "decode::string")]
@@ -25,6 +27,7 @@ pub struct RenewalOrder {
 /// Optional parameters of a renewal (sent, not signed).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "napi", napi_derive::napi(object))]
 pub struct RenewOptions {
     /// Allow a new order while an earlier one is still pending.
     pub repetition: Option<bool>,
@@ -38,6 +41,7 @@ pub struct RenewOptions {
 /// Renewal review mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[cfg_attr(feature = "napi", napi_derive::napi(string_enum = "lowercase"))]
 #[serde(rename_all = "lowercase")]
 pub enum Audit {
     /// `audit=1`: reviewed by the provider's staff.

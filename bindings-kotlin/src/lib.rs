@@ -1,0 +1,2 @@
+//! Kotlin/Swift binding (being written).
+uniffi::setup_scaffolding!();
