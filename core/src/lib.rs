@@ -30,6 +30,7 @@ pub mod models;
 pub mod push;
 pub mod rules;
 pub mod sign;
+#[cfg(feature = "python")] mod python;
 
 mod cooldown;
 mod envelope;

@@ -43,19 +43,27 @@ pub(crate) struct Call<'a> {
     pub signed: &'a [(&'static str, &'a str)],
     /// Parameters sent but not signed.
     pub unsigned: &'a [(&'static str, &'a str)],
+    /// Signed parameters the spec marks optional (可选): signed as "" when absent, and then
+    /// left off the wire. Required ones (必填) are always sent, empty if unused.
+    pub optional: &'a [&'static str],
 }
 
 impl<'a> Call<'a> {
     pub fn get(endpoint: &'static str, signed: &'a [(&'static str, &'a str)]) -> Self {
-        Call { endpoint, port: Port::Data, method: Method::Get, signed, unsigned: &[] }
+        Call { endpoint, port: Port::Data, method: Method::Get, signed, unsigned: &[], optional: &[] }
     }
 
     pub fn post(endpoint: &'static str, port: Port, signed: &'a [(&'static str, &'a str)]) -> Self {
-        Call { endpoint, port, method: Method::Post, signed, unsigned: &[] }
+        Call { endpoint, port, method: Method::Post, signed, unsigned: &[], optional: &[] }
     }
 
     pub fn with_unsigned(mut self, unsigned: &'a [(&'static str, &'a str)]) -> Self {
         self.unsigned = unsigned;
+        self
+    }
+
+    pub fn with_optional(mut self, optional: &'a [&'static str]) -> Self {
+        self.optional = optional;
         self
     }
 }
@@ -177,7 +185,8 @@ impl Transport {
             }),
             Some(Outcome::Failure(mut failure)) => {
                 let internal = matches!(failure.code.as_str(), "1090" | "1091" | "1092");
-                let retryable = !is_post && (internal || failure.code == "1030" || status.is_server_error());
+                let busy = failure.code == "1030" || status == StatusCode::TOO_MANY_REQUESTS;
+                let retryable = !is_post && (internal || busy || status.is_server_error());
                 failure.outcome_unknown = is_post && internal;
                 let error = Error::from_failure(failure, retry_after.map(|d| d.as_secs()));
                 Err(AttemptError { error, retryable, retry_after })
@@ -215,7 +224,8 @@ impl Transport {
 
         let mut params: Vec<(&str, &str)> = Vec::with_capacity(3 + call.signed.len() + call.unsigned.len());
         params.extend([("sid", cfg.sid.as_str()), ("sign", signature.as_str()), ("ts", ts.as_str())]);
-        params.extend(call.signed.iter().chain(call.unsigned).map(|(k, v)| (*k, *v)));
+        let on_wire = |(k, v): &&(&'static str, &str)| !(v.is_empty() && call.optional.contains(k));
+        params.extend(call.signed.iter().filter(on_wire).chain(call.unsigned).map(|(k, v)| (*k, *v)));
         let encoded = serde_urlencoded::to_string(&params).unwrap_or_default();
 
         let root = match call.port {
@@ -256,7 +266,7 @@ fn transport_error(endpoint: &str, e: reqwest::Error, is_post: bool) -> AttemptE
     } else {
         Error::Transport { endpoint: endpoint.to_string(), message: error_chain(e), outcome_unknown: is_post && reached }
     };
-    AttemptError { error, retryable: !is_post || !reached, retry_after: None }
+    AttemptError { error, retryable: !is_post, retry_after: None }
 }
 
 /// The error and its causes, without the URL (which carries the sign of a GET).

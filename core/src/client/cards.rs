@@ -31,7 +31,8 @@ impl Client {
     }
 
     /// Every card of the account, page after page, in order. Pages are fetched ahead,
-    /// `concurrency` at a time.
+    /// `concurrency` at a time, by a task spawned on the current tokio runtime (call it from
+    /// within one).
     pub fn cards(&self) -> CardStream {
         CardStream::start(self.clone())
     }
@@ -57,14 +58,15 @@ impl Client {
 
     /// 3.2.4 card/usage/past: a month (`yyyyMM`, within the last 3) of usage, batched.
     ///
-    /// `showday` is signed although the spec's table forgets it; absent, it signs as "".
+    /// `showday` is signed although the spec's table forgets it; absent, it signs as "" and is
+    /// not sent.
     /// The iccids go out as both `iccids` (URL and sign formula) and `iccid` (the table's name).
     pub async fn usage_history(&self, month: &str, cards: &CardSet, showday: Option<&str>) -> Result<Vec<MonthlyUsage>> {
         check_history_month(month, Utc::now(), self.config().utc_offset_minutes)?;
         let showday = showday.unwrap_or("");
         self.batched(cards, |msisdns, iccids| async move {
             let signed = [("month", month), ("showday", showday), ("msisdns", &msisdns), ("iccids", &iccids)];
-            let list: UsageList<MonthlyUsage> = self.transport().fetch(&Call::get("card/usage/past", &signed).with_unsigned(&[("iccid", &iccids)])).await?;
+            let list: UsageList<MonthlyUsage> = self.transport().fetch(&Call::get("card/usage/past", &signed).with_unsigned(&[("iccid", &iccids)]).with_optional(&["showday"])).await?;
             Ok(list.usages)
         })
         .await

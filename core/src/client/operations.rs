@@ -116,7 +116,8 @@ impl Client {
         let (msisdn, iccid) = card.params();
         let mut signed: Vec<(&'static str, &str)> = vec![("msisdn", msisdn), ("iccid", iccid)];
         signed.extend_from_slice(extra);
-        let outcome = self.transport().execute(&Call::post(endpoint, Port::Ops, &signed)).await;
+        let call = Call::post(endpoint, Port::Ops, &signed).with_optional(&["apnname", "marginrat", "taskid"]);
+        let outcome = self.transport().execute(&call).await;
         // The carrier's window starts whenever the operation reached it (or may have).
         let reached = match &outcome {
             Ok(()) => true,
