@@ -18,6 +18,11 @@
 //! Layout follows the spec's grouping: `client::{customer, cards, pools, operations, sms}` for
 //! the endpoints, `models::*` for what they return, `push` for what the platform sends to you.
 
+// `Error` carries the server's whole refusal (code, msg, detail, endpoint, …) so that every
+// binding can show it; it is returned only on failures, next to a network round trip, so its
+// size does not matter and boxing it would complicate every binding's mapping.
+#![allow(clippy::result_large_err)]
+
 #[cfg(feature = "uniffi")]
 uniffi::setup_scaffolding!();
 

@@ -169,7 +169,14 @@ fn repair_unquoted_data(text: &str) -> Option<String> {
 pub struct PushGuard {
     capacity: usize,
     ttl: Duration,
-    seen: Mutex<(HashMap<String, Instant>, VecDeque<(String, Instant)>)>,
+    seen: Mutex<SeenIds>,
+}
+
+/// Ids by arrival time, plus their arrival order for eviction.
+#[derive(Debug, Default)]
+struct SeenIds {
+    at: HashMap<String, Instant>,
+    order: VecDeque<(String, Instant)>,
 }
 
 impl Default for PushGuard {
@@ -181,7 +188,7 @@ impl Default for PushGuard {
 impl PushGuard {
     /// Remembers at most `capacity` ids, each for `ttl`.
     pub fn new(capacity: usize, ttl: Duration) -> Self {
-        PushGuard { capacity: capacity.max(1), ttl, seen: Mutex::new((HashMap::new(), VecDeque::new())) }
+        PushGuard { capacity: capacity.max(1), ttl, seen: Mutex::new(SeenIds::default()) }
     }
 
     /// Verifies the push, then refuses it if its id was seen within the ttl.
@@ -197,7 +204,7 @@ impl PushGuard {
             return Err(reject("push has no id"));
         }
         let mut guard = self.seen.lock().unwrap_or_else(|p| p.into_inner());
-        let (seen, order) = &mut *guard;
+        let SeenIds { at: seen, order } = &mut *guard;
         let now = Instant::now();
         while let Some((old, at)) = order.front() {
             if now.duration_since(*at) < self.ttl && order.len() < self.capacity {

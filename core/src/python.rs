@@ -79,8 +79,8 @@ py_models!(
     CardDetail,
     CurrentUsage {
         /// The card's iccid (the field carries the table's name, `iccids`).
-        #[getter]
-        fn iccid(&self) -> &str {
+        #[getter(iccid)]
+        fn py_iccid(&self) -> &str {
             CurrentUsage::iccid(self)
         }
     },
@@ -95,7 +95,8 @@ py_models!(
     RenewalOrder,
     RenewalResult {
         /// True when the renewal went through (`status == 1`).
-        fn succeeded(&self) -> bool {
+        #[pyo3(name = "succeeded")]
+        fn py_succeeded(&self) -> bool {
             RenewalResult::succeeded(self)
         }
     },
@@ -103,7 +104,8 @@ py_models!(
     SmsReceipt,
     SmsReport {
         /// True when the message was delivered (`state == "DELIVRD"`).
-        fn delivered(&self) -> bool {
+        #[pyo3(name = "delivered")]
+        fn py_delivered(&self) -> bool {
             SmsReport::delivered(self)
         }
     },

@@ -18,7 +18,12 @@ fn page(p: &Params) -> Result<usize, ApiError> {
         .parse::<usize>()
         .ok()
         .filter(|&n| n >= 1)
-        .ok_or_else(|| ApiError::new("1031", format!("pageindex 参数值错误: {}", p.val("pageindex"))))
+        .ok_or_else(|| {
+            ApiError::new(
+                "1031",
+                format!("pageindex 参数值错误: {}", p.val("pageindex")),
+            )
+        })
 }
 
 /// 3.2.1: pages of 100.
@@ -26,7 +31,11 @@ pub fn list(w: &mut World, p: &Params) -> ApiResult {
     let index = page(p)?;
     let per = cardboss::rules::CARDS_PER_PAGE;
     let total = w.fleet.cards.len();
-    let key = if w.settings.style == Style::Example { "msisdns" } else { "msisdn" };
+    let key = if w.settings.style == Style::Example {
+        "msisdns"
+    } else {
+        "msisdn"
+    };
     let cards: Vec<Value> = w
         .fleet
         .cards
@@ -42,7 +51,9 @@ pub fn list(w: &mut World, p: &Params) -> ApiResult {
             Value::Object(m)
         })
         .collect();
-    ok(json!({"count": total, "pageindex": index, "totalpage": total.div_ceil(per), "cards": cards}))
+    ok(
+        json!({"count": total, "pageindex": index, "totalpage": total.div_ceil(per), "cards": cards}),
+    )
 }
 
 /// Flow figures of a card: (total, used, total used, left).
@@ -73,8 +84,11 @@ fn detail_json(w: &World, idx: u32) -> Value {
     let example = w.settings.style == Style::Example;
     let (total, used, total_used, left) = flows(c, today);
     let main = c.main_pkg(today);
-    let apnstatus: Vec<String> =
-        c.apns.iter().map(|a| format!("{}:{}", a.name, if a.active { "正常" } else { "暂停" })).collect();
+    let apnstatus: Vec<String> = c
+        .apns
+        .iter()
+        .map(|a| format!("{}:{}", a.name, if a.active { "正常" } else { "暂停" }))
+        .collect();
     let sync = c.statusyncdate.to_string();
     let mut m = Map::new();
     let mut put = |k: &str, v: Value| {
@@ -89,7 +103,10 @@ fn detail_json(w: &World, idx: u32) -> Value {
     put("balance", num(c.balance));
     put("cycle", c.cycle.to_string().into());
     put("status", status_text(c.msstatus).into());
-    put(if example { "msStatus" } else { "msstatus" }, c.msstatus.to_string().into());
+    put(
+        if example { "msStatus" } else { "msstatus" },
+        c.msstatus.to_string().into(),
+    );
     if example {
         put("onOff", if c.power_on { "1" } else { "0" }.into());
         put("gprsStatus", if c.online { "在线" } else { "离线" }.into());
@@ -99,23 +116,57 @@ fn detail_json(w: &World, idx: u32) -> Value {
     }
     put("ip", c.ip.clone().into());
     put("apn", "4G".into());
-    put("rat", c.apns.first().map(|a| a.name.to_lowercase()).unwrap_or_default().into());
+    put(
+        "rat",
+        c.apns
+            .first()
+            .map(|a| a.name.to_lowercase())
+            .unwrap_or_default()
+            .into(),
+    );
     put("activedate", date(c.activedate).into());
     put("stoptestdate", date(c.stoptestdate).into());
     put("stopsleepdate", date(c.stopsleepdate).into());
     put("expiredate", date(c.expiredate()).into());
     put("openpool", if c.pool.is_some() { "1" } else { "0" }.into());
-    put("pkgcode", main.map(|p| p.def().code).unwrap_or_default().into());
-    put("pkgname", main.map(|p| p.def().name).unwrap_or_default().into());
+    put(
+        "pkgcode",
+        main.map(|p| p.def().code).unwrap_or_default().into(),
+    );
+    put(
+        "pkgname",
+        main.map(|p| p.def().name).unwrap_or_default().into(),
+    );
     put("isxn", "0".into());
-    put("isjyb", if c.has_addon(3, today) { "1" } else { "0" }.into());
-    put("isaxb", if c.has_addon(4, today) { "1" } else { "0" }.into());
+    put(
+        "isjyb",
+        if c.has_addon(3, today) { "1" } else { "0" }.into(),
+    );
+    put(
+        "isaxb",
+        if c.has_addon(4, today) { "1" } else { "0" }.into(),
+    );
     put("sbbh", c.equipment.clone().into());
-    put("openapns", c.apns.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(",").into());
+    put(
+        "openapns",
+        c.apns
+            .iter()
+            .map(|a| a.name.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
+            .into(),
+    );
     put("apnstatus", apnstatus.join(",").into());
     put("statusyncdate", sync.clone().into());
     put("pkgsyncdate", sync.clone().into());
-    put(if example { "monthsyncdate" } else { "monthsincdate" }, sync.into());
+    put(
+        if example {
+            "monthsyncdate"
+        } else {
+            "monthsincdate"
+        },
+        sync.into(),
+    );
     put("pkgtotalflow", num(total));
     put("pkgusedflow", num(used));
     put("pkgtotalusedflow", num(total_used));
@@ -174,7 +225,8 @@ pub fn usage_current(w: &mut World, p: &Params) -> ApiResult {
 pub fn usage_past(w: &mut World, p: &Params) -> ApiResult {
     let month = p.val("month");
     let now = w.now().with_timezone(&chrono::Utc);
-    cardboss::rules::check_history_month(month, now, 480).map_err(|e| ApiError::new("1031", e.to_string()))?;
+    cardboss::rules::check_history_month(month, now, 480)
+        .map_err(|e| ApiError::new("1031", e.to_string()))?;
     let cards = many_cards(w, p)?;
     let today = w.today();
     let current = format!("{:04}{:02}", today.year(), today.month());
@@ -184,7 +236,13 @@ pub fn usage_past(w: &mut World, p: &Params) -> ApiResult {
         .map(|&i| {
             let c = &w.fleet.cards[i as usize];
             let (flow, sms, voice, conn, out) = if month == current {
-                (c.flowusage, c.smsusage, c.voiceusage, c.connectusage, c.outflowusage)
+                (
+                    c.flowusage,
+                    c.smsusage,
+                    c.voiceusage,
+                    c.connectusage,
+                    c.outflowusage,
+                )
             } else {
                 past_usage(w.seed, i, yyyymm)
             };
@@ -218,7 +276,9 @@ pub fn abnormal(w: &mut World, p: &Params) -> ApiResult {
         .take(per)
         .map(|c| json!({"msisdn": c.msisdn, "imsi": c.imsi, "iccid": c.iccid, "state": c.state.to_string(), "balance": num(c.balance)}))
         .collect();
-    ok(json!({"count": owing.len(), "pageindex": index, "totalpage": owing.len().div_ceil(per), "cards": cards}))
+    ok(
+        json!({"count": owing.len(), "pageindex": index, "totalpage": owing.len().div_ceil(per), "cards": cards}),
+    )
 }
 
 /// 3.2.6: the valid (and future) packages.
@@ -246,7 +306,8 @@ pub fn pkg_get(w: &mut World, p: &Params) -> ApiResult {
 pub fn usage_day(w: &mut World, p: &Params) -> ApiResult {
     let day = p.val("day");
     let now = w.now().with_timezone(&chrono::Utc);
-    cardboss::rules::check_usage_day(day, now, 480).map_err(|e| ApiError::new("1031", e.to_string()))?;
+    cardboss::rules::check_usage_day(day, now, 480)
+        .map_err(|e| ApiError::new("1031", e.to_string()))?;
     let cards = many_cards(w, p)?;
     withdrawn(w)?;
     let example = w.settings.style == Style::Example;

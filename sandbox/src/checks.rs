@@ -38,15 +38,28 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(code: &str, detail: impl Into<String>) -> ApiError {
-        ApiError { code: code.into(), detail: detail.into(), result: None, carrier: false }
+        ApiError {
+            code: code.into(),
+            detail: detail.into(),
+            result: None,
+            carrier: false,
+        }
     }
     /// The carrier shape setvoicewhitetable answers with.
     pub fn carrier(status: &str, message: &str) -> ApiError {
-        ApiError { code: status.into(), detail: message.into(), result: None, carrier: true }
+        ApiError {
+            code: status.into(),
+            detail: message.into(),
+            result: None,
+            carrier: true,
+        }
     }
     /// The port2 carrier refusal for a repeated operation within 3 minutes.
     pub fn cooldown() -> ApiError {
-        ApiError::new("1099", "通道方返回错误码:13009,同一卡号 3 分钟内不能通过此类接口重复办理业务")
+        ApiError::new(
+            "1099",
+            "通道方返回错误码:13009,同一卡号 3 分钟内不能通过此类接口重复办理业务",
+        )
     }
     pub fn with_result(mut self, result: Value) -> ApiError {
         self.result = Some(result);
@@ -129,27 +142,153 @@ macro_rules! ep {
 
 pub static ENDPOINTS: &[Endpoint] = &[
     ep!("customer/get", 1, false, [], [], None, crate::customer::get),
-    ep!("card/list", 1, false, ["pageindex"], ["pageindex"], None, crate::cards::list),
-    ep!("card/detail", 1, false, ["msisdns", "iccids"], ["msisdns", "iccids"], None, crate::cards::detail),
-    ep!("card/usage/current", 1, false, ["msisdns", "iccids"], ["msisdns", "iccids"], None, crate::cards::usage_current),
-    ep!("card/usage/past", 1, false, ["month", "msisdns", "iccids"], ["month", "showday", "msisdns", "iccids"], None, crate::cards::usage_past),
-    ep!("card/abnormal", 1, false, ["pageindex"], ["pageindex"], None, crate::cards::abnormal),
-    ep!("card/pkg/get", 1, false, ["msisdn", "iccid"], ["msisdn", "iccid"], None, crate::cards::pkg_get),
-    ep!("card/usage/day", 1, false, ["day", "msisdns", "iccids"], ["day", "msisdns", "iccids"], None, crate::cards::usage_day),
+    ep!(
+        "card/list",
+        1,
+        false,
+        ["pageindex"],
+        ["pageindex"],
+        None,
+        crate::cards::list
+    ),
+    ep!(
+        "card/detail",
+        1,
+        false,
+        ["msisdns", "iccids"],
+        ["msisdns", "iccids"],
+        None,
+        crate::cards::detail
+    ),
+    ep!(
+        "card/usage/current",
+        1,
+        false,
+        ["msisdns", "iccids"],
+        ["msisdns", "iccids"],
+        None,
+        crate::cards::usage_current
+    ),
+    ep!(
+        "card/usage/past",
+        1,
+        false,
+        ["month", "msisdns", "iccids"],
+        ["month", "showday", "msisdns", "iccids"],
+        None,
+        crate::cards::usage_past
+    ),
+    ep!(
+        "card/abnormal",
+        1,
+        false,
+        ["pageindex"],
+        ["pageindex"],
+        None,
+        crate::cards::abnormal
+    ),
+    ep!(
+        "card/pkg/get",
+        1,
+        false,
+        ["msisdn", "iccid"],
+        ["msisdn", "iccid"],
+        None,
+        crate::cards::pkg_get
+    ),
+    ep!(
+        "card/usage/day",
+        1,
+        false,
+        ["day", "msisdns", "iccids"],
+        ["day", "msisdns", "iccids"],
+        None,
+        crate::cards::usage_day
+    ),
     ep!("pool/list", 1, false, [], [], None, crate::pools::list),
-    ep!("card/pkg/renew", 1, true, ["msisdn", "iccid", "pkgcode", "month"], ["msisdn", "iccid", "pkgcode", "month"], None, crate::operations::renew),
-    ep!("card/stoptest", 2, true, ["msisdn", "iccid"], ["msisdn", "iccid"], None, crate::operations::stoptest),
-    ep!("card/foractive", 2, true, ["msisdn", "iccid"], ["msisdn", "iccid"], None, crate::operations::foractive),
-    ep!("card/stopkeep", 2, true, ["msisdn", "iccid", "stopkeep"], ["msisdn", "iccid", "stopkeep"], None, crate::operations::stopkeep),
-    ep!("card/switchnet", 2, true, ["msisdn", "iccid", "opertype"], ["msisdn", "iccid", "apnname", "opertype", "marginrat"],
-        Some(&["apnname", "opertype", "marginrat"]), crate::operations::switchnet),
-    ep!("card/setvoicewhitetable", 2, true, ["msisdn", "iccid", "opertype", "content"], ["msisdn", "iccid", "opertype", "taskid", "content"],
-        Some(&["opertype", "taskid", "content"]), crate::operations::whitelist),
-    ep!("sms/sendlotsms", 1, true, ["mobile", "content"], ["mobile", "content"], None, crate::sms::send_lot),
-    ep!("sms/sendiotencryptsms", 1, true, ["text"], ["text"], None, crate::sms::send_encrypted),
+    ep!(
+        "card/pkg/renew",
+        1,
+        true,
+        ["msisdn", "iccid", "pkgcode", "month"],
+        ["msisdn", "iccid", "pkgcode", "month"],
+        None,
+        crate::operations::renew
+    ),
+    ep!(
+        "card/stoptest",
+        2,
+        true,
+        ["msisdn", "iccid"],
+        ["msisdn", "iccid"],
+        None,
+        crate::operations::stoptest
+    ),
+    ep!(
+        "card/foractive",
+        2,
+        true,
+        ["msisdn", "iccid"],
+        ["msisdn", "iccid"],
+        None,
+        crate::operations::foractive
+    ),
+    ep!(
+        "card/stopkeep",
+        2,
+        true,
+        ["msisdn", "iccid", "stopkeep"],
+        ["msisdn", "iccid", "stopkeep"],
+        None,
+        crate::operations::stopkeep
+    ),
+    ep!(
+        "card/switchnet",
+        2,
+        true,
+        ["msisdn", "iccid", "opertype"],
+        ["msisdn", "iccid", "apnname", "opertype", "marginrat"],
+        Some(&["apnname", "opertype", "marginrat"]),
+        crate::operations::switchnet
+    ),
+    ep!(
+        "card/setvoicewhitetable",
+        2,
+        true,
+        ["msisdn", "iccid", "opertype", "content"],
+        ["msisdn", "iccid", "opertype", "taskid", "content"],
+        Some(&["opertype", "taskid", "content"]),
+        crate::operations::whitelist
+    ),
+    ep!(
+        "sms/sendlotsms",
+        1,
+        true,
+        ["mobile", "content"],
+        ["mobile", "content"],
+        None,
+        crate::sms::send_lot
+    ),
+    ep!(
+        "sms/sendiotencryptsms",
+        1,
+        true,
+        ["text"],
+        ["text"],
+        None,
+        crate::sms::send_encrypted
+    ),
     ep!("sms/rpt/get", 1, false, [], [], None, crate::sms::rpt_get),
     ep!("sms/mo/get", 1, false, [], [], None, crate::sms::mo_get),
-    ep!("sms/sendsms", 1, true, ["tplid", "mobile", "content"], ["mobile", "tplid"], None, crate::sms::send_template),
+    ep!(
+        "sms/sendsms",
+        1,
+        true,
+        ["tplid", "mobile", "content"],
+        ["mobile", "tplid"],
+        None,
+        crate::sms::send_template
+    ),
 ];
 
 pub fn endpoint(path: &str) -> Option<&'static Endpoint> {
@@ -185,14 +324,23 @@ pub fn check(w: &World, ep: &Endpoint, post: bool, p: &Params) -> Result<(), Api
         .then(|| NaiveDateTime::parse_from_str(ts, "%Y%m%d%H%M%S").ok())
         .flatten();
     let Some(parsed) = parsed else {
-        return Err(ApiError::new("1024", "时间戳格式错误, 格式: yyyyMMddHHmmss"));
+        return Err(ApiError::new(
+            "1024",
+            "时间戳格式错误, 格式: yyyyMMddHHmmss",
+        ));
     };
     let Some(at) = utc8().from_local_datetime(&parsed).single() else {
-        return Err(ApiError::new("1024", "时间戳格式错误, 格式: yyyyMMddHHmmss"));
+        return Err(ApiError::new(
+            "1024",
+            "时间戳格式错误, 格式: yyyyMMddHHmmss",
+        ));
     };
     let skew = (Utc::now().timestamp() - at.timestamp()).unsigned_abs();
     if skew > w.settings.ts_window_secs {
-        return Err(ApiError::new("1024", format!("时间戳已失效, 与服务器时间相差 {skew} 秒")));
+        return Err(ApiError::new(
+            "1024",
+            format!("时间戳已失效, 与服务器时间相差 {skew} 秒"),
+        ));
     }
     if p.val("sid") != w.sid {
         return Err(ApiError::new("1005", "账号不存在"));
@@ -203,7 +351,10 @@ pub fn check(w: &World, ep: &Endpoint, post: bool, p: &Params) -> Result<(), Api
         cardboss::sign::signatures_match(&cardboss::sign::sign(&parts), p.val("sign"))
     };
     if !matches(ep.signed) && !ep.alt_signed.is_some_and(matches) {
-        return Err(ApiError::new("1005", "签名校验失败, 请确认 apikey 是否正确"));
+        return Err(ApiError::new(
+            "1005",
+            "签名校验失败, 请确认 apikey 是否正确",
+        ));
     }
     if w.settings.account_disabled {
         return Err(ApiError::new("1001", "联系客服开启账号"));
@@ -221,12 +372,21 @@ pub fn one_card(w: &World, p: &Params) -> Result<u32, ApiError> {
         if !cardboss::rules::is_msisdn(m) {
             return Err(ApiError::new("1031", format!("卡号格式错误: {m}")));
         }
-        return w.fleet.by_msisdn.get(m).copied().ok_or_else(|| ApiError::new("1031", format!("卡号不存在: {m}")));
+        return w
+            .fleet
+            .by_msisdn
+            .get(m)
+            .copied()
+            .ok_or_else(|| ApiError::new("1031", format!("卡号不存在: {m}")));
     }
     if !cardboss::rules::is_iccid(i) {
         return Err(ApiError::new("1031", format!("串号格式错误: {i}")));
     }
-    w.fleet.by_iccid.get(i).copied().ok_or_else(|| ApiError::new("1031", format!("串号不存在: {i}")))
+    w.fleet
+        .by_iccid
+        .get(i)
+        .copied()
+        .ok_or_else(|| ApiError::new("1031", format!("串号不存在: {i}")))
 }
 
 /// The cards a batch query names (`msisdns` wins over `iccids`); unknown cards are skipped.
@@ -236,18 +396,36 @@ pub fn many_cards(w: &World, p: &Params) -> Result<Vec<u32>, ApiError> {
         return Err(ApiError::new("1031", "msisdns 和 iccids 不能同时为空"));
     }
     let by_msisdn = !m.is_empty();
-    let list: Vec<&str> = if by_msisdn { m } else { i }.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
+    let list: Vec<&str> = if by_msisdn { m } else { i }
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
     for id in &list {
-        let valid = if by_msisdn { cardboss::rules::is_msisdn(id) } else { cardboss::rules::is_iccid(id) };
+        let valid = if by_msisdn {
+            cardboss::rules::is_msisdn(id)
+        } else {
+            cardboss::rules::is_iccid(id)
+        };
         if !valid {
             let what = if by_msisdn { "卡号" } else { "串号" };
             return Err(ApiError::new("1031", format!("{what}格式错误: {id}")));
         }
     }
     if list.len() > cardboss::rules::MAX_CARDS_PER_REQUEST {
-        return Err(ApiError::new("1031", format!("单次最多查询 {} 张卡", cardboss::rules::MAX_CARDS_PER_REQUEST)));
+        return Err(ApiError::new(
+            "1031",
+            format!(
+                "单次最多查询 {} 张卡",
+                cardboss::rules::MAX_CARDS_PER_REQUEST
+            ),
+        ));
     }
-    let index = if by_msisdn { &w.fleet.by_msisdn } else { &w.fleet.by_iccid };
+    let index = if by_msisdn {
+        &w.fleet.by_msisdn
+    } else {
+        &w.fleet.by_iccid
+    };
     let mut out: Vec<u32> = Vec::with_capacity(list.len());
     for id in list {
         if let Some(&c) = index.get(id) {

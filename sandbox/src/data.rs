@@ -54,7 +54,16 @@ const fn pkg(
     totalflow: i64,
     price: f64,
 ) -> PkgDef {
-    PkgDef { code, name, category, pkgtype: 1, buycycle, totalflow, price, main: category <= 2 }
+    PkgDef {
+        code,
+        name,
+        category,
+        pkgtype: 1,
+        buycycle,
+        totalflow,
+        price,
+        main: category <= 2,
+    }
 }
 
 /// The package catalog. Indices are stored in cards, so only append.
@@ -64,7 +73,14 @@ pub static CATALOG: &[PkgDef] = &[
     pkg("xagx020", "移动 1G 年包", 2, 12, 1_048_576, 4.0),
     pkg("xagx021", "移动 300M 季包", 2, 3, 307_200, 3.0),
     pkg("xagx040", "移动 1G 加油包", 3, 1, 1_048_576, 10.0),
-    pkg("xagx031", "安心包 10 元 100M(持续有效, 需主动关停)", 4, 1, -1, 10.0),
+    pkg(
+        "xagx031",
+        "安心包 10 元 100M(持续有效, 需主动关停)",
+        4,
+        1,
+        -1,
+        10.0,
+    ),
     pkg("ctx010", "电信 1G 月度包", 1, 12, 1_048_576, 5.0),
     pkg("ctx020", "电信 2G 年包", 2, 12, 2_097_152, 6.0),
     pkg("unx010", "联通 500M 月包", 1, 12, 512_000, 4.5),
@@ -74,7 +90,10 @@ pub static CATALOG: &[PkgDef] = &[
 ];
 
 pub fn pkg_index(code: &str) -> Option<u16> {
-    CATALOG.iter().position(|p| p.code == code).map(|i| i as u16)
+    CATALOG
+        .iter()
+        .position(|p| p.code == code)
+        .map(|i| i as u16)
 }
 
 /// A package a card owns.
@@ -146,7 +165,12 @@ impl Card {
             .iter()
             .filter(|p| p.def().main && p.start <= today && p.end >= today)
             .max_by_key(|p| p.end)
-            .or_else(|| self.pkgs.iter().filter(|p| p.def().main).max_by_key(|p| p.end))
+            .or_else(|| {
+                self.pkgs
+                    .iter()
+                    .filter(|p| p.def().main)
+                    .max_by_key(|p| p.end)
+            })
     }
 
     /// Total flow of the valid data packages (kb); pooled cards report 0.
@@ -166,7 +190,9 @@ impl Card {
     }
 
     pub fn has_addon(&self, category: u8, today: NaiveDate) -> bool {
-        self.pkgs.iter().any(|p| p.def().category == category && p.start <= today && p.end >= today)
+        self.pkgs
+            .iter()
+            .any(|p| p.def().category == category && p.start <= today && p.end >= today)
     }
 }
 
@@ -212,7 +238,10 @@ pub struct Fleet {
 
 impl Fleet {
     pub fn find(&self, id: &str) -> Option<u32> {
-        self.by_msisdn.get(id).or_else(|| self.by_iccid.get(id)).copied()
+        self.by_msisdn
+            .get(id)
+            .or_else(|| self.by_iccid.get(id))
+            .copied()
     }
 }
 
@@ -230,7 +259,9 @@ pub fn round2(v: f64) -> f64 {
 }
 
 fn digits(rng: &mut StdRng, n: usize) -> String {
-    (0..n).map(|_| char::from(b'0' + rng.random_range(0..10u8))).collect()
+    (0..n)
+        .map(|_| char::from(b'0' + rng.random_range(0..10u8)))
+        .collect()
 }
 
 /// Generates `n` cards from `seed`, with dates around `today`.
@@ -245,9 +276,17 @@ pub fn generate(n: usize, seed: u64, today: NaiveDate) -> Fleet {
             Pool {
                 sid: "10043".into(),
                 poolid: format!("{}", 1310 + i),
-                poolname: if cm { format!("智慧监控上报 1G/月移动定向 {}", i + 1) } else { format!("停车场项目 1G-M-{}P", i + 1) },
+                poolname: if cm {
+                    format!("智慧监控上报 1G/月移动定向 {}", i + 1)
+                } else {
+                    format!("停车场项目 1G-M-{}P", i + 1)
+                },
                 pkgid: if cm { "1548".into() } else { "1522".into() },
-                pkgname: if cm { "移动定向 1G 月包".into() } else { "电信 1G 月度包".into() },
+                pkgname: if cm {
+                    "移动定向 1G 月包".into()
+                } else {
+                    "电信 1G 月度包".into()
+                },
                 pkgsize: 1_048_576,
                 foreign_cards: 0,
                 foreign_active: 0,
@@ -255,7 +294,10 @@ pub fn generate(n: usize, seed: u64, today: NaiveDate) -> Fleet {
             }
         })
         .collect();
-    for (i, name) in ["智慧监控上报 1G/月移动定向", "共享单车 500M 池"].iter().enumerate() {
+    for (i, name) in ["智慧监控上报 1G/月移动定向", "共享单车 500M 池"]
+        .iter()
+        .enumerate()
+    {
         pools.push(Pool {
             sid: SUB_ACCOUNT_SID.into(),
             poolid: format!("{}", 1435 + i),
@@ -274,7 +316,13 @@ pub fn generate(n: usize, seed: u64, today: NaiveDate) -> Fleet {
     let mut by_iccid = HashMap::with_capacity(n);
     for i in 0..n {
         let r: u32 = rng.random_range(0..100);
-        let mno = if r < 70 { Mno::CM } else if r < 85 { Mno::CT } else { Mno::UN };
+        let mno = if r < 70 {
+            Mno::CM
+        } else if r < 85 {
+            Mno::CT
+        } else {
+            Mno::UN
+        };
         let prefix = if i % 2 == 0 { "1064" } else { "1440" };
         let msisdn = format!("{prefix}{:09}", msisdn_base + i as u64);
         let mno_digit = match mno {
@@ -306,7 +354,8 @@ pub fn generate(n: usize, seed: u64, today: NaiveDate) -> Fleet {
         };
         let age_days = rng.random_range(30..900u64);
         let activedate = (cycle == 3).then(|| today - Days::new(age_days));
-        let stoptestdate = Some(today - Days::new(age_days) + Days::new(if cycle == 1 { 180 } else { 30 }));
+        let stoptestdate =
+            Some(today - Days::new(age_days) + Days::new(if cycle == 1 { 180 } else { 30 }));
         let stopsleepdate = Some(today - Days::new(age_days) + Days::new(180));
         let in_pool = i % 10 == 3;
         let pool = in_pool.then(|| {
@@ -347,15 +396,34 @@ pub fn generate(n: usize, seed: u64, today: NaiveDate) -> Fleet {
         let end = start + Months::new(months) - Days::new(1);
         // Some cards have let their package expire (no valid package).
         let expired = rng.random_range(0..100u32) < 3;
-        let (start, end) = if expired { (start - Months::new(24), start - Months::new(12) - Days::new(1)) } else { (start, end) };
-        pkgs.push(OwnedPkg { def: main, start, end });
+        let (start, end) = if expired {
+            (
+                start - Months::new(24),
+                start - Months::new(12) - Days::new(1),
+            )
+        } else {
+            (start, end)
+        };
+        pkgs.push(OwnedPkg {
+            def: main,
+            start,
+            end,
+        });
         if mno == Mno::CM && rng.random_range(0..100u32) < 15 {
             let m = first_of_month(today);
-            pkgs.push(OwnedPkg { def: pkg_index("xagx040").expect("catalog"), start: m, end: m + Months::new(1) - Days::new(1) });
+            pkgs.push(OwnedPkg {
+                def: pkg_index("xagx040").expect("catalog"),
+                start: m,
+                end: m + Months::new(1) - Days::new(1),
+            });
         }
         if mno == Mno::CM && rng.random_range(0..100u32) < 10 {
             let m = first_of_month(today);
-            pkgs.push(OwnedPkg { def: pkg_index("xagx031").expect("catalog"), start: m, end: m + Months::new(12) - Days::new(1) });
+            pkgs.push(OwnedPkg {
+                def: pkg_index("xagx031").expect("catalog"),
+                start: m,
+                end: m + Months::new(12) - Days::new(1),
+            });
         }
         let apns = match mno {
             Mno::CM if rng.random_range(0..100u32) < 20 => vec![apn("CMIOT"), apn("M2MIOT")],
@@ -363,15 +431,39 @@ pub fn generate(n: usize, seed: u64, today: NaiveDate) -> Fleet {
             Mno::CT => vec![apn("CTNET")],
             Mno::UN => vec![apn("UNIM2M")],
         };
-        let total = if expired || pool.is_some() { def.totalflow.max(0) as f64 } else { def.totalflow as f64 };
+        let total = if expired || pool.is_some() {
+            def.totalflow.max(0) as f64
+        } else {
+            def.totalflow as f64
+        };
         let flowusage = round2(rng.random_range(0.0..1.1) * total);
-        let outflowusage = if pool.is_none() && flowusage > total { round2(flowusage - total) } else { 0.0 };
+        let outflowusage = if pool.is_none() && flowusage > total {
+            round2(flowusage - total)
+        } else {
+            0.0
+        };
         let working = msstatus == 2;
         let power_on = working && rng.random_bool(0.8);
         let online = power_on && rng.random_bool(0.7);
-        let ip = if online { format!("10.127.{}.{}", rng.random_range(0..256u32), rng.random_range(1..255u32)) } else { String::new() };
-        let balance = if rng.random_range(0..100u32) < 3 { -1.6 } else { 0.0 };
-        let equipment = if rng.random_range(0..100u32) < 30 { format!("设备-{:05}", i + 1) } else { String::new() };
+        let ip = if online {
+            format!(
+                "10.127.{}.{}",
+                rng.random_range(0..256u32),
+                rng.random_range(1..255u32)
+            )
+        } else {
+            String::new()
+        };
+        let balance = if rng.random_range(0..100u32) < 3 {
+            -1.6
+        } else {
+            0.0
+        };
+        let equipment = if rng.random_range(0..100u32) < 30 {
+            format!("设备-{:05}", i + 1)
+        } else {
+            String::new()
+        };
         let replies = mix(seed ^ (i as u64).wrapping_mul(31)) % 5 == 0;
         by_msisdn.insert(msisdn.clone(), i as u32);
         by_iccid.insert(iccid.clone(), i as u32);
@@ -408,11 +500,20 @@ pub fn generate(n: usize, seed: u64, today: NaiveDate) -> Fleet {
             warned: Vec::new(),
         });
     }
-    Fleet { cards, by_msisdn, by_iccid, pools, pool_members }
+    Fleet {
+        cards,
+        by_msisdn,
+        by_iccid,
+        pools,
+        pool_members,
+    }
 }
 
 fn apn(name: &str) -> Apn {
-    Apn { name: name.into(), active: true }
+    Apn {
+        name: name.into(),
+        active: true,
+    }
 }
 
 pub fn first_of_month(d: NaiveDate) -> NaiveDate {

@@ -15,9 +15,16 @@ pub fn list(w: &mut World, _p: &Params) -> ApiResult {
         .map(|(i, pool)| {
             let members = &w.fleet.pool_members[i];
             let cards = members.len() as u64 + pool.foreign_cards as u64;
-            let active = members.iter().filter(|&&c| w.fleet.cards[c as usize].msstatus == 2).count() as u64
+            let active = members
+                .iter()
+                .filter(|&&c| w.fleet.cards[c as usize].msstatus == 2)
+                .count() as u64
                 + pool.foreign_active as u64;
-            let used: f64 = members.iter().map(|&c| w.fleet.cards[c as usize].flowusage).sum::<f64>() + pool.foreign_used;
+            let used: f64 = members
+                .iter()
+                .map(|&c| w.fleet.cards[c as usize].flowusage)
+                .sum::<f64>()
+                + pool.foreign_used;
             json!({
                 "sid": pool.sid,
                 "state": "1",

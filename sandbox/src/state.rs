@@ -207,7 +207,13 @@ impl World {
         format!("{a:032x}")
     }
 
-    pub fn record(&mut self, endpoint: &str, action: &str, cards: Vec<String>, details: Value) -> u64 {
+    pub fn record(
+        &mut self,
+        endpoint: &str,
+        action: &str,
+        cards: Vec<String>,
+        details: Value,
+    ) -> u64 {
         let id = self.next_ledger_id;
         self.next_ledger_id += 1;
         let time = self.now_text();
@@ -267,7 +273,11 @@ impl Sandbox {
             .timeout(std::time::Duration::from_secs(5))
             .build()
             .unwrap_or_default();
-        Sandbox { world: Mutex::new(world), http, config }
+        Sandbox {
+            world: Mutex::new(world),
+            http,
+            config,
+        }
     }
 
     /// Locks the state. Do not hold the guard across an `.await`.

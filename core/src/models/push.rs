@@ -91,6 +91,7 @@ pub struct UsageWarning {
 }
 
 /// What a data push carries, by its `sn`.
+#[allow(clippy::large_enum_variant)] // one per push; boxing would leak into every binding
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(tag = "kind", rename_all = "snake_case")]
