@@ -244,7 +244,12 @@ fn lifecycle_card(w: &World, p: &Params, _endpoint: &str) -> Result<u32, ApiErro
 }
 
 fn finish(w: &mut World, idx: u32, endpoint: &str, action: &str, details: Value) -> ApiResult {
-    start_cooldown(w, idx, LIFECYCLE_CLASS, cardboss::rules::LIFECYCLE_COOLDOWN_SECS);
+    start_cooldown(
+        w,
+        idx,
+        LIFECYCLE_CLASS,
+        cardboss::rules::LIFECYCLE_COOLDOWN_SECS,
+    );
     let today = w.today();
     let card = &mut w.fleet.cards[idx as usize];
     card.statusyncdate = today;
