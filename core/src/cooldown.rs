@@ -73,12 +73,27 @@ mod tests {
     #[test]
     fn repeat_is_refused_with_remaining_time() {
         let c = Cooldowns::default();
-        c.check(OpClass::Lifecycle, "1064787000001", "card/stopkeep").unwrap();
+        c.check(OpClass::Lifecycle, "1064787000001", "card/stopkeep")
+            .unwrap();
         c.record(OpClass::Lifecycle, "1064787000001");
-        let err = c.check(OpClass::Lifecycle, "1064787000001", "card/stopkeep").unwrap_err();
-        assert!(matches!(err, Error::Cooldown { retry_after_secs: 179..=180, .. }));
+        let err = c
+            .check(OpClass::Lifecycle, "1064787000001", "card/stopkeep")
+            .unwrap_err();
+        assert!(matches!(
+            err,
+            Error::Cooldown {
+                retry_after_secs: 179..=180,
+                ..
+            }
+        ));
         // Another card, and the whitelist window, are independent.
-        c.check(OpClass::Lifecycle, "1064787000002", "card/stopkeep").unwrap();
-        c.check(OpClass::VoiceWhitelist, "1064787000001", "card/setvoicewhitetable").unwrap();
+        c.check(OpClass::Lifecycle, "1064787000002", "card/stopkeep")
+            .unwrap();
+        c.check(
+            OpClass::VoiceWhitelist,
+            "1064787000001",
+            "card/setvoicewhitetable",
+        )
+        .unwrap();
     }
 }

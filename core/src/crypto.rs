@@ -60,7 +60,10 @@ pub fn decrypt_text(apikey: &str, text: &str) -> Result<String> {
         .decode(compact.as_bytes())
         .map_err(|_| Error::invalid("text", "not valid Base64"))?;
     if bytes.is_empty() || bytes.len() % 16 != 0 {
-        return Err(Error::invalid("text", "ciphertext is not a whole number of AES blocks"));
+        return Err(Error::invalid(
+            "text",
+            "ciphertext is not a whole number of AES blocks",
+        ));
     }
     let mut plain = Decryptor::new(&key.into(), &iv.into())
         .decrypt_padded_vec::<cbc::cipher::block_padding::NoPadding>(&bytes)
@@ -84,9 +87,15 @@ pub fn decrypt_sms(apikey: &str, text: &str) -> Result<SmsPlaintext> {
         .map(String::from)
         .collect();
     if mobiles.is_empty() || content.is_empty() {
-        return Err(Error::invalid("text", "mobiles or content is empty after decryption"));
+        return Err(Error::invalid(
+            "text",
+            "mobiles or content is empty after decryption",
+        ));
     }
-    Ok(SmsPlaintext { mobiles, content: content.to_string() })
+    Ok(SmsPlaintext {
+        mobiles,
+        content: content.to_string(),
+    })
 }
 
 #[cfg(test)]
@@ -126,9 +135,18 @@ mod tests {
 
     #[test]
     fn bad_inputs_are_typed_errors() {
-        assert!(matches!(decrypt_text(KEY, "%%%"), Err(Error::InvalidInput { .. })));
-        assert!(matches!(decrypt_text(KEY, "AAAA"), Err(Error::InvalidInput { .. })));
-        assert!(matches!(encrypt_text("short", "x"), Err(Error::InvalidInput { .. })));
+        assert!(matches!(
+            decrypt_text(KEY, "%%%"),
+            Err(Error::InvalidInput { .. })
+        ));
+        assert!(matches!(
+            decrypt_text(KEY, "AAAA"),
+            Err(Error::InvalidInput { .. })
+        ));
+        assert!(matches!(
+            encrypt_text("short", "x"),
+            Err(Error::InvalidInput { .. })
+        ));
         let no_sep = encrypt_text(KEY, "1064787000001 hello").unwrap();
         assert!(decrypt_sms(KEY, &no_sep).is_err());
     }

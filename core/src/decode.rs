@@ -68,7 +68,8 @@ pub fn float<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
             if t.is_empty() {
                 return Ok(0.0);
             }
-            t.parse().map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
+            t.parse()
+                .map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
         }
         fn visit_unit<E: de::Error>(self) -> Result<f64, E> {
             Ok(0.0)
@@ -87,7 +88,9 @@ pub fn float<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
 pub fn int<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
     let f = float(d)?;
     if f.fract() != 0.0 || !f.is_finite() {
-        return Err(de::Error::custom(format!("expected a whole number, got {f}")));
+        return Err(de::Error::custom(format!(
+            "expected a whole number, got {f}"
+        )));
     }
     Ok(f as i64)
 }
@@ -101,7 +104,10 @@ pub fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::
 /// `true`/`false`, `1`/`0`, `"true"`/`"1"`/`"是"`…
 pub fn boolean<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     let s = string(d)?;
-    Ok(matches!(s.trim().to_ascii_lowercase().as_str(), "1" | "true" | "y" | "yes" | "是"))
+    Ok(matches!(
+        s.trim().to_ascii_lowercase().as_str(),
+        "1" | "true" | "y" | "yes" | "是"
+    ))
 }
 
 /// Unknown fields, kept as their JSON text so nothing the server sent is lost.

@@ -40,6 +40,7 @@ pub(crate) enum Outcome<'a> {
 
 /// Parses the envelope; `None` when the body is not a CardBOSS envelope at all.
 pub(crate) fn parse<'a>(endpoint: &str, http_status: u16, body: &'a [u8]) -> Option<Outcome<'a>> {
+    let body = body.strip_prefix("\u{feff}".as_bytes()).unwrap_or(body);
     let env: Envelope<'a> = serde_json::from_slice(body).ok()?;
     let (code, msg, detail, carrier) = match (env.code, env.status) {
         (Some(code), _) => {
@@ -50,9 +51,14 @@ pub(crate) fn parse<'a>(endpoint: &str, http_status: u16, body: &'a [u8]) -> Opt
         (None, None) => return None,
     };
     if code.trim() == "0" {
-        return Some(Outcome::Success(env.result.or(env.customer).filter(|r| r.get() != "null")));
+        return Some(Outcome::Success(
+            env.result.or(env.customer).filter(|r| r.get() != "null"),
+        ));
     }
-    let result = env.result.map(|r| r.get().to_string()).filter(|r| r != "[]" && r != "null");
+    let result = env
+        .result
+        .map(|r| r.get().to_string())
+        .filter(|r| r != "[]" && r != "null");
     Some(Outcome::Failure(ApiFailure {
         code: code.trim().to_string(),
         msg,
@@ -93,25 +99,52 @@ mod tests {
 
     #[test]
     fn carrier_code_is_found() {
-        assert_eq!(carrier_code("通道方返回错误码:13009,同一卡号 3 分钟内不能通过此类接口重复办理业务").as_deref(), Some("13009"));
-        assert_eq!(carrier_code("通道方返回错误码： 12144"), Some("12144".into()));
+        assert_eq!(
+            carrier_code("通道方返回错误码:13009,同一卡号 3 分钟内不能通过此类接口重复办理业务")
+                .as_deref(),
+            Some("13009")
+        );
+        assert_eq!(
+            carrier_code("通道方返回错误码： 12144"),
+            Some("12144".into())
+        );
         assert_eq!(carrier_code("联系客服人员开启"), None);
     }
 
     #[test]
     fn both_failure_shapes() {
-        let Some(Outcome::Failure(f)) = parse("x", 200, br#"{"code":1005,"msg":"m","detail":"d"}"#) else { panic!() };
+        let Some(Outcome::Failure(f)) = parse("x", 200, br#"{"code":1005,"msg":"m","detail":"d"}"#)
+        else {
+            panic!()
+        };
         assert_eq!((f.code.as_str(), f.carrier_code), ("1005", None));
-        let Some(Outcome::Failure(f)) = parse("x", 200, "{\"status\":\"12144\",\"message\":\"本月\",\"result\":[]}".as_bytes()) else { panic!() };
-        assert_eq!((f.code.as_str(), f.msg.as_str(), f.carrier_code.as_deref(), f.result), ("12144", "本月", Some("12144"), None));
+        let Some(Outcome::Failure(f)) = parse(
+            "x",
+            200,
+            "{\"status\":\"12144\",\"message\":\"本月\",\"result\":[]}".as_bytes(),
+        ) else {
+            panic!()
+        };
+        assert_eq!(
+            (
+                f.code.as_str(),
+                f.msg.as_str(),
+                f.carrier_code.as_deref(),
+                f.result
+            ),
+            ("12144", "本月", Some("12144"), None)
+        );
         assert!(parse("x", 200, b"<html>").is_none());
         assert!(parse("x", 200, b"{\"foo\":1}").is_none());
     }
 
     #[test]
     fn failed_renewal_keeps_result() {
-        let body = r#"{"code":"1080","msg":"套餐续费失败","detail":"重复","result":{"orderid":""}}"#;
-        let Some(Outcome::Failure(f)) = parse("card/pkg/renew", 200, body.as_bytes()) else { panic!() };
+        let body =
+            r#"{"code":"1080","msg":"套餐续费失败","detail":"重复","result":{"orderid":""}}"#;
+        let Some(Outcome::Failure(f)) = parse("card/pkg/renew", 200, body.as_bytes()) else {
+            panic!()
+        };
         assert_eq!(f.result.as_deref(), Some(r#"{"orderid":""}"#));
     }
 }

@@ -52,25 +52,48 @@ pub enum Error {
     Auth { failure: ApiFailure },
     /// Too fast: 1030, or a carrier refusal for repeating an operation (13009, 13010).
     #[error("rate limited: {failure}")]
-    RateLimited { failure: ApiFailure, retry_after_secs: Option<u64> },
+    RateLimited {
+        failure: ApiFailure,
+        retry_after_secs: Option<u64>,
+    },
     /// Bad input, found before anything was sent.
     #[error("invalid {field}: {reason}")]
     InvalidInput { field: String, reason: String },
     /// The client's cooldown guard refused a repeat of a lifecycle operation on the same card.
     #[error("{endpoint} on card {card} is cooling down: retry in {retry_after_secs} s")]
-    Cooldown { endpoint: String, card: String, retry_after_secs: u64 },
+    Cooldown {
+        endpoint: String,
+        card: String,
+        retry_after_secs: u64,
+    },
     /// No answer within the timeout.
     #[error("{endpoint} timed out{}", unknown_suffix(*.outcome_unknown))]
-    Timeout { endpoint: String, outcome_unknown: bool },
+    Timeout {
+        endpoint: String,
+        outcome_unknown: bool,
+    },
     /// Connection failed or broke.
     #[error("{endpoint} failed to connect or the connection broke: {message}{}", unknown_suffix(*.outcome_unknown))]
-    Transport { endpoint: String, message: String, outcome_unknown: bool },
+    Transport {
+        endpoint: String,
+        message: String,
+        outcome_unknown: bool,
+    },
     /// A non-2xx answer whose body is not a CardBOSS envelope.
     #[error("{endpoint} answered HTTP {status}: {body_prefix}{}", unknown_suffix(*.outcome_unknown))]
-    Http { endpoint: String, status: u16, body_prefix: String, outcome_unknown: bool },
+    Http {
+        endpoint: String,
+        status: u16,
+        body_prefix: String,
+        outcome_unknown: bool,
+    },
     /// A 2xx answer that is not the JSON the spec describes.
     #[error("{endpoint} answered something that cannot be decoded: {message}{}", unknown_suffix(*.outcome_unknown))]
-    Decode { endpoint: String, message: String, outcome_unknown: bool },
+    Decode {
+        endpoint: String,
+        message: String,
+        outcome_unknown: bool,
+    },
     /// A push (webhook) body failed verification or parsing.
     #[error("push rejected: {reason}")]
     PushRejected { reason: String },
@@ -89,13 +112,18 @@ fn unknown_suffix(outcome_unknown: bool) -> &'static str {
 
 impl Error {
     pub(crate) fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
-        Error::InvalidInput { field: field.into(), reason: reason.into() }
+        Error::InvalidInput {
+            field: field.into(),
+            reason: reason.into(),
+        }
     }
 
     /// Stable code: the platform's code for server refusals, an upper-case word otherwise.
     pub fn code(&self) -> String {
         match self {
-            Error::Api { failure: f } | Error::Auth { failure: f } | Error::RateLimited { failure: f, .. } => f.code.clone(),
+            Error::Api { failure: f }
+            | Error::Auth { failure: f }
+            | Error::RateLimited { failure: f, .. } => f.code.clone(),
             Error::InvalidInput { .. } => "INVALID_INPUT".into(),
             Error::Cooldown { .. } => "COOLDOWN".into(),
             Error::Timeout { .. } => "TIMEOUT".into(),
@@ -127,7 +155,9 @@ impl Error {
     /// The server's refusal, when there was one.
     pub fn failure(&self) -> Option<&ApiFailure> {
         match self {
-            Error::Api { failure: f } | Error::Auth { failure: f } | Error::RateLimited { failure: f, .. } => Some(f),
+            Error::Api { failure: f }
+            | Error::Auth { failure: f }
+            | Error::RateLimited { failure: f, .. } => Some(f),
             _ => None,
         }
     }
@@ -135,7 +165,9 @@ impl Error {
     /// The endpoint the error concerns, when it concerns one.
     pub fn endpoint(&self) -> Option<&str> {
         match self {
-            Error::Api { failure: f } | Error::Auth { failure: f } | Error::RateLimited { failure: f, .. } => Some(&f.endpoint),
+            Error::Api { failure: f }
+            | Error::Auth { failure: f }
+            | Error::RateLimited { failure: f, .. } => Some(&f.endpoint),
             Error::Cooldown { endpoint, .. }
             | Error::Timeout { endpoint, .. }
             | Error::Transport { endpoint, .. }
@@ -148,7 +180,9 @@ impl Error {
     /// HTTP status of the answer, when an answer arrived.
     pub fn http_status(&self) -> Option<u16> {
         match self {
-            Error::Api { failure: f } | Error::Auth { failure: f } | Error::RateLimited { failure: f, .. } => Some(f.http_status),
+            Error::Api { failure: f }
+            | Error::Auth { failure: f }
+            | Error::RateLimited { failure: f, .. } => Some(f.http_status),
             Error::Http { status, .. } => Some(*status),
             _ => None,
         }
@@ -157,8 +191,12 @@ impl Error {
     /// Seconds to wait before trying again, when known (cooldowns, rate limits).
     pub fn retry_after_secs(&self) -> Option<u64> {
         match self {
-            Error::Cooldown { retry_after_secs, .. } => Some(*retry_after_secs),
-            Error::RateLimited { retry_after_secs, .. } => *retry_after_secs,
+            Error::Cooldown {
+                retry_after_secs, ..
+            } => Some(*retry_after_secs),
+            Error::RateLimited {
+                retry_after_secs, ..
+            } => *retry_after_secs,
             _ => None,
         }
     }
@@ -168,10 +206,18 @@ impl Error {
     pub fn outcome_unknown(&self) -> bool {
         match self {
             Error::Api { failure } => failure.outcome_unknown,
-            Error::Timeout { outcome_unknown, .. }
-            | Error::Transport { outcome_unknown, .. }
-            | Error::Http { outcome_unknown, .. }
-            | Error::Decode { outcome_unknown, .. } => *outcome_unknown,
+            Error::Timeout {
+                outcome_unknown, ..
+            }
+            | Error::Transport {
+                outcome_unknown, ..
+            }
+            | Error::Http {
+                outcome_unknown, ..
+            }
+            | Error::Decode {
+                outcome_unknown, ..
+            } => *outcome_unknown,
             _ => false,
         }
     }
@@ -181,9 +227,9 @@ impl Error {
         if total > 1 {
             let label = format!(" (batch {} of {total}, from card {first_id})", index + 1);
             match &mut self {
-                Error::Api { failure } | Error::Auth { failure } | Error::RateLimited { failure, .. } => {
-                    failure.endpoint.push_str(&label)
-                }
+                Error::Api { failure }
+                | Error::Auth { failure }
+                | Error::RateLimited { failure, .. } => failure.endpoint.push_str(&label),
                 Error::Timeout { endpoint, .. }
                 | Error::Transport { endpoint, .. }
                 | Error::Http { endpoint, .. }
@@ -199,10 +245,16 @@ impl Error {
         let carrier = failure.carrier_code.as_deref().unwrap_or("");
         match failure.code.as_str() {
             "1001" | "1005" | "1006" => Error::Auth { failure },
-            "1030" => Error::RateLimited { failure, retry_after_secs },
+            "1030" => Error::RateLimited {
+                failure,
+                retry_after_secs,
+            },
             _ if matches!(carrier, "13009" | "13010") => {
                 let wait = retry_after_secs.or(Some(if carrier == "13010" { 60 } else { 180 }));
-                Error::RateLimited { failure, retry_after_secs: wait }
+                Error::RateLimited {
+                    failure,
+                    retry_after_secs: wait,
+                }
             }
             _ => Error::Api { failure },
         }
@@ -226,18 +278,30 @@ mod tests {
 
     #[test]
     fn codes_classify() {
-        assert_eq!(Error::from_failure(failure("1005", None), None).kind(), "auth");
-        assert_eq!(Error::from_failure(failure("1030", None), None).kind(), "rate_limited");
+        assert_eq!(
+            Error::from_failure(failure("1005", None), None).kind(),
+            "auth"
+        );
+        assert_eq!(
+            Error::from_failure(failure("1030", None), None).kind(),
+            "rate_limited"
+        );
         let carrier = Error::from_failure(failure("1099", Some("13009")), None);
         assert_eq!(carrier.kind(), "rate_limited");
         assert_eq!(carrier.code(), "1099");
         assert_eq!(carrier.retry_after_secs(), Some(180));
-        assert_eq!(Error::from_failure(failure("1080", None), None).kind(), "api");
+        assert_eq!(
+            Error::from_failure(failure("1080", None), None).kind(),
+            "api"
+        );
     }
 
     #[test]
     fn unknown_outcome_is_said() {
-        let e = Error::Timeout { endpoint: "card/pkg/renew".into(), outcome_unknown: true };
+        let e = Error::Timeout {
+            endpoint: "card/pkg/renew".into(),
+            outcome_unknown: true,
+        };
         assert!(e.to_string().contains("outcome is unknown"));
         assert!(e.outcome_unknown());
     }

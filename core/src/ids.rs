@@ -80,11 +80,17 @@ pub struct CardRef {
 
 impl CardRef {
     pub fn msisdn(id: impl Into<String>) -> Self {
-        CardRef { msisdn: Some(id.into()), iccid: None }
+        CardRef {
+            msisdn: Some(id.into()),
+            iccid: None,
+        }
     }
 
     pub fn iccid(id: impl Into<String>) -> Self {
-        CardRef { msisdn: None, iccid: Some(id.into()) }
+        CardRef {
+            msisdn: None,
+            iccid: Some(id.into()),
+        }
     }
 
     /// From optional parts as bindings receive them; empty strings count as absent.
@@ -102,22 +108,34 @@ impl CardRef {
             return Err(Error::invalid("card", "give an msisdn or an iccid"));
         }
         if let Some(m) = self.msisdn.as_deref().filter(|m| !is_msisdn(m)) {
-            return Err(Error::invalid("msisdn", format!("{m:?} is not a valid msisdn (digits only)")));
+            return Err(Error::invalid(
+                "msisdn",
+                format!("{m:?} is not a valid msisdn (digits only)"),
+            ));
         }
         if let Some(i) = self.iccid.as_deref().filter(|i| !is_iccid(i)) {
-            return Err(Error::invalid("iccid", format!("{i:?} is not a valid iccid (19–20 letters and digits)")));
+            return Err(Error::invalid(
+                "iccid",
+                format!("{i:?} is not a valid iccid (19–20 letters and digits)"),
+            ));
         }
         Ok(())
     }
 
     /// `(msisdn, iccid)` as sent: the missing one is an empty string.
     pub(crate) fn params(&self) -> (&str, &str) {
-        (self.msisdn.as_deref().unwrap_or(""), self.iccid.as_deref().unwrap_or(""))
+        (
+            self.msisdn.as_deref().unwrap_or(""),
+            self.iccid.as_deref().unwrap_or(""),
+        )
     }
 
     /// The key the cooldown guard remembers the card by.
     pub(crate) fn key(&self) -> String {
-        self.msisdn.clone().or_else(|| self.iccid.clone()).unwrap_or_default()
+        self.msisdn
+            .clone()
+            .or_else(|| self.iccid.clone())
+            .unwrap_or_default()
     }
 }
 
@@ -127,7 +145,11 @@ mod tests {
 
     #[test]
     fn msisdns_win() {
-        let set = CardSet::from_lists(vec!["1064787000001".into()], vec!["898607b8101700000001".into()]).unwrap();
+        let set = CardSet::from_lists(
+            vec!["1064787000001".into()],
+            vec!["898607b8101700000001".into()],
+        )
+        .unwrap();
         assert_eq!(set, CardSet::msisdns(["1064787000001"]));
         assert!(CardSet::from_lists(vec![], vec![]).is_err());
     }
@@ -146,6 +168,11 @@ mod tests {
     fn card_ref_checks() {
         assert!(CardRef::new(None, None).is_err());
         assert!(CardRef::new(Some("abc".into()), None).is_err());
-        assert_eq!(CardRef::new(Some("".into()), Some("898607b8101700000001".into())).unwrap().params(), ("", "898607b8101700000001"));
+        assert_eq!(
+            CardRef::new(Some("".into()), Some("898607b8101700000001".into()))
+                .unwrap()
+                .params(),
+            ("", "898607b8101700000001")
+        );
     }
 }

@@ -33,9 +33,10 @@ pub mod error;
 pub mod ids;
 pub mod models;
 pub mod push;
+#[cfg(feature = "python")]
+mod python;
 pub mod rules;
 pub mod sign;
-#[cfg(feature = "python")] mod python;
 
 mod cooldown;
 mod envelope;

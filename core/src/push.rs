@@ -36,12 +36,18 @@ pub struct PushOptions {
 
 impl Default for PushOptions {
     fn default() -> Self {
-        PushOptions { expected_sid: None, max_age_secs: None, utc_offset_minutes: DEFAULT_UTC_OFFSET_MINUTES }
+        PushOptions {
+            expected_sid: None,
+            max_age_secs: None,
+            utc_offset_minutes: DEFAULT_UTC_OFFSET_MINUTES,
+        }
     }
 }
 
 fn reject(reason: impl Into<String>) -> Error {
-    Error::PushRejected { reason: reason.into() }
+    Error::PushRejected {
+        reason: reason.into(),
+    }
 }
 
 /// Verifies a data push body (JSON or form-encoded) and parses its `data`.
@@ -50,9 +56,17 @@ pub fn verify_push(body: &[u8], apikey: &str, options: &PushOptions) -> Result<P
 }
 
 /// [`verify_push`] as seen at `now` (for tests and replaying stored pushes).
-pub fn verify_push_at(body: &[u8], apikey: &str, options: &PushOptions, now: DateTime<Utc>) -> Result<Push> {
+pub fn verify_push_at(
+    body: &[u8],
+    apikey: &str,
+    options: &PushOptions,
+    now: DateTime<Utc>,
+) -> Result<Push> {
     if body.len() > MAX_PUSH_BODY {
-        return Err(reject(format!("body of {} bytes exceeds {MAX_PUSH_BODY}", body.len())));
+        return Err(reject(format!(
+            "body of {} bytes exceeds {MAX_PUSH_BODY}",
+            body.len()
+        )));
     }
     let fields = push_fields(body)?;
     let get = |name: &str| fields.get(name).cloned().unwrap_or_default();
@@ -60,8 +74,16 @@ pub fn verify_push_at(body: &[u8], apikey: &str, options: &PushOptions, now: Dat
     if given.is_empty() {
         return Err(reject("no sign"));
     }
-    let (sid, id, sn, level, api, time, data, desc) =
-        (get("sid"), get("id"), get("sn"), get("level"), get("api"), get("time"), get("data"), get("desc"));
+    let (sid, id, sn, level, api, time, data, desc) = (
+        get("sid"),
+        get("id"),
+        get("sn"),
+        get("level"),
+        get("api"),
+        get("time"),
+        get("data"),
+        get("desc"),
+    );
     let expected = push_sign(&sid, apikey, &id, &sn, &level, &api, &time, &data, &desc);
     if !signatures_match(&expected, &given) {
         return Err(reject("sign does not match"));
@@ -74,20 +96,42 @@ pub fn verify_push_at(body: &[u8], apikey: &str, options: &PushOptions, now: Dat
     if let Some(max_age) = options.max_age_secs {
         let sent = NaiveDateTime::parse_from_str(time.trim(), "%Y-%m-%d %H:%M:%S")
             .ok()
-            .and_then(|t| offset(options.utc_offset_minutes).from_local_datetime(&t).single())
+            .and_then(|t| {
+                offset(options.utc_offset_minutes)
+                    .from_local_datetime(&t)
+                    .single()
+            })
             .ok_or_else(|| reject(format!("time {time:?} is not yyyy-MM-dd HH:mm:ss")))?;
-        let skew = (now - sent.with_timezone(&Utc)).num_seconds().unsigned_abs();
+        let skew = (now - sent.with_timezone(&Utc))
+            .num_seconds()
+            .unsigned_abs();
         if skew > max_age {
-            return Err(reject(format!("time {time} is {skew} s away from now (at most {max_age} allowed)")));
+            return Err(reject(format!(
+                "time {time} is {skew} s away from now (at most {max_age} allowed)"
+            )));
         }
     }
     let sn = sn.trim().to_string();
     let content = match sn.as_str() {
-        "OD1002" => PushContent::RenewalResult { result: parse_data::<RenewalResult>(&sn, &data)? },
-        "OD1010" => PushContent::UsageWarnings { warnings: one_or_many::<UsageWarning>(&sn, &data)? },
+        "OD1002" => PushContent::RenewalResult {
+            result: parse_data::<RenewalResult>(&sn, &data)?,
+        },
+        "OD1010" => PushContent::UsageWarnings {
+            warnings: one_or_many::<UsageWarning>(&sn, &data)?,
+        },
         _ => PushContent::Other,
     };
-    Ok(Push { sid, id, sn, level, api, time, desc, data, content })
+    Ok(Push {
+        sid,
+        id,
+        sn,
+        level,
+        api,
+        time,
+        desc,
+        data,
+        content,
+    })
 }
 
 /// The fields of a push, as the strings that were signed: a JSON string's value, a JSON
@@ -95,13 +139,15 @@ pub fn verify_push_at(body: &[u8], apikey: &str, options: &PushOptions, now: Dat
 fn push_fields(body: &[u8]) -> Result<HashMap<String, String>> {
     let text = std::str::from_utf8(body).map_err(|_| reject("body is not UTF-8"))?;
     if text.trim_start().starts_with('{') {
-        let raw: HashMap<String, &RawValue> =
-            serde_json::from_str(text).map_err(|e| reject(format!("body is not a JSON object: {e}")))?;
+        let raw: HashMap<String, &RawValue> = serde_json::from_str(text)
+            .map_err(|e| reject(format!("body is not a JSON object: {e}")))?;
         raw.into_iter()
             .map(|(k, v)| {
                 let value = match v.get() {
                     "null" => String::new(),
-                    s if s.starts_with('"') => serde_json::from_str::<String>(s).map_err(|e| reject(e.to_string()))?,
+                    s if s.starts_with('"') => {
+                        serde_json::from_str::<String>(s).map_err(|e| reject(e.to_string()))?
+                    }
                     s => s.to_string(),
                 };
                 Ok((k, value))
@@ -115,7 +161,8 @@ fn push_fields(body: &[u8]) -> Result<HashMap<String, String>> {
 }
 
 fn parse_data<T: DeserializeOwned>(sn: &str, data: &str) -> Result<T> {
-    serde_json::from_str(data).map_err(|e| reject(format!("{sn} data is not the documented JSON: {e}")))
+    serde_json::from_str(data)
+        .map_err(|e| reject(format!("{sn} data is not the documented JSON: {e}")))
 }
 
 fn one_or_many<T: DeserializeOwned>(sn: &str, data: &str) -> Result<Vec<T>> {
@@ -131,7 +178,10 @@ fn one_or_many<T: DeserializeOwned>(sn: &str, data: &str) -> Result<Vec<T>> {
 /// repaired and accepted too.
 pub fn parse_sms_push(body: &[u8]) -> Result<SmsPush> {
     if body.len() > MAX_PUSH_BODY {
-        return Err(reject(format!("body of {} bytes exceeds {MAX_PUSH_BODY}", body.len())));
+        return Err(reject(format!(
+            "body of {} bytes exceeds {MAX_PUSH_BODY}",
+            body.len()
+        )));
     }
     let text = std::str::from_utf8(body).map_err(|_| reject("body is not UTF-8"))?;
     #[derive(serde::Deserialize)]
@@ -147,12 +197,18 @@ pub fn parse_sms_push(body: &[u8]) -> Result<SmsPush> {
             .ok_or_else(|| reject(format!("not an SMS push: {first}")))?,
     };
     let data = match envelope.data.get() {
-        s if s.starts_with('"') => serde_json::from_str::<String>(s).map_err(|e| reject(e.to_string()))?,
+        s if s.starts_with('"') => {
+            serde_json::from_str::<String>(s).map_err(|e| reject(e.to_string()))?
+        }
         s => s.to_string(),
     };
     match envelope.kind.trim() {
-        "P0001" => Ok(SmsPush::Reports { reports: one_or_many::<SmsReport>("P0001", &data)? }),
-        "P0002" => Ok(SmsPush::Replies { replies: one_or_many::<SmsReply>("P0002", &data)? }),
+        "P0001" => Ok(SmsPush::Reports {
+            reports: one_or_many::<SmsReport>("P0001", &data)?,
+        }),
+        "P0002" => Ok(SmsPush::Replies {
+            replies: one_or_many::<SmsReply>("P0002", &data)?,
+        }),
         other => Err(reject(format!("unknown SMS push type {other:?}"))),
     }
 }
@@ -161,7 +217,14 @@ pub fn parse_sms_push(body: &[u8]) -> Result<SmsPush> {
 fn repair_unquoted_data(text: &str) -> Option<String> {
     let start = text.find("\"[")?;
     let end = text.rfind("]\"")?;
-    (start < end).then(|| format!("{}{}{}", &text[..start], &text[start + 1..=end], &text[end + 2..]))
+    (start < end).then(|| {
+        format!(
+            "{}{}{}",
+            &text[..start],
+            &text[start + 1..=end],
+            &text[end + 2..]
+        )
+    })
 }
 
 /// Remembers the ids of recent pushes to refuse replays. Thread-safe; share one per receiver.
@@ -188,7 +251,11 @@ impl Default for PushGuard {
 impl PushGuard {
     /// Remembers at most `capacity` ids, each for `ttl`.
     pub fn new(capacity: usize, ttl: Duration) -> Self {
-        PushGuard { capacity: capacity.max(1), ttl, seen: Mutex::new(SeenIds::default()) }
+        PushGuard {
+            capacity: capacity.max(1),
+            ttl,
+            seen: Mutex::new(SeenIds::default()),
+        }
     }
 
     /// Verifies the push, then refuses it if its id was seen within the ttl.
@@ -231,18 +298,36 @@ mod tests {
     const KEY: &str = "0123456789abcdef0123456789abcdef";
 
     fn signed_body(data_field: &str, data_signed: &str, time: &str) -> String {
-        let sign = push_sign("10043", KEY, "m1", " OD1002", "info", "", time, data_signed, "订购成功");
-        format!(r#"{{"sid":"10043","id":"m1","sn":" OD1002","level":"info","api":null,"time":"{time}","data":{data_field},"desc":"订购成功","sign":"{sign}"}}"#)
+        let sign = push_sign(
+            "10043",
+            KEY,
+            "m1",
+            " OD1002",
+            "info",
+            "",
+            time,
+            data_signed,
+            "订购成功",
+        );
+        format!(
+            r#"{{"sid":"10043","id":"m1","sn":" OD1002","level":"info","api":null,"time":"{time}","data":{data_field},"desc":"订购成功","sign":"{sign}"}}"#
+        )
     }
 
     #[test]
     fn data_as_string_or_object() {
-        let obj = r#"{"level":"info","status":"1","msg":"ok","orderid":"NR1","msisdn":"1064787038023"}"#;
+        let obj =
+            r#"{"level":"info","status":"1","msg":"ok","orderid":"NR1","msisdn":"1064787038023"}"#;
         let as_string = serde_json::to_string(obj).unwrap();
-        for body in [signed_body(&as_string, obj, "2024-04-01 10:00:00"), signed_body(obj, obj, "2024-04-01 10:00:00")] {
+        for body in [
+            signed_body(&as_string, obj, "2024-04-01 10:00:00"),
+            signed_body(obj, obj, "2024-04-01 10:00:00"),
+        ] {
             let push = verify_push(body.as_bytes(), KEY, &PushOptions::default()).unwrap();
             assert_eq!(push.sn, "OD1002");
-            let PushContent::RenewalResult { result } = push.content else { panic!() };
+            let PushContent::RenewalResult { result } = push.content else {
+                panic!()
+            };
             assert!(result.succeeded());
             assert_eq!(result.orderid, "NR1");
         }
@@ -252,10 +337,21 @@ mod tests {
     fn forged_wrong_sid_and_stale_are_rejected() {
         let obj = r#"{"status":"1"}"#;
         let body = signed_body(obj, obj, "2024-04-01 10:00:00");
-        assert!(verify_push(body.as_bytes(), "ffffffffffffffffffffffffffffffff", &PushOptions::default()).is_err());
-        let wrong_sid = PushOptions { expected_sid: Some("1".into()), ..Default::default() };
+        assert!(verify_push(
+            body.as_bytes(),
+            "ffffffffffffffffffffffffffffffff",
+            &PushOptions::default()
+        )
+        .is_err());
+        let wrong_sid = PushOptions {
+            expected_sid: Some("1".into()),
+            ..Default::default()
+        };
         assert!(verify_push(body.as_bytes(), KEY, &wrong_sid).is_err());
-        let fresh = PushOptions { max_age_secs: Some(300), ..Default::default() };
+        let fresh = PushOptions {
+            max_age_secs: Some(300),
+            ..Default::default()
+        };
         let at = Utc.with_ymd_and_hms(2024, 4, 1, 2, 3, 0).unwrap(); // 10:03 in UTC+8
         assert!(verify_push_at(body.as_bytes(), KEY, &fresh, at).is_ok());
         let later = Utc.with_ymd_and_hms(2024, 4, 1, 3, 0, 0).unwrap();
@@ -275,11 +371,15 @@ mod tests {
     #[test]
     fn sms_push_from_spec_example_with_unescaped_quotes() {
         let body = "{\n  \"type\": \"P0001\",\n  \"data\":\n  \"[{\"mobile\":\"1064807400778\",\"state\":\"MA:0041\",\"taskId\":\"F4D1C4634F02ECE6F1A75C67D5067FDA\"}]\"\n}";
-        let SmsPush::Reports { reports } = parse_sms_push(body.as_bytes()).unwrap() else { panic!() };
+        let SmsPush::Reports { reports } = parse_sms_push(body.as_bytes()).unwrap() else {
+            panic!()
+        };
         assert_eq!(reports[0].taskid, "F4D1C4634F02ECE6F1A75C67D5067FDA");
         assert_eq!(reports[0].state, "MA:0041");
         let replies = r#"{"type":"P0002","data":"[{\"mobile\":\"1064807400778\",\"apmid\":\"259c\",\"spcode\":\"1064899102015\",\"content\":\"test\"}]"}"#;
-        let SmsPush::Replies { replies } = parse_sms_push(replies.as_bytes()).unwrap() else { panic!() };
+        let SmsPush::Replies { replies } = parse_sms_push(replies.as_bytes()).unwrap() else {
+            panic!()
+        };
         assert_eq!(replies[0].scode, "1064899102015");
         assert!(parse_sms_push(br#"{"type":"P0003","data":"[]"}"#).is_err());
     }

@@ -19,9 +19,13 @@ const REPR_ITEMS: usize = 3;
 /// The record as a `dict` keyed by the spec's table names, in declaration order.
 fn to_dict<'py, T: Serialize>(py: Python<'py>, value: &T) -> PyResult<Bound<'py, PyDict>> {
     static LOADS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    let text = serde_json::to_string(value).map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
+    let text = serde_json::to_string(value)
+        .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
     // `json.loads` keeps the declaration order that serde_json writes.
-    Ok(LOADS.import(py, "json", "loads")?.call1((text,))?.cast_into::<PyDict>()?)
+    Ok(LOADS
+        .import(py, "json", "loads")?
+        .call1((text,))?
+        .cast_into::<PyDict>()?)
 }
 
 /// `Name(field=value, ...)`: attribute values where the field is an attribute (nested records

@@ -55,8 +55,18 @@ pub fn check_ids(field: &str, ids: &[String], iccid: bool) -> Result<()> {
     for id in ids {
         let ok = if iccid { is_iccid(id) } else { is_msisdn(id) };
         if !ok {
-            let want = if iccid { "19–20 letters and digits" } else { "digits only" };
-            return Err(Error::invalid(field, format!("{id:?} is not a valid {} ({want})", &field[..field.len() - 1])));
+            let want = if iccid {
+                "19–20 letters and digits"
+            } else {
+                "digits only"
+            };
+            return Err(Error::invalid(
+                field,
+                format!(
+                    "{id:?} is not a valid {} ({want})",
+                    &field[..field.len() - 1]
+                ),
+            ));
         }
     }
     Ok(())
@@ -69,7 +79,10 @@ pub fn check_sms_mobiles(mobiles: &[String], allow_iccid: bool) -> Result<()> {
     }
     for m in mobiles {
         if !(m.bytes().all(|b| b.is_ascii_digit()) && !m.is_empty() || allow_iccid && is_iccid(m)) {
-            return Err(Error::invalid("mobiles", format!("{m:?} is not a number (digits only)")));
+            return Err(Error::invalid(
+                "mobiles",
+                format!("{m:?} is not a number (digits only)"),
+            ));
         }
     }
     Ok(())
@@ -82,7 +95,10 @@ pub fn check_sms_content(content: &str) -> Result<()> {
     }
     let n = content.chars().count();
     if n > MAX_SMS_CHARS {
-        return Err(Error::invalid("content", format!("{n} characters, at most {MAX_SMS_CHARS} allowed")));
+        return Err(Error::invalid(
+            "content",
+            format!("{n} characters, at most {MAX_SMS_CHARS} allowed"),
+        ));
     }
     Ok(())
 }
@@ -107,7 +123,9 @@ pub fn check_history_month(month: &str, now: DateTime<Utc>, utc_offset_minutes: 
     if !(0..USAGE_HISTORY_MONTHS as i32).contains(&back) {
         return Err(Error::invalid(
             "month",
-            format!("{month} is outside the last {USAGE_HISTORY_MONTHS} months (this month included)"),
+            format!(
+                "{month} is outside the last {USAGE_HISTORY_MONTHS} months (this month included)"
+            ),
         ));
     }
     Ok(())
@@ -122,23 +140,39 @@ pub fn check_usage_day(day: &str, now: DateTime<Utc>, utc_offset_minutes: i32) -
     let today = today(now, utc_offset_minutes);
     let age = today.signed_duration_since(date);
     if age < Duration::zero() || age >= Duration::days(DAILY_USAGE_DAYS) {
-        return Err(Error::invalid("day", format!("{day} is outside the last {DAILY_USAGE_DAYS} days")));
+        return Err(Error::invalid(
+            "day",
+            format!("{day} is outside the last {DAILY_USAGE_DAYS} days"),
+        ));
     }
     Ok(())
 }
 
 /// Voice whitelist numbers: digits; at most 5 to add, at most 2 to remove.
 pub fn check_whitelist(numbers: &[String], adding: bool) -> Result<()> {
-    let max = if adding { MAX_WHITELIST_NUMBERS } else { MAX_WHITELIST_REMOVALS };
+    let max = if adding {
+        MAX_WHITELIST_NUMBERS
+    } else {
+        MAX_WHITELIST_REMOVALS
+    };
     if numbers.is_empty() {
         return Err(Error::invalid("numbers", "no number given"));
     }
     if numbers.len() > max {
         let verb = if adding { "added" } else { "removed" };
-        return Err(Error::invalid("numbers", format!("at most {max} numbers can be {verb} at once")));
+        return Err(Error::invalid(
+            "numbers",
+            format!("at most {max} numbers can be {verb} at once"),
+        ));
     }
-    if let Some(n) = numbers.iter().find(|n| n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit())) {
-        return Err(Error::invalid("numbers", format!("{n:?} is not a number (digits only)")));
+    if let Some(n) = numbers
+        .iter()
+        .find(|n| n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(Error::invalid(
+            "numbers",
+            format!("{n:?} is not a number (digits only)"),
+        ));
     }
     Ok(())
 }

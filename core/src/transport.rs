@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use rand::Rng;
-use reqwest::header::{HeaderMap, HeaderValue, CONTENT_ENCODING, CONTENT_TYPE, RETRY_AFTER, USER_AGENT};
+use reqwest::header::{
+    HeaderMap, HeaderValue, CONTENT_ENCODING, CONTENT_TYPE, RETRY_AFTER, USER_AGENT,
+};
 use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
 
@@ -50,11 +52,25 @@ pub(crate) struct Call<'a> {
 
 impl<'a> Call<'a> {
     pub fn get(endpoint: &'static str, signed: &'a [(&'static str, &'a str)]) -> Self {
-        Call { endpoint, port: Port::Data, method: Method::Get, signed, unsigned: &[], optional: &[] }
+        Call {
+            endpoint,
+            port: Port::Data,
+            method: Method::Get,
+            signed,
+            unsigned: &[],
+            optional: &[],
+        }
     }
 
     pub fn post(endpoint: &'static str, port: Port, signed: &'a [(&'static str, &'a str)]) -> Self {
-        Call { endpoint, port, method: Method::Post, signed, unsigned: &[], optional: &[] }
+        Call {
+            endpoint,
+            port,
+            method: Method::Post,
+            signed,
+            unsigned: &[],
+            optional: &[],
+        }
     }
 
     pub fn with_unsigned(mut self, unsigned: &'a [(&'static str, &'a str)]) -> Self {
@@ -99,7 +115,8 @@ impl Transport {
         let mut headers = HeaderMap::new();
         headers.insert(
             USER_AGENT,
-            HeaderValue::from_str(&ua).map_err(|_| Error::invalid("language", "not a valid header value"))?,
+            HeaderValue::from_str(&ua)
+                .map_err(|_| Error::invalid("language", "not a valid header value"))?,
         );
         let http = reqwest::Client::builder()
             .default_headers(headers)
@@ -107,8 +124,17 @@ impl Transport {
             .connect_timeout(config.connect_timeout)
             .pool_idle_timeout(Duration::from_secs(60))
             .build()
-            .map_err(|e| Error::Transport { endpoint: String::new(), message: e.to_string(), outcome_unknown: false })?;
-        Ok(Transport { http, config, base, ops })
+            .map_err(|e| Error::Transport {
+                endpoint: String::new(),
+                message: e.to_string(),
+                outcome_unknown: false,
+            })?;
+        Ok(Transport {
+            http,
+            config,
+            base,
+            ops,
+        })
     }
 
     pub fn config(&self) -> &Config {
@@ -117,7 +143,8 @@ impl Transport {
 
     /// Sends `call` and decodes its `result` into `T`.
     pub async fn fetch<T: DeserializeOwned>(&self, call: &Call<'_>) -> Result<T> {
-        self.run(call, |raw| envelope::payload(call.endpoint, raw)).await
+        self.run(call, |raw| envelope::payload(call.endpoint, raw))
+            .await
     }
 
     /// Sends `call` whose success carries no payload.
@@ -142,7 +169,12 @@ impl Transport {
             let elapsed_ms = started.elapsed().as_millis() as u64;
             match outcome {
                 Ok(value) => {
-                    tracing::debug!(endpoint = call.endpoint, attempt, elapsed_ms, "cardboss request ok");
+                    tracing::debug!(
+                        endpoint = call.endpoint,
+                        attempt,
+                        elapsed_ms,
+                        "cardboss request ok"
+                    );
                     return Ok(value);
                 }
                 Err(failed) => {
@@ -151,7 +183,12 @@ impl Transport {
                         return Err(failed.error);
                     }
                     let delay = failed.retry_after.unwrap_or_else(|| self.backoff(attempt));
-                    tracing::info!(endpoint = call.endpoint, attempt, delay_ms = delay.as_millis() as u64, "cardboss retrying GET");
+                    tracing::info!(
+                        endpoint = call.endpoint,
+                        attempt,
+                        delay_ms = delay.as_millis() as u64,
+                        "cardboss retrying GET"
+                    );
                     tokio::time::sleep(delay).await;
                 }
             }
@@ -160,7 +197,10 @@ impl Transport {
 
     /// Full jitter: uniform in `[0, min(cap, base · 2^(attempt-1))]`.
     fn backoff(&self, attempt: u32) -> Duration {
-        let exp = self.config.retry_base.saturating_mul(1u32 << (attempt - 1).min(16));
+        let exp = self
+            .config
+            .retry_base
+            .saturating_mul(1u32 << (attempt - 1).min(16));
         let ceiling = exp.min(self.config.retry_cap);
         ceiling.mul_f64(rand::rng().random::<f64>())
     }
@@ -173,15 +213,25 @@ impl Transport {
         let is_post = call.method == Method::Post;
         let endpoint = call.endpoint;
         let request = self.build(call);
-        let response = request.send().await.map_err(|e| transport_error(endpoint, e, is_post))?;
+        let response = request
+            .send()
+            .await
+            .map_err(|e| transport_error(endpoint, e, is_post))?;
         let status = response.status();
         let retry_after = retry_after(response.headers());
-        let body = response.bytes().await.map_err(|e| transport_error(endpoint, e, is_post))?;
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| transport_error(endpoint, e, is_post))?;
 
         match envelope::parse(endpoint, status.as_u16(), &body) {
             Some(Outcome::Success(raw)) => decode(raw).map_err(|error| {
                 let error = mark_unknown(error, is_post);
-                AttemptError { error, retryable: !is_post, retry_after: None }
+                AttemptError {
+                    error,
+                    retryable: !is_post,
+                    retry_after: None,
+                }
             }),
             Some(Outcome::Failure(mut failure)) => {
                 let internal = matches!(failure.code.as_str(), "1090" | "1091" | "1092");
@@ -189,17 +239,26 @@ impl Transport {
                 let retryable = !is_post && (internal || busy || status.is_server_error());
                 failure.outcome_unknown = is_post && internal;
                 let error = Error::from_failure(failure, retry_after.map(|d| d.as_secs()));
-                Err(AttemptError { error, retryable, retry_after })
+                Err(AttemptError {
+                    error,
+                    retryable,
+                    retry_after,
+                })
             }
             None if !status.is_success() => {
-                let retryable = !is_post && (status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS);
+                let retryable = !is_post
+                    && (status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS);
                 let error = Error::Http {
                     endpoint: endpoint.to_string(),
                     status: status.as_u16(),
                     body_prefix: body_prefix(&body),
                     outcome_unknown: is_post && status.is_server_error(),
                 };
-                Err(AttemptError { error, retryable, retry_after })
+                Err(AttemptError {
+                    error,
+                    retryable,
+                    retry_after,
+                })
             }
             None => Err(AttemptError {
                 error: Error::Decode {
@@ -222,17 +281,33 @@ impl Transport {
         parts.extend(call.signed.iter().map(|(_, v)| *v));
         let signature = sign(&parts);
 
-        let mut params: Vec<(&str, &str)> = Vec::with_capacity(3 + call.signed.len() + call.unsigned.len());
-        params.extend([("sid", cfg.sid.as_str()), ("sign", signature.as_str()), ("ts", ts.as_str())]);
+        let mut params: Vec<(&str, &str)> =
+            Vec::with_capacity(3 + call.signed.len() + call.unsigned.len());
+        params.extend([
+            ("sid", cfg.sid.as_str()),
+            ("sign", signature.as_str()),
+            ("ts", ts.as_str()),
+        ]);
         let on_wire = |(k, v): &&(&'static str, &str)| !(v.is_empty() && call.optional.contains(k));
-        params.extend(call.signed.iter().filter(on_wire).chain(call.unsigned).map(|(k, v)| (*k, *v)));
+        params.extend(
+            call.signed
+                .iter()
+                .filter(on_wire)
+                .chain(call.unsigned)
+                .map(|(k, v)| (*k, *v)),
+        );
         let encoded = serde_urlencoded::to_string(&params).unwrap_or_default();
 
         let root = match call.port {
             Port::Data => &self.base,
             Port::Ops => &self.ops,
         };
-        let mut url = format!("{}{}/{}", root.as_str().trim_end_matches('/'), PATH_PREFIX, call.endpoint);
+        let mut url = format!(
+            "{}{}/{}",
+            root.as_str().trim_end_matches('/'),
+            PATH_PREFIX,
+            call.endpoint
+        );
         match call.method {
             Method::Get => {
                 url.push('?');
@@ -250,9 +325,13 @@ impl Transport {
 }
 
 fn parse_root(field: &str, url: &str) -> Result<Url> {
-    let parsed = Url::parse(url).map_err(|e| Error::invalid(field, format!("{url:?} is not a URL: {e}")))?;
+    let parsed =
+        Url::parse(url).map_err(|e| Error::invalid(field, format!("{url:?} is not a URL: {e}")))?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
-        return Err(Error::invalid(field, format!("{url:?} is not an http(s) URL")));
+        return Err(Error::invalid(
+            field,
+            format!("{url:?} is not an http(s) URL"),
+        ));
     }
     Ok(parsed)
 }
@@ -262,11 +341,22 @@ fn transport_error(endpoint: &str, e: reqwest::Error, is_post: bool) -> AttemptE
     let reached = !e.is_connect();
     let timeout = e.is_timeout();
     let error = if timeout {
-        Error::Timeout { endpoint: endpoint.to_string(), outcome_unknown: is_post && reached }
+        Error::Timeout {
+            endpoint: endpoint.to_string(),
+            outcome_unknown: is_post && reached,
+        }
     } else {
-        Error::Transport { endpoint: endpoint.to_string(), message: error_chain(e), outcome_unknown: is_post && reached }
+        Error::Transport {
+            endpoint: endpoint.to_string(),
+            message: error_chain(e),
+            outcome_unknown: is_post && reached,
+        }
     };
-    AttemptError { error, retryable: !is_post, retry_after: None }
+    AttemptError {
+        error,
+        retryable: !is_post,
+        retry_after: None,
+    }
 }
 
 /// The error and its causes, without the URL (which carries the sign of a GET).
@@ -284,18 +374,70 @@ fn error_chain(e: reqwest::Error) -> String {
 
 fn mark_unknown(error: Error, is_post: bool) -> Error {
     match error {
-        Error::Decode { endpoint, message, .. } => Error::Decode { endpoint, message, outcome_unknown: is_post },
+        Error::Decode {
+            endpoint, message, ..
+        } => Error::Decode {
+            endpoint,
+            message,
+            outcome_unknown: is_post,
+        },
         other => other,
     }
 }
 
 /// `Retry-After` in seconds, honoured up to 60 s.
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let secs: u64 = headers.get(RETRY_AFTER)?.to_str().ok()?.trim().parse().ok()?;
+    let secs: u64 = headers
+        .get(RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
     Some(Duration::from_secs(secs.min(60)))
 }
 
+/// The start of an unexpected body, for the error message. A proxy's error page may echo the
+/// request, so anything shaped like a sign (32 hex digits) is blanked out.
 fn body_prefix(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(&body[..body.len().min(200)]);
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    redact_hex32(&words)
+}
+
+fn redact_hex32(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let run = bytes[i..]
+            .iter()
+            .take_while(|b| b.is_ascii_hexdigit())
+            .count();
+        if run >= 32 {
+            out.push_str("<redacted>");
+            i += run;
+        } else if run > 0 {
+            out.push_str(&text[i..i + run]);
+            i += run;
+        } else {
+            let ch = text[i..].chars().next().unwrap_or(' ');
+            out.push(ch);
+            i += ch.len_utf8();
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signs_are_blanked_in_body_prefixes() {
+        let body = b"<html>No handler for GET /x?sid=10043&sign=20d2c0ffee0123456789abcdef012345&ts=1</html>";
+        let text = body_prefix(body);
+        assert!(!text.contains("20d2c0ffee"), "{text}");
+        assert!(text.contains("sid=10043&sign=<redacted>&ts=1"), "{text}");
+    }
 }

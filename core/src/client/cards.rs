@@ -14,8 +14,8 @@ use super::Client;
 use crate::error::{Error, Result};
 use crate::ids::{CardRef, CardSet};
 use crate::models::{
-    ArrearsPage, Card, CardDetail, CardDetailList, CardPage, CurrentUsage, DailyUsage, MonthlyUsage, PackageList,
-    UsageList,
+    ArrearsPage, Card, CardDetail, CardDetailList, CardPage, CurrentUsage, DailyUsage,
+    MonthlyUsage, PackageList, UsageList,
 };
 use crate::rules::{check_history_month, check_usage_day, MAX_CARDS_PER_REQUEST};
 use crate::transport::Call;
@@ -27,7 +27,9 @@ impl Client {
             return Err(Error::invalid("page", "pages are numbered from 1"));
         }
         let page = page.to_string();
-        self.transport().fetch(&Call::get("card/list", &[("pageindex", &page)])).await
+        self.transport()
+            .fetch(&Call::get("card/list", &[("pageindex", &page)]))
+            .await
     }
 
     /// Every card of the account, page after page, in order. Pages are fetched ahead,
@@ -41,7 +43,13 @@ impl Client {
     /// results in input order.
     pub async fn card_details(&self, cards: &CardSet) -> Result<Vec<CardDetail>> {
         self.batched(cards, |msisdns, iccids| async move {
-            let list: CardDetailList = self.transport().fetch(&Call::get("card/detail", &[("msisdns", &msisdns), ("iccids", &iccids)])).await?;
+            let list: CardDetailList = self
+                .transport()
+                .fetch(&Call::get(
+                    "card/detail",
+                    &[("msisdns", &msisdns), ("iccids", &iccids)],
+                ))
+                .await?;
             Ok(list.cards)
         })
         .await
@@ -50,7 +58,13 @@ impl Client {
     /// 3.2.3 card/usage/current for any number of cards, batched like `card_details`.
     pub async fn current_usage(&self, cards: &CardSet) -> Result<Vec<CurrentUsage>> {
         self.batched(cards, |msisdns, iccids| async move {
-            let list: UsageList<CurrentUsage> = self.transport().fetch(&Call::get("card/usage/current", &[("msisdns", &msisdns), ("iccids", &iccids)])).await?;
+            let list: UsageList<CurrentUsage> = self
+                .transport()
+                .fetch(&Call::get(
+                    "card/usage/current",
+                    &[("msisdns", &msisdns), ("iccids", &iccids)],
+                ))
+                .await?;
             Ok(list.usages)
         })
         .await
@@ -61,12 +75,29 @@ impl Client {
     /// `showday` is signed although the spec's table forgets it; absent, it signs as "" and is
     /// not sent.
     /// The iccids go out as both `iccids` (URL and sign formula) and `iccid` (the table's name).
-    pub async fn usage_history(&self, month: &str, cards: &CardSet, showday: Option<&str>) -> Result<Vec<MonthlyUsage>> {
+    pub async fn usage_history(
+        &self,
+        month: &str,
+        cards: &CardSet,
+        showday: Option<&str>,
+    ) -> Result<Vec<MonthlyUsage>> {
         check_history_month(month, Utc::now(), self.config().utc_offset_minutes)?;
         let showday = showday.unwrap_or("");
         self.batched(cards, |msisdns, iccids| async move {
-            let signed = [("month", month), ("showday", showday), ("msisdns", &msisdns), ("iccids", &iccids)];
-            let list: UsageList<MonthlyUsage> = self.transport().fetch(&Call::get("card/usage/past", &signed).with_unsigned(&[("iccid", &iccids)]).with_optional(&["showday"])).await?;
+            let signed = [
+                ("month", month),
+                ("showday", showday),
+                ("msisdns", &msisdns),
+                ("iccids", &iccids),
+            ];
+            let list: UsageList<MonthlyUsage> = self
+                .transport()
+                .fetch(
+                    &Call::get("card/usage/past", &signed)
+                        .with_unsigned(&[("iccid", &iccids)])
+                        .with_optional(&["showday"]),
+                )
+                .await?;
             Ok(list.usages)
         })
         .await
@@ -80,14 +111,21 @@ impl Client {
             return Err(Error::invalid("page", "pages are numbered from 1"));
         }
         let page = page.to_string();
-        self.transport().fetch(&Call::get("card/abnormal", &[("pageindex", &page)])).await
+        self.transport()
+            .fetch(&Call::get("card/abnormal", &[("pageindex", &page)]))
+            .await
     }
 
     /// 3.2.6 card/pkg/get: the packages a card has ordered.
     pub async fn packages(&self, card: &CardRef) -> Result<PackageList> {
         card.validate()?;
         let (msisdn, iccid) = card.params();
-        self.transport().fetch(&Call::get("card/pkg/get", &[("msisdn", msisdn), ("iccid", iccid)])).await
+        self.transport()
+            .fetch(&Call::get(
+                "card/pkg/get",
+                &[("msisdn", msisdn), ("iccid", iccid)],
+            ))
+            .await
     }
 
     /// 3.2.7 card/usage/day: one day's (`yyyyMMdd`, within the last 7) usage, batched.
@@ -97,11 +135,21 @@ impl Client {
         check_usage_day(day, Utc::now(), self.config().utc_offset_minutes)?;
         let usages = self
             .batched(cards, |msisdns, iccids| async move {
-                let page: DailyUsage = self.transport().fetch(&Call::get("card/usage/day", &[("day", day), ("msisdns", &msisdns), ("iccids", &iccids)])).await?;
+                let page: DailyUsage = self
+                    .transport()
+                    .fetch(&Call::get(
+                        "card/usage/day",
+                        &[("day", day), ("msisdns", &msisdns), ("iccids", &iccids)],
+                    ))
+                    .await?;
                 Ok(page.usages)
             })
             .await?;
-        Ok(DailyUsage { count: usages.len() as i64, day: day.to_string(), usages })
+        Ok(DailyUsage {
+            count: usages.len() as i64,
+            day: day.to_string(),
+            usages,
+        })
     }
 
     /// Runs `fetch(msisdns, iccids)` for each batch of 100 cards, `concurrency` at a time, and
@@ -118,8 +166,15 @@ impl Client {
         let fetch = &fetch;
         let results: Vec<Vec<T>> = stream::iter(batches.into_iter().enumerate())
             .map(|(index, (msisdns, iccids))| async move {
-                let first = msisdns.split(',').chain(iccids.split(',')).find(|s| !s.is_empty()).unwrap_or("").to_string();
-                fetch(msisdns, iccids).await.map_err(|e| e.in_batch(index, total, &first))
+                let first = msisdns
+                    .split(',')
+                    .chain(iccids.split(','))
+                    .find(|s| !s.is_empty())
+                    .unwrap_or("")
+                    .to_string();
+                fetch(msisdns, iccids)
+                    .await
+                    .map_err(|e| e.in_batch(index, total, &first))
             })
             .buffered(self.config().concurrency)
             .try_collect()
@@ -167,7 +222,11 @@ impl CardStream {
                 }
             }
         });
-        CardStream { pages, buffer: VecDeque::new(), task }
+        CardStream {
+            pages,
+            buffer: VecDeque::new(),
+            task,
+        }
     }
 
     /// The next page of cards, `None` after the last.

@@ -82,7 +82,10 @@ impl Config {
             return Err(Error::invalid("timeout", "must be positive"));
         }
         if !(-14 * 60..=14 * 60).contains(&self.utc_offset_minutes) {
-            return Err(Error::invalid("utc_offset_minutes", "must be within ±14 hours"));
+            return Err(Error::invalid(
+                "utc_offset_minutes",
+                "must be within ±14 hours",
+            ));
         }
         Ok(())
     }

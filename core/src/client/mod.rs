@@ -33,7 +33,9 @@ struct Inner {
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Client").field("config", self.config()).finish()
+        f.debug_struct("Client")
+            .field("config", self.config())
+            .finish()
     }
 }
 
@@ -41,7 +43,12 @@ impl Client {
     /// Checks the configuration (the apikey must be 32 characters) and builds the HTTP client.
     pub fn new(config: Config) -> Result<Self> {
         let transport = Transport::new(config)?;
-        Ok(Client { inner: Arc::new(Inner { transport, cooldowns: Cooldowns::default() }) })
+        Ok(Client {
+            inner: Arc::new(Inner {
+                transport,
+                cooldowns: Cooldowns::default(),
+            }),
+        })
     }
 
     pub fn config(&self) -> &Config {

@@ -15,20 +15,36 @@ impl Client {
         check_sms_mobiles(mobiles, true)?;
         check_sms_content(content)?;
         self.in_chunks(mobiles, |mobile| async move {
-            self.transport().fetch(&Call::post("sms/sendlotsms", Port::Data, &[("mobile", &mobile), ("content", content)])).await
+            self.transport()
+                .fetch(&Call::post(
+                    "sms/sendlotsms",
+                    Port::Data,
+                    &[("mobile", &mobile), ("content", content)],
+                ))
+                .await
         })
         .await
     }
 
     /// 3.5.2 sms/sendiotencryptsms: the same, AES-encrypted with the apikey's halves.
-    pub async fn send_iot_sms_encrypted(&self, mobiles: &[String], content: &str) -> Result<SmsReceipt> {
+    pub async fn send_iot_sms_encrypted(
+        &self,
+        mobiles: &[String],
+        content: &str,
+    ) -> Result<SmsReceipt> {
         check_sms_mobiles(mobiles, true)?;
         check_sms_content(content)?;
         let apikey = &self.config().apikey;
         self.in_chunks(mobiles, |mobile| async move {
             let list: Vec<String> = mobile.split(',').map(String::from).collect();
             let text = encrypt_sms(apikey, &list, content)?;
-            self.transport().fetch(&Call::post("sms/sendiotencryptsms", Port::Data, &[("text", &text)])).await
+            self.transport()
+                .fetch(&Call::post(
+                    "sms/sendiotencryptsms",
+                    Port::Data,
+                    &[("text", &text)],
+                ))
+                .await
         })
         .await
     }
@@ -37,7 +53,12 @@ impl Client {
     /// `("1", "xx")` becomes `@1@=xx`, joined by `|`. Billed to the account.
     ///
     /// Only `mobile + tplid` are signed; `content` is sent unsigned.
-    pub async fn send_template_sms(&self, mobiles: &[String], template_id: &str, params: &[(String, String)]) -> Result<SmsReceipt> {
+    pub async fn send_template_sms(
+        &self,
+        mobiles: &[String],
+        template_id: &str,
+        params: &[(String, String)],
+    ) -> Result<SmsReceipt> {
         check_sms_mobiles(mobiles, false)?;
         if template_id.trim().is_empty() {
             return Err(Error::invalid("template_id", "must not be empty"));
@@ -46,20 +67,31 @@ impl Client {
         let content = content.as_str();
         self.in_chunks(mobiles, |mobile| async move {
             let signed = [("mobile", mobile.as_str()), ("tplid", template_id)];
-            self.transport().fetch(&Call::post("sms/sendsms", Port::Data, &signed).with_unsigned(&[("content", content)])).await
+            self.transport()
+                .fetch(
+                    &Call::post("sms/sendsms", Port::Data, &signed)
+                        .with_unsigned(&[("content", content)]),
+                )
+                .await
         })
         .await
     }
 
     /// 3.5.3 sms/rpt/get: delivery reports not fetched before (at most 10,000 a call).
     pub async fn sms_reports(&self) -> Result<Vec<SmsReport>> {
-        let list: SmsReportList = self.transport().fetch(&Call::get("sms/rpt/get", &[])).await?;
+        let list: SmsReportList = self
+            .transport()
+            .fetch(&Call::get("sms/rpt/get", &[]))
+            .await?;
         Ok(list.rpts)
     }
 
     /// 3.5.4 sms/mo/get: replies not fetched before (at most 10,000 a call).
     pub async fn sms_replies(&self) -> Result<Vec<SmsReply>> {
-        let list: SmsReplyList = self.transport().fetch(&Call::get("sms/mo/get", &[])).await?;
+        let list: SmsReplyList = self
+            .transport()
+            .fetch(&Call::get("sms/mo/get", &[]))
+            .await?;
         Ok(list.mos)
     }
 
@@ -73,7 +105,10 @@ impl Client {
         for (index, chunk) in mobiles.chunks(MAX_SMS_MOBILES).enumerate() {
             let mut receipt = send(chunk.join(",")).await.map_err(|e| {
                 if index > 0 {
-                    tracing::warn!(sent_requests = index, "cardboss SMS send failed part-way: earlier requests were sent");
+                    tracing::warn!(
+                        sent_requests = index,
+                        "cardboss SMS send failed part-way: earlier requests were sent"
+                    );
                 }
                 e.in_batch(index, mobiles.len().div_ceil(MAX_SMS_MOBILES), &chunk[0])
             })?;
@@ -95,7 +130,10 @@ pub fn template_content(params: &[(String, String)]) -> Result<String> {
     for (name, value) in params {
         let name = name.trim_matches('@');
         if name.is_empty() || value.contains('|') {
-            return Err(Error::invalid("params", format!("template variable {name:?} is empty or its value contains `|`")));
+            return Err(Error::invalid(
+                "params",
+                format!("template variable {name:?} is empty or its value contains `|`"),
+            ));
         }
         parts.push(format!("@{name}@={value}"));
     }
@@ -108,7 +146,10 @@ mod tests {
 
     #[test]
     fn template_variables() {
-        let p = vec![("1".to_string(), "xx客户".to_string()), ("@2@".to_string(), "用量即将到期".to_string())];
+        let p = vec![
+            ("1".to_string(), "xx客户".to_string()),
+            ("@2@".to_string(), "用量即将到期".to_string()),
+        ];
         assert_eq!(template_content(&p).unwrap(), "@1@=xx客户|@2@=用量即将到期");
         assert!(template_content(&[("1".into(), "a|b".into())]).is_err());
     }

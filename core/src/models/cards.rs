@@ -6,7 +6,10 @@ use crate::decode;
 /// 3.2.1 card/list: one card of the account.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "cardboss"))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, module = "cardboss")
+)]
 #[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]
 pub struct Card {
@@ -27,7 +30,10 @@ pub struct Card {
 /// 3.2.1 card/list: one page of 100 cards.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "cardboss"))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, module = "cardboss")
+)]
 #[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]
 pub struct CardPage {
@@ -44,7 +50,10 @@ pub struct CardPage {
 /// 3.2.2 card/detail: everything the platform knows of a card.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "cardboss"))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, module = "cardboss")
+)]
 #[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]
 pub struct CardDetail {
@@ -152,7 +161,10 @@ pub struct CardDetail {
 /// 3.2.3 card/usage/current: this month's usage of a card.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "cardboss"))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, module = "cardboss")
+)]
 #[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]
 pub struct CurrentUsage {
@@ -198,7 +210,10 @@ impl CurrentUsage {
 /// 3.2.4 card/usage/past: one month's usage of a card.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "cardboss"))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, module = "cardboss")
+)]
 #[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]
 pub struct MonthlyUsage {
@@ -226,7 +241,10 @@ pub struct MonthlyUsage {
 /// 3.2.5 card/abnormal (withdrawn): a card in arrears.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "cardboss"))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, module = "cardboss")
+)]
 #[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]
 pub struct ArrearsCard {
@@ -248,7 +266,10 @@ pub struct ArrearsCard {
 /// 3.2.5 card/abnormal (withdrawn): one page of cards in arrears.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "cardboss"))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, module = "cardboss")
+)]
 #[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]
 pub struct ArrearsPage {
@@ -264,7 +285,10 @@ pub struct ArrearsPage {
 /// 3.2.6 card/pkg/get: one package a card has ordered.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "cardboss"))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, module = "cardboss")
+)]
 #[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]
 pub struct Package {
@@ -300,7 +324,10 @@ pub struct Package {
 /// 3.2.6 card/pkg/get: a card's packages.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "cardboss"))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, module = "cardboss")
+)]
 #[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]
 pub struct PackageList {
@@ -314,7 +341,10 @@ pub struct PackageList {
 /// 3.2.7 card/usage/day (withdrawn): one card's usage on a day.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "cardboss"))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, module = "cardboss")
+)]
 #[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]
 pub struct DayUsage {
@@ -333,7 +363,10 @@ pub struct DayUsage {
 /// 3.2.7 card/usage/day (withdrawn): usage of several cards on one day.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "cardboss"))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, module = "cardboss")
+)]
 #[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]
 pub struct DailyUsage {

@@ -6,7 +6,10 @@ use crate::decode;
 /// 3.1.1 customer/get: the account.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "cardboss"))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, module = "cardboss")
+)]
 #[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]
 pub struct Customer {

@@ -7,7 +7,10 @@ use crate::decode;
 /// OD1002 push.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "cardboss"))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, module = "cardboss")
+)]
 #[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]
 pub struct RenewalOrder {

@@ -6,7 +6,10 @@ use crate::decode;
 /// OD1002: the final result of a renewal order.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "cardboss"))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, module = "cardboss")
+)]
 #[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]
 pub struct RenewalResult {
@@ -49,7 +52,10 @@ impl RenewalResult {
 /// OD1010: one usage or expiry warning.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "cardboss"))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, module = "cardboss")
+)]
 #[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]
 pub struct UsageWarning {

@@ -40,12 +40,18 @@ pub struct Recorded {
 
 impl Recorded {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     /// The endpoint without the prefix, e.g. `card/detail`.
     pub fn endpoint(&self) -> &str {
-        self.path.strip_prefix(PREFIX).unwrap_or(&self.path).trim_start_matches('/')
+        self.path
+            .strip_prefix(PREFIX)
+            .unwrap_or(&self.path)
+            .trim_start_matches('/')
     }
 
     /// Query (GET) or form body (POST) parameters, decoded, in order.
@@ -59,7 +65,10 @@ impl Recorded {
     }
 
     pub fn param(&self, name: &str) -> Option<String> {
-        self.params().into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+        self.params()
+            .into_iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v)
     }
 }
 
@@ -69,7 +78,11 @@ pub enum Reply {
     /// 200 with this JSON text.
     Json(String),
     /// Any status, body and headers.
-    Raw { status: u16, body: String, headers: Vec<(String, String)> },
+    Raw {
+        status: u16,
+        body: String,
+        headers: Vec<(String, String)>,
+    },
     /// Waits, then answers.
     Delay(Duration, Box<Reply>),
     /// Drops the connection without answering (after reading the whole request).
@@ -78,7 +91,11 @@ pub enum Reply {
 
 impl Reply {
     pub fn status(status: u16, body: &str) -> Reply {
-        Reply::Raw { status, body: body.to_string(), headers: vec![] }
+        Reply::Raw {
+            status,
+            body: body.to_string(),
+            headers: vec![],
+        }
     }
 
     pub fn after(self, ms: u64) -> Reply {
@@ -88,7 +105,9 @@ impl Reply {
 
 /// `{"code":"0","msg":"成功","detail":"","result":<result>}`.
 pub fn ok(result: &str) -> Reply {
-    Reply::Json(format!(r#"{{"code":"0","msg":"成功","detail":"","result":{result}}}"#))
+    Reply::Json(format!(
+        r#"{{"code":"0","msg":"成功","detail":"","result":{result}}}"#
+    ))
 }
 
 /// A success without payload (the lifecycle operations).
@@ -153,7 +172,9 @@ fn quiet_drop_panics() {
 }
 
 impl TestServer {
-    pub async fn start(script: impl Fn(&Recorded, usize) -> Reply + Send + Sync + 'static) -> TestServer {
+    pub async fn start(
+        script: impl Fn(&Recorded, usize) -> Reply + Send + Sync + 'static,
+    ) -> TestServer {
         quiet_drop_panics();
         let shared = Arc::new(Shared {
             requests: Mutex::new(Vec::new()),
@@ -164,14 +185,24 @@ impl TestServer {
         let mut ports = Vec::new();
         let mut tasks = Vec::new();
         for port in [1u8, 2] {
-            let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+            let listener = TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind loopback");
             ports.push(listener.local_addr().unwrap().port());
-            let app = Router::new().fallback(handle).with_state(Ctx { shared: shared.clone(), port });
+            let app = Router::new().fallback(handle).with_state(Ctx {
+                shared: shared.clone(),
+                port,
+            });
             tasks.push(tokio::spawn(async move {
                 axum::serve(listener, app).await.expect("test server");
             }));
         }
-        TestServer { shared, port1: ports[0], port2: ports[1], tasks }
+        TestServer {
+            shared,
+            port1: ports[0],
+            port2: ports[1],
+            tasks,
+        }
     }
 
     /// Answers every request with the same reply.
@@ -189,7 +220,9 @@ impl TestServer {
 
     /// Fast, deterministic settings pointing at both listeners.
     pub fn config(&self) -> Config {
-        let mut config = Config::new(SID, APIKEY).base_url(self.url1()).ops_url(self.url2());
+        let mut config = Config::new(SID, APIKEY)
+            .base_url(self.url1())
+            .ops_url(self.url2());
         config.timeout = Duration::from_secs(3);
         config.connect_timeout = Duration::from_secs(1);
         config.max_retries = 2;
@@ -227,7 +260,10 @@ impl Drop for InflightGuard<'_> {
 
 async fn handle(State(ctx): State<Ctx>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
-    let body = axum::body::to_bytes(body, usize::MAX).await.map(|b| b.to_vec()).unwrap_or_default();
+    let body = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .map(|b| b.to_vec())
+        .unwrap_or_default();
     let recorded = Recorded {
         port: ctx.port,
         method: parts.method.to_string(),
@@ -236,7 +272,12 @@ async fn handle(State(ctx): State<Ctx>, request: Request) -> Response {
         headers: parts
             .headers
             .iter()
-            .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
             .collect(),
         body,
         at: Instant::now(),
@@ -259,9 +300,20 @@ async fn handle(State(ctx): State<Ctx>, request: Request) -> Response {
             }
             Reply::Drop => std::panic::panic_any(DROP_MARKER),
             Reply::Json(body) => {
-                return respond(200, body, vec![("content-type".into(), "application/json;charset=UTF-8".into())])
+                return respond(
+                    200,
+                    body,
+                    vec![(
+                        "content-type".into(),
+                        "application/json;charset=UTF-8".into(),
+                    )],
+                )
             }
-            Reply::Raw { status, body, headers } => return respond(status, body, headers),
+            Reply::Raw {
+                status,
+                body,
+                headers,
+            } => return respond(status, body, headers),
         }
     }
 }
@@ -270,9 +322,10 @@ fn respond(status: u16, body: String, headers: Vec<(String, String)>) -> Respons
     let mut response = Response::new(Body::from(body));
     *response.status_mut() = StatusCode::from_u16(status).expect("status");
     for (k, v) in headers {
-        response
-            .headers_mut()
-            .insert(HeaderName::from_bytes(k.as_bytes()).unwrap(), HeaderValue::from_str(&v).unwrap());
+        response.headers_mut().insert(
+            HeaderName::from_bytes(k.as_bytes()).unwrap(),
+            HeaderValue::from_str(&v).unwrap(),
+        );
     }
     response
 }
@@ -285,7 +338,16 @@ pub fn md5_hex(text: &str) -> String {
 
 /// A fixture of `tests/fixtures/spec-examples`.
 pub fn fixture(name: &str) -> String {
-    let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "..", "tests", "fixtures", "spec-examples", name].iter().collect();
+    let path: PathBuf = [
+        env!("CARGO_MANIFEST_DIR"),
+        "..",
+        "tests",
+        "fixtures",
+        "spec-examples",
+        name,
+    ]
+    .iter()
+    .collect();
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
