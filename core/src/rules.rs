@@ -18,6 +18,8 @@ pub const CARDS_PER_PAGE: usize = 100;
 pub const LIFECYCLE_COOLDOWN_SECS: u64 = 180;
 /// The voice whitelist has its own, shorter window (carrier code 13010).
 pub const WHITELIST_COOLDOWN_SECS: u64 = 60;
+/// Month packs are renewed for at least this many months.
+pub const MIN_MONTH_PACK_MONTHS: u32 = 12;
 /// A voice whitelist holds at most this many numbers (carrier code 19019).
 pub const MAX_WHITELIST_NUMBERS: usize = 5;
 /// One deletion removes at most this many numbers, once per calendar month (carrier code 12144).
@@ -148,6 +150,25 @@ pub fn check_usage_day(day: &str, now: DateTime<Utc>, utc_offset_minutes: i32) -
     Ok(())
 }
 
+/// Renewal length: a month pack (`pkgcategory` 1) is ordered for at least
+/// [`MIN_MONTH_PACK_MONTHS`]; a long pack (2) in whole cycles of `buycycle` months.
+pub fn check_renewal_months(pkgcategory: i64, buycycle: i64, months: u32) -> Result<()> {
+    if months < 1 {
+        return Err(Error::invalid("months", "must be at least 1"));
+    }
+    match pkgcategory {
+        1 if months < MIN_MONTH_PACK_MONTHS => Err(Error::invalid(
+            "months",
+            format!("a month pack is ordered for at least {MIN_MONTH_PACK_MONTHS} months (月包套餐至少订购 12 个月)"),
+        )),
+        2 if buycycle > 0 && i64::from(months) % buycycle != 0 => Err(Error::invalid(
+            "months",
+            format!("a long pack is ordered in whole cycles of {buycycle} months (长周期包必须订购周期的整数倍)"),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Voice whitelist numbers: digits; at most 5 to add, at most 2 to remove.
 pub fn check_whitelist(numbers: &[String], adding: bool) -> Result<()> {
     let max = if adding {
@@ -224,6 +245,16 @@ mod tests {
         assert!(check_usage_day("20240506", now, 480).is_err());
         assert!(check_usage_day("20240514", now, 480).is_err());
         assert!(check_usage_day("2024513", now, 480).is_err());
+    }
+
+    #[test]
+    fn renewal_months() {
+        assert!(check_renewal_months(1, 12, 12).is_ok());
+        assert!(check_renewal_months(1, 12, 11).is_err());
+        assert!(check_renewal_months(2, 3, 6).is_ok());
+        assert!(check_renewal_months(2, 3, 7).is_err());
+        assert!(check_renewal_months(3, 1, 1).is_ok());
+        assert!(check_renewal_months(3, 1, 0).is_err());
     }
 
     #[test]

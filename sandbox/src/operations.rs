@@ -48,15 +48,14 @@ fn renew_checked(w: &mut World, p: &Params, idx: u32) -> Result<Value, ApiError>
         .ok()
         .filter(|&m| m >= 1)
         .ok_or_else(|| ApiError::new("1031", format!("month 参数值错误: {}", p.val("month"))))?;
-    match def.category {
-        1 if month < 12 => return Err(ApiError::new("1031", "月包套餐至少订购 12 个月")),
-        2 if month % def.buycycle != 0 => {
-            return Err(ApiError::new(
-                "1031",
-                format!("长周期包必须订购周期的整数倍, 周期 {} 个月", def.buycycle),
-            ))
-        }
-        _ => {}
+    if let Err(e) =
+        cardboss::rules::check_renewal_months(def.category.into(), def.buycycle.into(), month)
+    {
+        let reason = match e {
+            cardboss::Error::InvalidInput { reason, .. } => reason,
+            other => other.to_string(),
+        };
+        return Err(ApiError::new("1031", reason));
     }
     let repetition = p.val("repetition");
     if !["", "0", "1"].contains(&repetition) {

@@ -7,8 +7,8 @@ use super::Client;
 use crate::cooldown::OpClass;
 use crate::error::{Error, Result};
 use crate::ids::CardRef;
-use crate::models::{RenewOptions, RenewalOrder};
-use crate::rules::check_whitelist;
+use crate::models::{Package, RenewOptions, RenewalOrder};
+use crate::rules::{check_renewal_months, check_whitelist};
 use crate::transport::{Call, Port};
 
 impl Client {
@@ -61,6 +61,19 @@ impl Client {
         ];
         let call = Call::post("card/pkg/renew", Port::Data, &signed).with_unsigned(&unsigned);
         self.transport().fetch(&call).await
+    }
+
+    /// [`Client::renew`] for a package as `packages()` listed it, so the spec's length rule
+    /// (month packs ≥ 12 months, long packs in whole cycles) is checked before anything is sent.
+    pub async fn renew_package(
+        &self,
+        card: &CardRef,
+        package: &Package,
+        months: u32,
+        options: &RenewOptions,
+    ) -> Result<RenewalOrder> {
+        check_renewal_months(package.pkgcategory, package.buycycle, months)?;
+        self.renew(card, &package.pkgcode, months, options).await
     }
 
     /// 3.4.2 card/stoptest: ends the card's test period now.
