@@ -78,11 +78,56 @@ pub(crate) fn payload<T: DeserializeOwned>(endpoint: &str, raw: Option<&RawValue
         message: "the answer has no `result`".into(),
         outcome_unknown: false,
     })?;
-    serde_json::from_str(raw.get()).map_err(|e| Error::Decode {
+    let decode_error = |e: serde_json::Error| Error::Decode {
         endpoint: endpoint.to_string(),
         message: e.to_string(),
         outcome_unknown: false,
-    })
+    };
+    match serde_json::from_str(raw.get()) {
+        Ok(value) => Ok(value),
+        // A record carrying a field under both its table and its example name: keep the
+        // table name's value. Only this rare failure pays for the detour through `Value`.
+        Err(e) if e.to_string().starts_with("duplicate field") => {
+            let mut value: serde_json::Value =
+                serde_json::from_str(raw.get()).map_err(decode_error)?;
+            drop_aliases(&mut value);
+            serde_json::from_value(value).map_err(decode_error)
+        }
+        Err(e) => Err(decode_error(e)),
+    }
+}
+
+/// The example names (NOTES.md) under which a table-named field may also arrive.
+const ALIASES: &[(&str, &[&str])] = &[
+    ("msisdn", &["msisdns"]),
+    ("mno", &["yys"]),
+    ("msstatus", &["msStatus"]),
+    ("onoff", &["onOff"]),
+    ("online", &["gprsStatus"]),
+    ("monthsyncdate", &["monthsincdate"]),
+    ("iccids", &["iccid"]),
+    ("iccid", &["iccids"]),
+    ("state", &["stat"]),
+    ("scode", &["spcode"]),
+    ("taskid", &["tasked", "taskId"]),
+];
+
+/// Removes, in every object, the other names of each field present under its own name.
+fn drop_aliases(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (field, aliases) in ALIASES {
+                if map.contains_key(*field) {
+                    for alias in *aliases {
+                        map.remove(*alias);
+                    }
+                }
+            }
+            map.values_mut().for_each(drop_aliases);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(drop_aliases),
+        _ => {}
+    }
 }
 
 /// The carrier's code inside a 1099 detail: `通道方返回错误码:13009,…`.
@@ -136,6 +181,20 @@ mod tests {
         );
         assert!(parse("x", 200, b"<html>").is_none());
         assert!(parse("x", 200, b"{\"foo\":1}").is_none());
+    }
+
+    #[test]
+    fn a_field_under_both_names_keeps_the_table_name() {
+        let raw = RawValue::from_string(
+            r#"{"cards":[{"msisdn":"1","msStatus":"3","msstatus":"2","yys":"CT","mno":"CM"}]}"#
+                .into(),
+        )
+        .unwrap();
+        let list: crate::models::CardDetailList = payload("card/detail", Some(&raw)).unwrap();
+        assert_eq!(
+            (list.cards[0].msstatus, list.cards[0].mno.as_str()),
+            (2, "CM")
+        );
     }
 
     #[test]
