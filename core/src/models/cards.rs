@@ -23,6 +23,7 @@ pub struct Card {
     /// Platform state: 0 disabled, 1 usable, 2 paused.
     #[serde(deserialize_with = "decode::int")]
     pub state: i64,
+    #[cfg_attr(feature = "napi", napi(ts_type = "Record<string, string>"))]
     #[serde(flatten, deserialize_with = "decode::extra")]
     pub extra: Extra,
 }
@@ -154,6 +155,7 @@ pub struct CardDetail {
     /// The table misspells it `monthsincdate`.
     #[serde(alias = "monthsincdate", deserialize_with = "decode::opt_string")]
     pub monthsyncdate: Option<String>,
+    #[cfg_attr(feature = "napi", napi(ts_type = "Record<string, string>"))]
     #[serde(flatten, deserialize_with = "decode::extra")]
     pub extra: Extra,
 }
@@ -196,6 +198,7 @@ pub struct CurrentUsage {
     pub connectusage: i64,
     #[serde(deserialize_with = "decode::float")]
     pub outflowusage: f64,
+    #[cfg_attr(feature = "napi", napi(ts_type = "Record<string, string>"))]
     #[serde(flatten, deserialize_with = "decode::extra")]
     pub extra: Extra,
 }
@@ -234,6 +237,7 @@ pub struct MonthlyUsage {
     pub connectusage: i64,
     #[serde(deserialize_with = "decode::float")]
     pub outflowusage: f64,
+    #[cfg_attr(feature = "napi", napi(ts_type = "Record<string, string>"))]
     #[serde(flatten, deserialize_with = "decode::extra")]
     pub extra: Extra,
 }
@@ -259,6 +263,7 @@ pub struct ArrearsCard {
     /// Negative when in arrears, yuan.
     #[serde(deserialize_with = "decode::float")]
     pub balance: f64,
+    #[cfg_attr(feature = "napi", napi(ts_type = "Record<string, string>"))]
     #[serde(flatten, deserialize_with = "decode::extra")]
     pub extra: Extra,
 }
@@ -317,6 +322,7 @@ pub struct Package {
     /// kb; -1 unlimited. Only the example has it.
     #[serde(deserialize_with = "decode::float")]
     pub totalflow: f64,
+    #[cfg_attr(feature = "napi", napi(ts_type = "Record<string, string>"))]
     #[serde(flatten, deserialize_with = "decode::extra")]
     pub extra: Extra,
 }
@@ -356,6 +362,7 @@ pub struct DayUsage {
     /// kb.
     #[serde(deserialize_with = "decode::float")]
     pub usage: f64,
+    #[cfg_attr(feature = "napi", napi(ts_type = "Record<string, string>"))]
     #[serde(flatten, deserialize_with = "decode::extra")]
     pub extra: Extra,
 }

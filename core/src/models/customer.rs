@@ -39,6 +39,7 @@ pub struct Customer {
     /// Cards held directly by this account (not its sub-accounts).
     #[serde(deserialize_with = "decode::int")]
     pub cardqty: i64,
+    #[cfg_attr(feature = "napi", napi(ts_type = "Record<string, string>"))]
     #[serde(flatten, deserialize_with = "decode::extra")]
     pub extra: Extra,
 }

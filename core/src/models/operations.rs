@@ -23,6 +23,7 @@ pub struct RenewalOrder {
     /// Yuan; charged when the order takes effect.
     #[serde(deserialize_with = "decode::float")]
     pub orderamount: f64,
+    #[cfg_attr(feature = "napi", napi(ts_type = "Record<string, string>"))]
     #[serde(flatten, deserialize_with = "decode::extra")]
     pub extra: Extra,
 }

@@ -46,6 +46,7 @@ pub struct Pool {
     /// kb.
     #[serde(deserialize_with = "decode::float")]
     pub usedflow: f64,
+    #[cfg_attr(feature = "napi", napi(ts_type = "Record<string, string>"))]
     #[serde(flatten, deserialize_with = "decode::extra")]
     pub extra: Extra,
 }

@@ -39,6 +39,7 @@ pub struct RenewalResult {
     /// Months ordered.
     #[serde(deserialize_with = "decode::int")]
     pub month: i64,
+    #[cfg_attr(feature = "napi", napi(ts_type = "Record<string, string>"))]
     #[serde(flatten, deserialize_with = "decode::extra")]
     pub extra: Extra,
 }
@@ -78,6 +79,7 @@ pub struct UsageWarning {
     /// The spec's `type`: 11 data low, 12 voice low, 13 SMS low, 14 connections low, 15 pooled
     /// card at its quota, 21–24 the same exceeded, 31 package expiring, 32 package expired,
     /// 41 no package, 42 card expiring, 51 suspended at quota.
+    #[cfg_attr(feature = "napi", napi(js_name = "type"))]
     #[serde(rename = "type", deserialize_with = "decode::int")]
     pub warning_type: i64,
     #[serde(deserialize_with = "decode::string")]
@@ -92,6 +94,7 @@ pub struct UsageWarning {
     pub usage: f64,
     #[serde(deserialize_with = "decode::float")]
     pub outflow: f64,
+    #[cfg_attr(feature = "napi", napi(ts_type = "Record<string, string>"))]
     #[serde(flatten, deserialize_with = "decode::extra")]
     pub extra: Extra,
 }

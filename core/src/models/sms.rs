@@ -25,6 +25,7 @@ pub struct SmsReceipt {
     /// Every task id when the SDK split a large send into several requests (first = `taskid`).
     #[serde(skip_deserializing)]
     pub taskids: Vec<String>,
+    #[cfg_attr(feature = "napi", napi(ts_type = "Record<string, string>"))]
     #[serde(flatten, deserialize_with = "decode::extra")]
     pub extra: Extra,
 }
@@ -50,6 +51,7 @@ pub struct SmsReport {
     /// Missing in the example.
     #[serde(deserialize_with = "decode::opt_string")]
     pub rpttime: Option<String>,
+    #[cfg_attr(feature = "napi", napi(ts_type = "Record<string, string>"))]
     #[serde(flatten, deserialize_with = "decode::extra")]
     pub extra: Extra,
 }
@@ -81,6 +83,7 @@ pub struct SmsReply {
     /// Sender.
     #[serde(deserialize_with = "decode::string")]
     pub mobile: String,
+    #[cfg_attr(feature = "napi", napi(ts_type = "Record<string, string>"))]
     #[serde(flatten, deserialize_with = "decode::extra")]
     pub extra: Extra,
 }

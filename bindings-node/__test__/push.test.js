@@ -1,0 +1,160 @@
+'use strict'
+// Push verification: forged and replayed pushes are refused; pushes the sandbox sends to a
+// receiver (JSON and form bodies, SMS pushes) verify from the raw body.
+const { describe, it, before, after } = require('node:test')
+const assert = require('node:assert/strict')
+const http = require('node:http')
+const { readFileSync } = require('node:fs')
+const path = require('node:path')
+const cardboss = require('../lib.js')
+const { startSandbox } = require('./sandbox.js')
+
+const vectors = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'tests', 'vectors', 'push_sign.json'), 'utf8'))
+const od1002 = vectors.find((v) => v.name === 'od1002_renewal_success')
+
+describe('push verification', () => {
+  it('refuses forged pushes', () => {
+    const body = JSON.parse(od1002.body)
+    const forgeries = {
+      'tampered data': { ...body, data: body.data.replace('"status":"1"', '"status":"0"') },
+      'another id': { ...body, id: 'ffff' },
+      'made-up sign': { ...body, sign: 'A'.repeat(32) },
+      'no sign': { ...body, sign: undefined },
+    }
+    for (const [what, forged] of Object.entries(forgeries)) {
+      assert.throws(() => cardboss.verifyPush(JSON.stringify(forged), od1002.apikey), { code: 'PUSH_REJECTED', kind: 'push_rejected' }, what)
+    }
+    assert.throws(() => cardboss.verifyPush('not a push', od1002.apikey), { code: 'PUSH_REJECTED' })
+    assert.throws(() => cardboss.verifyPush(od1002.body, od1002.apikey, { expectedSid: '99999' }), { code: 'PUSH_REJECTED' })
+    assert.throws(() => cardboss.verifyPush(od1002.body, od1002.apikey, { maxAgeSecs: 300 }), { code: 'PUSH_REJECTED' })
+    // The sign is compared case-insensitively, as the vendor's samples send both cases.
+    const lower = JSON.stringify({ ...body, sign: body.sign.toLowerCase() })
+    assert.equal(cardboss.verifyPush(lower, od1002.apikey).id, od1002.id)
+  })
+
+  it('PushGuard refuses a replayed push', () => {
+    const guard = new cardboss.PushGuard()
+    const push = guard.verify(Buffer.from(od1002.body), od1002.apikey)
+    assert.equal(push.content.kind, 'renewal_result')
+    assert.throws(() => guard.verify(od1002.body, od1002.apikey), (e) => e.code === 'PUSH_REJECTED' && /replay/.test(e.message))
+    const small = new cardboss.PushGuard(2, 60)
+    small.checkId('a')
+    assert.throws(() => small.checkId('a'), { code: 'PUSH_REJECTED' })
+    small.checkId('b')
+    small.checkId('c')
+    small.checkId('a') // evicted: capacity 2
+  })
+
+  it('parses SMS pushes, including the spec example with unescaped quotes', () => {
+    const reports = cardboss.parseSmsPush('{"type":"P0001","data":"[{\\"mobile\\":\\"1064807400778\\",\\"stat\\":\\"DELIVRD\\",\\"taskId\\":\\"F4D1\\"}]"}')
+    assert.equal(reports.type, 'P0001')
+    assert.equal(reports.reports[0].taskid, 'F4D1')
+    assert.equal(reports.reports[0].state, 'DELIVRD')
+    const example = '{\n  "type": "P0002",\n  "data":\n  "[{"mobile":"1064807400778","apmid":"259c","spcode":"1064899102015","content":"test"}]"\n}'
+    const replies = cardboss.parseSmsPush(Buffer.from(example))
+    assert.equal(replies.type, 'P0002')
+    assert.equal(replies.replies[0].scode, '1064899102015')
+  })
+})
+
+describe('pushes from the sandbox to a receiver', () => {
+  let sb, server, client, cards
+  const received = [] // { kind, body, push?, error? }
+  const guard = new cardboss.PushGuard()
+
+  before(async () => {
+    sb = await startSandbox({ cards: 100 })
+    client = new cardboss.Client(sb.options())
+    cards = (await client.listCards(1)).cards
+    server = http.createServer((req, res) => {
+      const chunks = []
+      req.on('data', (c) => chunks.push(c))
+      req.on('end', () => {
+        const body = Buffer.concat(chunks)
+        try {
+          const push = req.url === '/sms' ? cardboss.parseSmsPush(body) : guard.verify(body, sb.ready.apikey, { expectedSid: sb.ready.sid, maxAgeSecs: 600 })
+          received.push({ url: req.url, body, push, type: req.headers['content-type'] })
+          res.end(cardboss.PUSH_ACK)
+        } catch (error) {
+          received.push({ url: req.url, body, error })
+          res.statusCode = 400
+          res.end(error.code)
+        }
+      })
+    })
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const base = `http://127.0.0.1:${server.address().port}`
+    await sb.admin('POST', 'config', { push_url: `${base}/push`, sms_push_url: `${base}/sms` })
+  })
+  after(async () => {
+    await sb.stop()
+    await new Promise((resolve) => server.close(resolve))
+  })
+
+  async function waitFor(predicate, what) {
+    for (let i = 0; i < 100; i++) {
+      const hit = received.find(predicate)
+      if (hit) return hit
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    throw new Error(`no ${what} arrived`)
+  }
+
+  async function renewAndApprove(card) {
+    const pkg = (await client.packages(card)).pkgs.find((p) => p.mainpkg)
+    const months = pkg.pkgcategory === 1 ? Math.max(12, pkg.buycycle) : Math.max(1, pkg.buycycle)
+    const order = await client.renew(card, pkg.pkgcode, months)
+    await sb.admin('POST', `orders/${order.orderid}/approve`)
+    return order
+  }
+
+  it('an OD1002 renewal result (JSON body) verifies, a replay of it does not', async () => {
+    let order
+    for (const c of cards) {
+      const card = { msisdn: c.msisdn }
+      if ((await client.packages(card)).pkgs.some((p) => p.mainpkg)) {
+        order = await renewAndApprove(card)
+        break
+      }
+    }
+    const hit = await waitFor((r) => r.push?.content?.result?.orderid === order.orderid, 'OD1002 push')
+    assert.equal(hit.push.sn, 'OD1002')
+    assert.equal(hit.push.sid, sb.ready.sid)
+    assert.equal(hit.push.content.kind, 'renewal_result')
+
+    // The same body again, as a replay: the receiver refuses it.
+    const res = await fetch(`http://127.0.0.1:${server.address().port}/push`, { method: 'POST', body: hit.body })
+    assert.equal(res.status, 400)
+    assert.equal(await res.text(), 'PUSH_REJECTED')
+    // A forged copy (tampered data) is refused too.
+    const forged = JSON.parse(hit.body.toString())
+    forged.data = forged.data.replace(order.orderid, 'NR0000000000')
+    forged.id = `${forged.id}x`
+    const res2 = await fetch(`http://127.0.0.1:${server.address().port}/push`, { method: 'POST', body: JSON.stringify(forged) })
+    assert.equal(res2.status, 400)
+
+    const pushes = await sb.admin('GET', 'pushes')
+    assert.ok(pushes.some((p) => p.kind === 'OD1002' && p.delivered))
+  })
+
+  it('a form-encoded data push verifies from the raw body', async () => {
+    await sb.admin('POST', 'config', { push_format: 'form' })
+    const before = received.length
+    let order
+    for (const c of cards.slice().reverse()) {
+      const card = { msisdn: c.msisdn }
+      if ((await client.packages(card)).pkgs.some((p) => p.mainpkg)) {
+        order = await renewAndApprove(card)
+        break
+      }
+    }
+    const hit = await waitFor((r, i) => i >= before && r.push?.content?.result?.orderid === order.orderid, 'form push')
+    assert.match(hit.type, /x-www-form-urlencoded/)
+  })
+
+  it('an SMS report push (P0001) parses', async () => {
+    const receipt = await client.sendIotSms([cards[5].msisdn], 'ping')
+    const hit = await waitFor((r) => r.url === '/sms' && r.push?.type === 'P0001' && r.push.reports.some((x) => x.taskid === receipt.taskid), 'P0001 push')
+    assert.equal(hit.push.reports[0].mobile, cards[5].msisdn)
+  })
+})

@@ -1,0 +1,170 @@
+// Typed use of the whole public API: checked with `tsc --strict --noEmit` (npm run typecheck),
+// never run. Every call compiles against lib.d.ts / index.d.ts as a user's code would.
+import {
+  Client,
+  PushGuard,
+  PUSH_ACK,
+  VERSION,
+  decryptSms,
+  encryptSms,
+  isCardbossError,
+  parseSmsPush,
+  sign,
+  smsBillingCount,
+  timestamp,
+  verifyPush,
+  type Audit,
+  type Card,
+  type CardDetail,
+  type CardPage,
+  type CardPages,
+  type CardRef,
+  type CardSet,
+  type CardbossError,
+  type ClientOptions,
+  type CurrentUsage,
+  type Customer,
+  type ErrorInfo,
+  type Extra,
+  type MonthlyUsage,
+  type PackageList,
+  type Pool,
+  type Push,
+  type PushContent,
+  type RenewOptions,
+  type RenewalOrder,
+  type SmsPlaintext,
+  type SmsPush,
+  type SmsReceipt,
+  type SmsReply,
+  type SmsReport,
+} from 'cardboss'
+
+async function everything(): Promise<void> {
+  const options: ClientOptions = {
+    sid: '10043',
+    apikey: '0123456789abcdef0123456789abcdef',
+    baseUrl: 'http://127.0.0.1:9011',
+    opsUrl: 'http://127.0.0.1:8111',
+    timeoutMs: 30_000,
+    connectTimeoutMs: 5_000,
+    maxRetries: 3,
+    concurrency: 8,
+    utcOffsetMinutes: 480,
+    cooldownGuard: true,
+  }
+  const client = new Client(options)
+  const minimal = new Client({ sid: '10043', apikey: '0123456789abcdef0123456789abcdef' })
+  minimal.clearCooldowns()
+  // @ts-expect-error sid is required
+  new Client({ apikey: 'x' })
+
+  const me: Customer = await client.customer()
+  const balance: number = me.balance
+  const extra: Extra = me.extra
+  const signature: string | undefined = extra['signature']
+
+  const page: CardPage = await client.listCards(1)
+  const first: Card = page.cards[0]
+  const pages: CardPages = client.cards()
+  for await (const card of client.cards()) {
+    const msisdn: string = card.msisdn
+    void msisdn
+  }
+  const next: Card[] | null | undefined = await pages.nextPage()
+  pages.close()
+
+  const set: CardSet = { msisdns: [first.msisdn] }
+  const byIccid: CardSet = { iccids: [first.iccid] }
+  const one: CardRef = { msisdn: first.msisdn }
+  const details: CardDetail[] = await client.cardDetails(set)
+  const mno: string = details[0].mno
+  const activated: string | undefined = details[0].activedate
+  const usage: CurrentUsage[] = await client.currentUsage(byIccid)
+  const history: MonthlyUsage[] = await client.usageHistory(timestamp().slice(0, 6), set)
+  const withDays: MonthlyUsage[] = await client.usageHistory('202401', set, '1')
+  const arrears = await client.arrears(1) // deprecated, still typed
+  const daily = await client.dailyUsage('20240101', set)
+  const pkgs: PackageList = await client.packages({ iccid: first.iccid })
+  const pools: Pool[] = await client.pools()
+
+  const audit: Audit = 'automatic'
+  const renewOptions: RenewOptions = { repetition: false, startdate: '2024-05-01', audit, remark: 'r' }
+  // @ts-expect-error audit is 'manual' or 'automatic'
+  const badOptions: RenewOptions = { audit: 'sometimes' }
+  const order: RenewalOrder = await client.renew(one, pkgs.pkgs[0].pkgcode, 12, renewOptions)
+  const done: undefined = await client.suspend(one)
+  await client.resume(one)
+  await client.endTestPeriod(one)
+  await client.forceActivate(one)
+  await client.disableData(one, 'CMIOT')
+  await client.enableData(one, undefined, 20)
+  await client.addVoiceWhitelist(one, ['13800000001'], 'group1')
+  await client.removeVoiceWhitelist(one, ['13800000001'])
+
+  const receipt: SmsReceipt = await client.sendIotSms([first.msisdn], 'reboot')
+  const taskids: string[] = receipt.taskids
+  await client.sendIotSmsEncrypted([first.msisdn], 'reboot')
+  await client.sendTemplateSms(['13800000001'], '1001', { 1: 'a', 2: 'b' })
+  const reports: SmsReport[] = await client.smsReports()
+  const replies: SmsReply[] = await client.smsReplies()
+
+  const ts: string = timestamp(Date.now(), 480)
+  const s: string = sign(['10043', options.apikey, ts])
+  const text: string = encryptSms(options.apikey, ['1064787000001'], 'hi')
+  const plain: SmsPlaintext = decryptSms(options.apikey, text)
+  const billed: number = smsBillingCount('hello')
+  const ack: string = PUSH_ACK
+  const version: string = VERSION
+
+  const push: Push = verifyPush(Buffer.from('{}'), options.apikey, { expectedSid: '10043', maxAgeSecs: 300, utcOffsetMinutes: 480 })
+  const content: PushContent = push.content
+  switch (content.kind) {
+    case 'renewal_result': {
+      const status: number = content.result.status
+      void status
+      break
+    }
+    case 'usage_warnings': {
+      const count: number = content.warnings.length
+      void count
+      break
+    }
+    case 'other':
+      break
+  }
+  const guard = new PushGuard(1000, 3600)
+  const guarded: Push = guard.verify('{}', options.apikey)
+  guard.checkId(guarded.id)
+  new PushGuard()
+
+  const sms: SmsPush = parseSmsPush('{}')
+  if (sms.type === 'P0001') {
+    const state: string = sms.reports[0].state
+    void state
+  } else {
+    const scode: string = sms.replies[0].scode
+    void scode
+  }
+
+  try {
+    await client.customer()
+  } catch (err: unknown) {
+    if (isCardbossError(err)) {
+      const e: CardbossError = err
+      const info: ErrorInfo = e
+      const code: string = e.code
+      const kind: string = e.kind
+      const retry: number | undefined = e.retryAfter
+      const status: number | undefined = e.httpStatus
+      const unknown: boolean = e.outcomeUnknown
+      const message: string = e.message
+      void [info, code, kind, retry, status, unknown, message, e.msg, e.detail, e.endpoint, e.carrierCode, e.field, e.result]
+    }
+  }
+
+  void [balance, signature, next, mno, activated, usage, history, withDays, arrears, daily, pools, badOptions, order,
+    done, taskids, reports, replies, s, plain, billed, ack, version]
+}
+
+void everything

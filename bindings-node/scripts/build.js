@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+// Builds the addon from the current sources: `napi build --platform --release`, which writes
+// cardboss.<platform>.node, index.js and index.d.ts.
+//
+// The models (Customer, CardDetail, ...) are defined in the core crate with
+// `#[napi(object)]`; napi-derive writes their TypeScript definitions while it expands those
+// macros, i.e. only when cargo actually compiles the core with the CLI's environment. A core
+// compiled earlier (by another build into the same target folder) is reused as is and its
+// types silently vanish from index.d.ts. So the core's compiled artifacts for this target are
+// cleaned first (the rest of the build stays cached), and index.d.ts is checked afterwards.
+'use strict'
+const { execFileSync } = require('node:child_process')
+const { readFileSync } = require('node:fs')
+const path = require('node:path')
+
+const root = path.join(__dirname, '..')
+const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit' })
+
+const host = execFileSync('rustc', ['-vV'], { encoding: 'utf8' }).match(/^host: (\S+)$/m)[1]
+run('cargo', ['clean', '--quiet', '-p', 'cardboss', '--release', '--target', host])
+run(process.execPath, [path.join(root, 'node_modules', '@napi-rs', 'cli', 'dist', 'cli.js'), 'build', '--platform', '--release', '--target', host])
+
+const dts = readFileSync(path.join(root, 'index.d.ts'), 'utf8')
+const expected = ['Client', 'CardPages', 'PushGuard', 'Customer', 'CardDetail', 'CurrentUsage', 'SmsReceipt', 'RenewOptions', 'Push', 'ErrorInfo']
+const missing = expected.filter((name) => !new RegExp(`export (declare )?(class|interface|type) ${name}\\b`).test(dts))
+if (missing.length) {
+  console.error(`index.d.ts lacks ${missing.join(', ')}: the type definitions were not regenerated`)
+  process.exit(1)
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The Node package's whole check, from scratch (CI runs it; needs Node >= 20, npm, Rust):
+#   1. npm ci (package-lock.json)
+#   2. builds the sandbox (unless $CARDBOSS_SANDBOX_BIN is set) and the addon from the current
+#      sources (`npm run build`: napi build --platform --release, core types regenerated)
+#   3. tsc --strict --noEmit on the typed test file and the examples
+#   4. node --test __test__/ against the sandbox (both response styles)
+#   5. npm pack, install the tarball in a fresh folder, require + import + types there
+# Exits non-zero on the first failure.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "npm ci"
+npm ci --no-audit --no-fund
+
+if [ -z "${CARDBOSS_SANDBOX_BIN:-}" ]; then
+  step "cargo build -p cardboss-sandbox"
+  (cd .. && cargo build -p cardboss-sandbox)
+fi
+
+step "build the addon (from the current sources)"
+rm -f index.js index.d.ts ./*.node
+npm run build
+
+step "tsc --strict --noEmit (typed test file, examples)"
+npx tsc -p tsconfig.json
+
+step "node --test __test__/"
+node --test __test__/
+
+step "npm pack, install the tarball in a fresh folder, require/import/types"
+node scripts/check-pack.js
+
+step "all Node checks passed"
