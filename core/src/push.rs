@@ -244,11 +244,16 @@ struct SeenIds {
 
 impl Default for PushGuard {
     fn default() -> Self {
-        PushGuard::new(100_000, Duration::from_secs(24 * 3600))
+        PushGuard::new(PushGuard::DEFAULT_CAPACITY, PushGuard::DEFAULT_TTL)
     }
 }
 
 impl PushGuard {
+    /// Ids remembered by `PushGuard::default()`.
+    pub const DEFAULT_CAPACITY: usize = 100_000;
+    /// How long `PushGuard::default()` remembers an id.
+    pub const DEFAULT_TTL: Duration = Duration::from_secs(24 * 3600);
+
     /// Remembers at most `capacity` ids, each for `ttl`.
     pub fn new(capacity: usize, ttl: Duration) -> Self {
         PushGuard {
@@ -274,16 +279,19 @@ impl PushGuard {
         let SeenIds { at: seen, order } = &mut *guard;
         let now = Instant::now();
         while let Some((old, at)) = order.front() {
-            if now.duration_since(*at) < self.ttl && order.len() < self.capacity {
+            if now.duration_since(*at) < self.ttl {
                 break;
             }
-            if seen.get(old) == Some(at) {
-                seen.remove(old);
-            }
+            seen.remove(old);
             order.pop_front();
         }
         if seen.contains_key(id) {
             return Err(reject(format!("push {id} was already received (replay)")));
+        }
+        while order.len() >= self.capacity {
+            if let Some((old, _)) = order.pop_front() {
+                seen.remove(&old);
+            }
         }
         seen.insert(id.to_string(), now);
         order.push_back((id.to_string(), now));
@@ -356,6 +364,13 @@ mod tests {
         assert!(verify_push_at(body.as_bytes(), KEY, &fresh, at).is_ok());
         let later = Utc.with_ymd_and_hms(2024, 4, 1, 3, 0, 0).unwrap();
         assert!(verify_push_at(body.as_bytes(), KEY, &fresh, later).is_err());
+    }
+
+    #[test]
+    fn guard_of_one_still_refuses_an_immediate_replay() {
+        let guard = PushGuard::new(1, Duration::from_secs(60));
+        guard.check_id("a").unwrap();
+        assert!(guard.check_id("a").is_err());
     }
 
     #[test]

@@ -1,0 +1,105 @@
+//! 3.2 cards: listing (paged, or every card through a pager), details and usage (batched by
+//! the core).
+
+use std::sync::Arc;
+
+use cardboss::{
+    ArrearsPage, Card, CardDetail, CardPage, CardStream, Client, CurrentUsage, DailyUsage,
+    MonthlyUsage, PackageList,
+};
+use tokio::sync::Mutex;
+
+use crate::client::{CardBossClient, CardRef, CardSet};
+use crate::error::{guarded, Result};
+
+#[uniffi::export(async_runtime = "tokio")]
+impl CardBossClient {
+    /// 3.2.1 card/list: one page (from 1) of 100 cards.
+    pub async fn list_cards(&self, page: u32) -> Result<CardPage> {
+        guarded(self.inner.list_cards(page)).await
+    }
+
+    /// Every card of the account, page after page, in order; pages are fetched ahead,
+    /// `concurrency` at a time, from the first `nextPage()`. In Kotlin, `cards().asFlow()` gives
+    /// a `Flow<Card>`.
+    pub fn cards(&self) -> Arc<CardPager> {
+        Arc::new(CardPager {
+            client: self.inner.clone(),
+            stream: Mutex::new(None),
+        })
+    }
+
+    /// 3.2.2 card/detail for any number of cards: batches of 100, `concurrency` at a time,
+    /// results in input order.
+    pub async fn card_details(&self, cards: CardSet) -> Result<Vec<CardDetail>> {
+        guarded(async { self.inner.card_details(&cards.to_core()?).await }).await
+    }
+
+    /// 3.2.3 card/usage/current for any number of cards, batched like `cardDetails`.
+    pub async fn current_usage(&self, cards: CardSet) -> Result<Vec<CurrentUsage>> {
+        guarded(async { self.inner.current_usage(&cards.to_core()?).await }).await
+    }
+
+    /// 3.2.4 card/usage/past: a month (`yyyyMM`, within the last 3) of usage, batched.
+    /// `showday` is signed although the spec's table forgets it.
+    #[uniffi::method(default(showday = None))]
+    pub async fn usage_history(
+        &self,
+        month: String,
+        cards: CardSet,
+        showday: Option<String>,
+    ) -> Result<Vec<MonthlyUsage>> {
+        guarded(async {
+            self.inner
+                .usage_history(&month, &cards.to_core()?, showday.as_deref())
+                .await
+        })
+        .await
+    }
+
+    /// 3.2.5 card/abnormal: cards in arrears, one page.
+    /// Deprecated: withdrawn (停用) by the platform, which may answer 1098.
+    #[allow(deprecated)]
+    pub async fn arrears(&self, page: u32) -> Result<ArrearsPage> {
+        guarded(self.inner.arrears(page)).await
+    }
+
+    /// 3.2.6 card/pkg/get: the packages a card has ordered.
+    pub async fn packages(&self, card: CardRef) -> Result<PackageList> {
+        guarded(async { self.inner.packages(&card.to_core()?).await }).await
+    }
+
+    /// 3.2.7 card/usage/day: one day's (`yyyyMMdd`, within the last 7) usage, batched.
+    /// Deprecated: withdrawn (停用) by the platform, which may answer 1098.
+    #[allow(deprecated)]
+    pub async fn daily_usage(&self, day: String, cards: CardSet) -> Result<DailyUsage> {
+        guarded(async { self.inner.daily_usage(&day, &cards.to_core()?).await }).await
+    }
+}
+
+/// Every card of the account, page by page (see `CardBossClient.cards`). Closing it (or
+/// letting it be collected) stops the fetching.
+#[derive(uniffi::Object)]
+pub struct CardPager {
+    client: Client,
+    stream: Mutex<Option<CardStream>>,
+}
+
+impl std::fmt::Debug for CardPager {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CardPager").finish_non_exhaustive()
+    }
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl CardPager {
+    /// The next page of cards, `null` after the last. A failure ends the listing.
+    pub async fn next_page(&self) -> Result<Option<Vec<Card>>> {
+        guarded(async {
+            let mut stream = self.stream.lock().await;
+            let stream = stream.get_or_insert_with(|| self.client.cards());
+            stream.next_page().await.transpose()
+        })
+        .await
+    }
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Builds and tests the Kotlin (JVM) and Swift bindings from scratch:
+#   1. cargo: the cdylib and the uniffi-bindgen binary (debug), and the sandbox binary the tests
+#      run against;
+#   2. Maven (dependencies from Maven Central): generate.sh writes the Kotlin into target-gen/ and
+#      the Swift into swift/ and checks the Swift; then the Kotlin is compiled, the JUnit 5 suite
+#      runs against the sandbox, and the jar is packaged with linux-x86-64/libcardboss_ffi.so;
+#   3. the jar is checked to contain the native library and the classes.
+# Needs Rust (cargo), Java 17 and Maven. Environment: CARGO_TARGET_DIR, CARDBOSS_SANDBOX_BIN
+# (default: the sandbox built here), MAVEN_ARGS (extra arguments for mvn).
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(dirname "$here")
+cd "$root"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "cargo build -p cardboss-kotlin -p cardboss-sandbox (debug)"
+cargo build -p cardboss-kotlin -p cardboss-sandbox
+target_dir=${CARGO_TARGET_DIR:-$root/target}
+export CARDBOSS_SANDBOX_BIN=${CARDBOSS_SANDBOX_BIN:-$target_dir/debug/cardboss-sandbox}
+
+step "mvn package: generate Kotlin + Swift, check Swift, compile, test, jar"
+cd "$here"
+# shellcheck disable=SC2086
+mvn -q -B ${MAVEN_ARGS:-} package
+
+step "check the jar"
+jar=$here/target/cardboss-0.1.0.jar
+[[ -f $jar ]] || { echo "test.sh: no $jar" >&2; exit 1; }
+listing=$(jar tf "$jar")
+for entry in linux-x86-64/libcardboss_ffi.so cardboss/CardBossClient.class cardboss/CardBossException.class cardboss/core/Customer.class; do
+    grep -qx "$entry" <<<"$listing" || { echo "test.sh: $jar lacks $entry" >&2; exit 1; }
+done
+echo "test.sh: $(basename "$jar") holds the classes and linux-x86-64/libcardboss_ffi.so"
+
+step "Kotlin and Swift bindings: all checks passed"
