@@ -1,1 +1,111 @@
-//! Python binding (being written).
+//! The `cardboss._native` extension module of the Python package `cardboss`.
+//!
+//! Translation only: every rule (signing, validation, batching, retries, cooldowns, decoding,
+//! push verification) is the core crate's. Files follow the spec's grouping: `customer`,
+//! `cards`, `pools`, `operations`, `sms`, `push`; `client` builds the two clients, `error` maps
+//! the one error type to the exception hierarchy, `runtime` holds the shared tokio runtime and
+//! `logging` forwards the core's events to Python's `logging`.
+
+// `cardboss::Error` is large by design (the core allows the same lint).
+#![allow(clippy::result_large_err)]
+
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::PyDict;
+
+mod cards;
+mod client;
+mod customer;
+mod error;
+mod logging;
+mod operations;
+mod pools;
+mod push;
+mod runtime;
+mod sign;
+mod sms;
+
+/// A serializable value as a `dict` (through `json.loads`, which keeps the field order).
+pub(crate) fn json_to_dict<'py, T: serde::Serialize>(
+    py: Python<'py>,
+    value: &T,
+) -> PyResult<Bound<'py, PyDict>> {
+    static LOADS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let text = serde_json::to_string(value)
+        .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
+    Ok(LOADS
+        .import(py, "json", "loads")?
+        .call1((text,))?
+        .cast_into::<PyDict>()?)
+}
+
+/// Panics, for the test that checks a panic surfaces as `InternalError`.
+#[pyfunction]
+fn _debug_panic(py: Python<'_>) -> PyResult<()> {
+    error::guard(py, || -> cardboss::Result<()> {
+        panic!("deliberate panic for a test")
+    })
+}
+
+/// An awaitable that panics inside the runtime, for the same test on the async path.
+#[pyfunction]
+fn _debug_panic_async(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    runtime::coroutine(py, async {
+        panic!("deliberate panic in a task for a test");
+        #[allow(unreachable_code)]
+        cardboss::Result::<()>::Ok(())
+    })
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    error::register(m)?;
+    logging::install(py);
+
+    m.add("__version__", cardboss::VERSION)?;
+    m.add("PUSH_ACK", cardboss::PUSH_ACK)?;
+    m.add("DEFAULT_BASE_URL", cardboss::Config::DEFAULT_BASE_URL)?;
+
+    m.add_class::<client::Client>()?;
+    m.add_class::<client::AsyncClient>()?;
+    m.add_class::<cards::CardIterator>()?;
+    m.add_class::<cards::AsyncCardIterator>()?;
+
+    m.add_class::<cardboss::Customer>()?;
+    m.add_class::<cardboss::Card>()?;
+    m.add_class::<cardboss::CardPage>()?;
+    m.add_class::<cardboss::CardDetail>()?;
+    m.add_class::<cardboss::CurrentUsage>()?;
+    m.add_class::<cardboss::MonthlyUsage>()?;
+    m.add_class::<cardboss::ArrearsCard>()?;
+    m.add_class::<cardboss::ArrearsPage>()?;
+    m.add_class::<cardboss::Package>()?;
+    m.add_class::<cardboss::PackageList>()?;
+    m.add_class::<cardboss::DayUsage>()?;
+    m.add_class::<cardboss::DailyUsage>()?;
+    m.add_class::<cardboss::Pool>()?;
+    m.add_class::<cardboss::RenewalOrder>()?;
+    m.add_class::<cardboss::RenewalResult>()?;
+    m.add_class::<cardboss::UsageWarning>()?;
+    m.add_class::<cardboss::SmsReceipt>()?;
+    m.add_class::<cardboss::SmsReport>()?;
+    m.add_class::<cardboss::SmsReply>()?;
+
+    m.add_class::<push::PyPush>()?;
+    m.add_class::<push::PyPushContent>()?;
+    m.add_class::<push::PySmsPush>()?;
+    m.add_class::<push::PyPushGuard>()?;
+    m.add_class::<sms::PySmsPlaintext>()?;
+
+    m.add_function(wrap_pyfunction!(push::verify_push, m)?)?;
+    m.add_function(wrap_pyfunction!(push::parse_sms_push, m)?)?;
+    m.add_function(wrap_pyfunction!(sms::encrypt_sms, m)?)?;
+    m.add_function(wrap_pyfunction!(sms::decrypt_sms, m)?)?;
+    m.add_function(wrap_pyfunction!(sms::sms_billing_count, m)?)?;
+    m.add_function(wrap_pyfunction!(sign::sign, m)?)?;
+    m.add_function(wrap_pyfunction!(sign::timestamp, m)?)?;
+    m.add_function(wrap_pyfunction!(_debug_panic, m)?)?;
+    m.add_function(wrap_pyfunction!(_debug_panic_async, m)?)?;
+    Ok(())
+}

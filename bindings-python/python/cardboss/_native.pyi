@@ -1,0 +1,1251 @@
+"""Type stubs of `cardboss._native`, the compiled core of the `cardboss` package.
+
+Results are immutable: their attributes are the spec's table field names, `to_dict()` gives
+them as a dict, `==` compares them field by field, and `repr()` shows them without secrets.
+"""
+
+import builtins
+import datetime
+from collections.abc import AsyncIterator, Awaitable, Iterator, Mapping, Sequence
+from types import TracebackType
+from typing import Any, ClassVar, Literal, final
+
+from typing_extensions import Self, deprecated
+
+__version__: str
+PUSH_ACK: Literal["success"]
+"""The body a push receiver must answer with (within 5 seconds)."""
+DEFAULT_BASE_URL: str
+
+# ---------------------------------------------------------------------------------------------
+# Exceptions
+
+class CardBossError(Exception):
+    """Base of every error the SDK raises."""
+
+    kind: str
+    """The core's variant: api, auth, rate_limited, invalid_input, cooldown, timeout, transport,
+    http, decode, push_rejected, internal."""
+    code: str
+    """The platform's code ("1005", "1080", carrier "12144") or a word ("TIMEOUT", ...)."""
+    msg: str
+    detail: str
+    http_status: int | None
+    endpoint: str | None
+    retry_after: int | None
+    """Seconds to wait before trying again, when known."""
+    outcome_unknown: bool
+    """True when a POST may have been applied although it failed: check before repeating it."""
+    carrier_code: str | None
+    result: str | None
+    """The `result` a refusal still carried (a failed renewal does), as JSON text."""
+
+class ApiError(CardBossError):
+    """The server refused the request."""
+
+class AuthError(ApiError):
+    """Account disabled (1001), signature rejected (1005) or IP not allowed (1006)."""
+
+class RateLimitedError(ApiError):
+    """Too fast: 1030, or a carrier refusal of a repeated operation (13009, 13010)."""
+
+class InvalidInputError(CardBossError, ValueError):
+    """Bad input, found before anything was sent."""
+
+class CooldownError(CardBossError):
+    """The cooldown guard refused to repeat a lifecycle operation on a card so soon."""
+
+class TimeoutError(CardBossError, builtins.TimeoutError):
+    """No answer within the timeout."""
+
+class TransportError(CardBossError):
+    """The connection failed or broke."""
+
+class HttpError(TransportError):
+    """A non-2xx answer that is not a CardBOSS envelope."""
+
+class DecodeError(CardBossError):
+    """A 2xx answer that is not the JSON the spec describes."""
+
+class PushRejectedError(CardBossError, ValueError):
+    """A push body failed verification or parsing."""
+
+class InternalError(CardBossError):
+    """A bug in the SDK (a Rust panic), as an exception."""
+
+# ---------------------------------------------------------------------------------------------
+# Results
+
+@final
+class Customer:
+    """3.1.1 customer/get: the account."""
+
+    @property
+    def sid(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def telephone(self) -> str: ...
+
+    @property
+    def status(self) -> int:
+        """0 disabled, 1 normal."""
+
+    @property
+    def balance(self) -> float:
+        """Account balance in yuan."""
+
+    @property
+    def extcode(self) -> str:
+        """Extension code used for SMS sub-numbers."""
+
+    @property
+    def loginname(self) -> str: ...
+
+    @property
+    def linkman(self) -> str: ...
+
+    @property
+    def warningmails(self) -> str: ...
+
+    @property
+    def warningphones(self) -> str: ...
+
+    @property
+    def cardqty(self) -> int:
+        """Cards held directly by this account (not its sub-accounts)."""
+
+    @property
+    def extra(self) -> dict[str, str]:
+        """Fields the spec does not list, as JSON text by name."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
+
+    def __eq__(self, other: object) -> bool: ...
+    def __ne__(self, other: object) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+
+@final
+class Card:
+    """3.2.1 card/list: one card of the account."""
+
+    @property
+    def msisdn(self) -> str:
+        """The example calls it `msisdns`."""
+
+    @property
+    def iccid(self) -> str: ...
+
+    @property
+    def imsi(self) -> str: ...
+
+    @property
+    def state(self) -> int:
+        """Platform state: 0 disabled, 1 usable, 2 paused."""
+
+    @property
+    def extra(self) -> dict[str, str]:
+        """Fields the spec does not list, as JSON text by name."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
+
+    def __eq__(self, other: object) -> bool: ...
+    def __ne__(self, other: object) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+
+@final
+class CardPage:
+    """3.2.1 card/list: one page of 100 cards."""
+
+    @property
+    def count(self) -> int:
+        """Cards in the account."""
+
+    @property
+    def pageindex(self) -> int: ...
+
+    @property
+    def totalpage(self) -> int: ...
+
+    @property
+    def cards(self) -> list[Card]: ...
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
+
+    def __eq__(self, other: object) -> bool: ...
+    def __ne__(self, other: object) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+
+@final
+class CardDetail:
+    """3.2.2 card/detail: everything the platform knows of a card."""
+
+    @property
+    def msisdn(self) -> str: ...
+
+    @property
+    def iccid(self) -> str: ...
+
+    @property
+    def imsi(self) -> str: ...
+
+    @property
+    def imei(self) -> str: ...
+
+    @property
+    def state(self) -> int:
+        """Platform state: 0 disabled, 1 usable, 2 paused."""
+
+    @property
+    def balance(self) -> float:
+        """The card's own balance at the carrier, yuan."""
+
+    @property
+    def status(self) -> str:
+        """Withdrawn by the spec ("作废"); kept as sent."""
+
+    @property
+    def msstatus(self) -> int:
+        """0 stock, 1 awaiting activation, 2 normal, 3 suspended, 4 closed, 5 other, 6 test."""
+
+    @property
+    def cycle(self) -> int:
+        """Life cycle: 0 other, 1 test, 2 silent, 3 active."""
+
+    @property
+    def activedate(self) -> str | None: ...
+
+    @property
+    def stoptestdate(self) -> str | None: ...
+
+    @property
+    def stopsleepdate(self) -> str | None: ...
+
+    @property
+    def expiredate(self) -> str | None: ...
+
+    @property
+    def openpool(self) -> int:
+        """1 in a data pool, 0 not."""
+
+    @property
+    def mno(self) -> str:
+        """Operator: CM, CT or UN. The example calls it `yys`."""
+
+    @property
+    def pkgcode(self) -> str: ...
+
+    @property
+    def pkgname(self) -> str: ...
+
+    @property
+    def isxn(self) -> str: ...
+
+    @property
+    def isjyb(self) -> str: ...
+
+    @property
+    def isaxb(self) -> str: ...
+
+    @property
+    def sbbh(self) -> str:
+        """Customer's own device number."""
+
+    @property
+    def openapns(self) -> str:
+        """Open APNs, comma separated."""
+
+    @property
+    def apnstatus(self) -> str:
+        """e.g. `CMIOT:正常,M2MIOT:暂停`."""
+
+    @property
+    def onoff(self) -> str:
+        """Power state: the table says 开机/关机, the example (`onOff`) says "1"."""
+
+    @property
+    def online(self) -> str:
+        """在线/离线; the example calls it `gprsStatus`."""
+
+    @property
+    def apn(self) -> str: ...
+
+    @property
+    def rat(self) -> str: ...
+
+    @property
+    def ip(self) -> str: ...
+
+    @property
+    def pkgtotalflow(self) -> float:
+        """kb (0 for pooled cards), likewise the next three."""
+
+    @property
+    def pkgusedflow(self) -> float: ...
+
+    @property
+    def pkgtotalusedflow(self) -> float: ...
+
+    @property
+    def pkgleftflow(self) -> float: ...
+
+    @property
+    def flowusage(self) -> float:
+        """kb this month."""
+
+    @property
+    def smsusage(self) -> int: ...
+
+    @property
+    def voiceusage(self) -> int:
+        """Minutes."""
+
+    @property
+    def connectusage(self) -> int: ...
+
+    @property
+    def outflowusage(self) -> float:
+        """kb over the package."""
+
+    @property
+    def statusyncdate(self) -> str | None: ...
+
+    @property
+    def pkgsyncdate(self) -> str | None: ...
+
+    @property
+    def monthsyncdate(self) -> str | None:
+        """The table misspells it `monthsincdate`."""
+
+    @property
+    def extra(self) -> dict[str, str]:
+        """Fields the spec does not list, as JSON text by name."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
+
+    def __eq__(self, other: object) -> bool: ...
+    def __ne__(self, other: object) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+
+@final
+class CurrentUsage:
+    """3.2.3 card/usage/current: this month's usage of a card."""
+
+    @property
+    def msisdn(self) -> str: ...
+
+    @property
+    def iccids(self) -> str:
+        """One iccid; the table names it `iccids`, the example `iccid`."""
+
+    @property
+    def imsi(self) -> str:
+        """Only the example has it."""
+
+    @property
+    def state(self) -> int: ...
+
+    @property
+    def pkgtotalflow(self) -> float: ...
+
+    @property
+    def pkgusedflow(self) -> float: ...
+
+    @property
+    def pkgtotalusedflow(self) -> float: ...
+
+    @property
+    def pkgleftflow(self) -> float: ...
+
+    @property
+    def flowusage(self) -> float: ...
+
+    @property
+    def smsusage(self) -> int: ...
+
+    @property
+    def voiceusage(self) -> int: ...
+
+    @property
+    def connectusage(self) -> int: ...
+
+    @property
+    def outflowusage(self) -> float: ...
+
+    @property
+    def extra(self) -> dict[str, str]:
+        """Fields the spec does not list, as JSON text by name."""
+
+    @property
+    def iccid(self) -> str:
+        """The card's iccid (the field carries the table's name, `iccids`)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
+
+    def __eq__(self, other: object) -> bool: ...
+    def __ne__(self, other: object) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+
+@final
+class MonthlyUsage:
+    """3.2.4 card/usage/past: one month's usage of a card."""
+
+    @property
+    def month(self) -> str:
+        """`yyyyMM`."""
+
+    @property
+    def msisdn(self) -> str: ...
+
+    @property
+    def iccid(self) -> str: ...
+
+    @property
+    def flowusage(self) -> float: ...
+
+    @property
+    def smsusage(self) -> int: ...
+
+    @property
+    def voiceusage(self) -> int: ...
+
+    @property
+    def connectusage(self) -> int: ...
+
+    @property
+    def outflowusage(self) -> float: ...
+
+    @property
+    def extra(self) -> dict[str, str]:
+        """Fields the spec does not list, as JSON text by name."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
+
+    def __eq__(self, other: object) -> bool: ...
+    def __ne__(self, other: object) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+
+@final
+class ArrearsCard:
+    """3.2.5 card/abnormal (withdrawn): a card in arrears."""
+
+    @property
+    def msisdn(self) -> str: ...
+
+    @property
+    def iccid(self) -> str: ...
+
+    @property
+    def imsi(self) -> str: ...
+
+    @property
+    def state(self) -> int: ...
+
+    @property
+    def balance(self) -> float:
+        """Negative when in arrears, yuan."""
+
+    @property
+    def extra(self) -> dict[str, str]:
+        """Fields the spec does not list, as JSON text by name."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
+
+    def __eq__(self, other: object) -> bool: ...
+    def __ne__(self, other: object) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+
+@final
+class ArrearsPage:
+    """3.2.5 card/abnormal (withdrawn): one page of cards in arrears."""
+
+    @property
+    def count(self) -> int: ...
+
+    @property
+    def pageindex(self) -> int: ...
+
+    @property
+    def totalpage(self) -> int: ...
+
+    @property
+    def cards(self) -> list[ArrearsCard]: ...
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
+
+    def __eq__(self, other: object) -> bool: ...
+    def __ne__(self, other: object) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+
+@final
+class Package:
+    """3.2.6 card/pkg/get: one package a card has ordered."""
+
+    @property
+    def msisdn(self) -> str: ...
+
+    @property
+    def pkgcode(self) -> str:
+        """The id to renew with."""
+
+    @property
+    def pkgname(self) -> str: ...
+
+    @property
+    def startdate(self) -> str | None: ...
+
+    @property
+    def enddate(self) -> str | None: ...
+
+    @property
+    def buycycle(self) -> int:
+        """Minimum months per order (month packs: 12)."""
+
+    @property
+    def pkgtype(self) -> int:
+        """1 data, 2 voice, 3 NB, 4 SMS."""
+
+    @property
+    def pkgcategory(self) -> int:
+        """1 month pack, 2 long pack, 3 add-on, 4 安心包, 5 test, 6 idle-time, 7 post-paid."""
+
+    @property
+    def mainpkg(self) -> bool: ...
+
+    @property
+    def totalflow(self) -> float:
+        """kb; -1 unlimited. Only the example has it."""
+
+    @property
+    def extra(self) -> dict[str, str]:
+        """Fields the spec does not list, as JSON text by name."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
+
+    def __eq__(self, other: object) -> bool: ...
+    def __ne__(self, other: object) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+
+@final
+class PackageList:
+    """3.2.6 card/pkg/get: a card's packages."""
+
+    @property
+    def msisdn(self) -> str: ...
+
+    @property
+    def count(self) -> int: ...
+
+    @property
+    def pkgs(self) -> list[Package]: ...
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
+
+    def __eq__(self, other: object) -> bool: ...
+    def __ne__(self, other: object) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+
+@final
+class DayUsage:
+    """3.2.7 card/usage/day (withdrawn): one card's usage on a day."""
+
+    @property
+    def msisdn(self) -> str: ...
+
+    @property
+    def iccids(self) -> str:
+        """The table names it `iccids`."""
+
+    @property
+    def usage(self) -> float:
+        """kb."""
+
+    @property
+    def extra(self) -> dict[str, str]:
+        """Fields the spec does not list, as JSON text by name."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
+
+    def __eq__(self, other: object) -> bool: ...
+    def __ne__(self, other: object) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+
+@final
+class DailyUsage:
+    """3.2.7 card/usage/day (withdrawn): usage of several cards on one day."""
+
+    @property
+    def count(self) -> int: ...
+
+    @property
+    def day(self) -> str:
+        """`yyyyMMdd`."""
+
+    @property
+    def usages(self) -> list[DayUsage]: ...
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
+
+    def __eq__(self, other: object) -> bool: ...
+    def __ne__(self, other: object) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+
+@final
+class Pool:
+    """3.3.1 pool/list: one data pool, of this account or of a sub-account (`sid`)."""
+
+    @property
+    def sid(self) -> str:
+        """Owning account."""
+
+    @property
+    def state(self) -> int:
+        """0 disabled, 1 normal."""
+
+    @property
+    def tbsj(self) -> str:
+        """Last data sync time."""
+
+    @property
+    def poolid(self) -> str: ...
+
+    @property
+    def poolname(self) -> str: ...
+
+    @property
+    def ptcardcount(self) -> int: ...
+
+    @property
+    def pttotalflow(self) -> float:
+        """kb."""
+
+    @property
+    def ptactcardcount(self) -> int: ...
+
+    @property
+    def ptacttotalflow(self) -> float:
+        """kb."""
+
+    @property
+    def pkgid(self) -> str: ...
+
+    @property
+    def pkgname(self) -> str: ...
+
+    @property
+    def pkgsize(self) -> float:
+        """kb."""
+
+    @property
+    def usedflow(self) -> float:
+        """kb."""
+
+    @property
+    def extra(self) -> dict[str, str]:
+        """Fields the spec does not list, as JSON text by name."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
+
+    def __eq__(self, other: object) -> bool: ...
+    def __ne__(self, other: object) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+
+@final
+class RenewalOrder:
+    """3.4.1 card/pkg/renew: the order the renewal created. The platform confirms it later with an OD1002 push."""
+
+    @property
+    def msisdn(self) -> str: ...
+
+    @property
+    def orderid(self) -> str: ...
+
+    @property
+    def ordertime(self) -> str | None: ...
+
+    @property
+    def orderamount(self) -> float:
+        """Yuan; charged when the order takes effect."""
+
+    @property
+    def extra(self) -> dict[str, str]:
+        """Fields the spec does not list, as JSON text by name."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
+
+    def __eq__(self, other: object) -> bool: ...
+    def __ne__(self, other: object) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+
+@final
+class RenewalResult:
+    """OD1002: the final result of a renewal order."""
+
+    @property
+    def level(self) -> str:
+        """info, warning or error."""
+
+    @property
+    def msg(self) -> str: ...
+
+    @property
+    def status(self) -> int:
+        """1 success, 0 failure."""
+
+    @property
+    def orderid(self) -> str: ...
+
+    @property
+    def msisdn(self) -> str: ...
+
+    @property
+    def iccid(self) -> str: ...
+
+    @property
+    def imsi(self) -> str: ...
+
+    @property
+    def equipment(self) -> str:
+        """The customer's device label."""
+
+    @property
+    def pkgcode(self) -> str: ...
+
+    @property
+    def pkgname(self) -> str: ...
+
+    @property
+    def month(self) -> int:
+        """Months ordered."""
+
+    @property
+    def extra(self) -> dict[str, str]:
+        """Fields the spec does not list, as JSON text by name."""
+
+    def succeeded(self) -> bool:
+        """True when the renewal went through (`status == 1`)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
+
+    def __eq__(self, other: object) -> bool: ...
+    def __ne__(self, other: object) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+
+@final
+class UsageWarning:
+    """OD1010: one usage or expiry warning."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def date(self) -> str:
+        """Year and month of the warning."""
+
+    @property
+    def mon(self) -> str:
+        """Operator: CM, CT, UN or CB."""
+
+    @property
+    def msisdn(self) -> str: ...
+
+    @property
+    def iccid(self) -> str: ...
+
+    @property
+    def imei(self) -> str: ...
+
+    @property
+    def equipment(self) -> str: ...
+
+    @property
+    def warning_type(self) -> int:
+        """The spec's `type`: 11 data low, 12 voice low, 13 SMS low, 14 connections low, 15 pooled card at its quota, 21–24 the same exceeded, 31 package expiring, 32 package expired, 41 no package, 42 card expiring, 51 suspended at quota."""
+
+    @property
+    def planname(self) -> str: ...
+
+    @property
+    def cardexpiry(self) -> str | None: ...
+
+    @property
+    def planexpiry(self) -> str | None: ...
+
+    @property
+    def total(self) -> float: ...
+
+    @property
+    def usage(self) -> float: ...
+
+    @property
+    def outflow(self) -> float: ...
+
+    @property
+    def extra(self) -> dict[str, str]:
+        """Fields the spec does not list, as JSON text by name."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
+
+    def __eq__(self, other: object) -> bool: ...
+    def __ne__(self, other: object) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+
+@final
+class SmsReceipt:
+    """3.5.1/3.5.2/3.5.5: what an SMS submission returns."""
+
+    @property
+    def count(self) -> int:
+        """Messages sent."""
+
+    @property
+    def fee(self) -> int:
+        """Messages billed (70 characters in one, longer ones per 67)."""
+
+    @property
+    def taskid(self) -> str:
+        """The task id delivery reports refer to; the table misspells it `tasked`."""
+
+    @property
+    def taskids(self) -> list[str]:
+        """Every task id when the SDK split a large send into several requests (first = `taskid`)."""
+
+    @property
+    def extra(self) -> dict[str, str]:
+        """Fields the spec does not list, as JSON text by name."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
+
+    def __eq__(self, other: object) -> bool: ...
+    def __ne__(self, other: object) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+
+@final
+class SmsReport:
+    """3.5.3 sms/rpt/get and the P0001 push: a delivery report."""
+
+    @property
+    def taskid(self) -> str:
+        """The push calls it `taskId`."""
+
+    @property
+    def mobile(self) -> str: ...
+
+    @property
+    def state(self) -> str:
+        """`DELIVRD` when delivered; anything else is a failure. The example calls it `stat`."""
+
+    @property
+    def rpttime(self) -> str | None:
+        """Missing in the example."""
+
+    @property
+    def extra(self) -> dict[str, str]:
+        """Fields the spec does not list, as JSON text by name."""
+
+    def delivered(self) -> bool:
+        """True when the message was delivered (`state == "DELIVRD"`)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
+
+    def __eq__(self, other: object) -> bool: ...
+    def __ne__(self, other: object) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+
+@final
+class SmsReply:
+    """3.5.4 sms/mo/get and the P0002 push: a message a device or phone sent back."""
+
+    @property
+    def content(self) -> str: ...
+
+    @property
+    def apmid(self) -> str:
+        """Message id."""
+
+    @property
+    def scode(self) -> str:
+        """The service code it was sent to; the example calls it `spcode`."""
+
+    @property
+    def mobile(self) -> str:
+        """Sender."""
+
+    @property
+    def extra(self) -> dict[str, str]:
+        """Fields the spec does not list, as JSON text by name."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
+
+    def __eq__(self, other: object) -> bool: ...
+    def __ne__(self, other: object) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+
+# ---------------------------------------------------------------------------------------------
+# Pushes and encrypted SMS
+
+@final
+class PushContent:
+    """What a data push carries, by its `sn`."""
+
+    @property
+    def kind(self) -> Literal["renewal_result", "usage_warnings", "other"]:
+        """`renewal_result` (OD1002: `result`), `usage_warnings` (OD1010: `warnings`) or `other`."""
+    @property
+    def result(self) -> RenewalResult | None: ...
+    @property
+    def warnings(self) -> list[UsageWarning]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __ne__(self, other: object) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class Push:
+    """A verified data push (4.2)."""
+
+    @property
+    def sid(self) -> str: ...
+    @property
+    def id(self) -> str:
+        """Unique message id (`PushGuard` refuses a second push with the same id)."""
+    @property
+    def sn(self) -> str:
+        """`OD1002` (renewal result) or `OD1010` (usage warnings), trimmed."""
+    @property
+    def level(self) -> str: ...
+    @property
+    def api(self) -> str: ...
+    @property
+    def time(self) -> str: ...
+    @property
+    def desc(self) -> str: ...
+    @property
+    def data(self) -> str:
+        """`data` exactly as received (JSON text)."""
+    @property
+    def content(self) -> PushContent: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __ne__(self, other: object) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class SmsPush:
+    """An SMS push (3.5.6): P0001 delivery reports or P0002 replies."""
+
+    @property
+    def type(self) -> Literal["P0001", "P0002"]: ...
+    @property
+    def reports(self) -> list[SmsReport]: ...
+    @property
+    def replies(self) -> list[SmsReply]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __ne__(self, other: object) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class SmsPlaintext:
+    """What an encrypted SMS carries once decrypted."""
+
+    @property
+    def mobiles(self) -> list[str]: ...
+    @property
+    def content(self) -> str: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __ne__(self, other: object) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class PushGuard:
+    """Verifies pushes and refuses replays (an id seen within `ttl` seconds). Thread-safe."""
+
+    def __init__(self, capacity: int = 100000, ttl: float = 86400.0) -> None: ...
+    def verify(
+        self,
+        body: bytes | bytearray | memoryview | str,
+        apikey: str,
+        *,
+        expected_sid: str | None = None,
+        max_age_secs: int | None = None,
+        utc_offset_minutes: int = 480,
+    ) -> Push:
+        """`verify_push`, then refuses a push whose id was already seen (`PushRejectedError`)."""
+    def check_id(self, id: str) -> None:
+        """Records `id`; raises `PushRejectedError` when it was already recorded."""
+
+def verify_push(
+    body: bytes | bytearray | memoryview | str,
+    apikey: str,
+    *,
+    expected_sid: str | None = None,
+    max_age_secs: int | None = None,
+    utc_offset_minutes: int = 480,
+) -> Push:
+    """Verifies a data push body (JSON or form) and parses its `data`.
+
+    Raises `PushRejectedError` for a forged, foreign (`expected_sid`) or stale (`max_age_secs`)
+    push.
+    """
+
+def parse_sms_push(body: bytes | bytearray | memoryview | str) -> SmsPush:
+    """Parses an SMS push (unsigned); raises `PushRejectedError` when it is not one."""
+
+def encrypt_sms(apikey: str, mobiles: Sequence[str], content: str) -> str:
+    """`Base64(AES-128-CBC(mobiles##content))` as `sms/sendiotencryptsms` sends it."""
+
+def decrypt_sms(apikey: str, text: str) -> SmsPlaintext:
+    """Decrypts an encrypted SMS text (line-wrapped Base64 accepted)."""
+
+def sms_billing_count(content: str) -> int:
+    """Messages billed for `content`: up to 70 characters is one, longer ones per 67."""
+
+def sign(parts: Sequence[str]) -> str:
+    """Lowercase hex MD5 of the concatenation of `parts` (`[sid, apikey, ts, *params]`)."""
+
+def timestamp(now: datetime.datetime | None = None, *, utc_offset_minutes: int = 480) -> str:
+    """`yyyyMMddHHmmss` of `now` (default: the current time) on the platform's clock (UTC+8)."""
+
+def _debug_panic() -> None: ...
+def _debug_panic_async() -> Awaitable[None]: ...
+
+# ---------------------------------------------------------------------------------------------
+# Clients
+
+_TemplateParams = Mapping[str, str] | Sequence[tuple[str, str]]
+_Audit = Literal["manual", "automatic"]
+
+@final
+class CardIterator(Iterator[Card]):
+    """Every card of the account, page after page (fetched ahead in the background)."""
+
+    def __iter__(self) -> Self: ...
+    def __next__(self) -> Card: ...
+
+@final
+class AsyncCardIterator(AsyncIterator[Card]):
+    """Every card of the account, for `async for`."""
+
+    def __aiter__(self) -> Self: ...
+    def __anext__(self) -> Awaitable[Card]: ...
+
+@final
+class Client:
+    """A synchronous CardBOSS client; every call releases the GIL while it waits."""
+
+    def __init__(
+        self,
+        sid: str,
+        apikey: str,
+        *,
+        base_url: str = "http://127.0.0.1:9011",
+        ops_url: str | None = None,
+        timeout: float = 30.0,
+        connect_timeout: float = 5.0,
+        max_retries: int = 3,
+        concurrency: int = 8,
+        utc_offset_minutes: int = 480,
+        cooldown_guard: bool = True,
+    ) -> None: ...
+    @property
+    def sid(self) -> str: ...
+    @property
+    def base_url(self) -> str: ...
+    @property
+    def ops_url(self) -> str | None: ...
+    @property
+    def closed(self) -> bool: ...
+    def close(self) -> None:
+        """Drops the pooled connections; later calls raise `InvalidInputError`. Idempotent."""
+    def clear_cooldowns(self) -> None:
+        """Forgets the cooldown guard's memory of recent lifecycle operations."""
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+    def iter_cards(self) -> CardIterator:
+        """Every card of the account, page after page (fetched ahead)."""
+    def customer(self) -> Customer:
+        """3.1.1 customer/get: the account, its balance and card count."""
+    def list_cards(self, page: int = 1) -> CardPage:
+        """3.2.1 card/list: one page (from 1) of 100 cards."""
+    def card_details(self, *, msisdns: Sequence[str] | None = None, iccids: Sequence[str] | None = None) -> list[CardDetail]:
+        """3.2.2 card/detail for any number of cards (batches of 100, input order)."""
+    def current_usage(self, *, msisdns: Sequence[str] | None = None, iccids: Sequence[str] | None = None) -> list[CurrentUsage]:
+        """3.2.3 card/usage/current for any number of cards."""
+    def usage_history(self, month: str, *, msisdns: Sequence[str] | None = None, iccids: Sequence[str] | None = None, showday: str | None = None) -> list[MonthlyUsage]:
+        """3.2.4 card/usage/past: a month (`yyyyMM`, within the last 3) of usage."""
+    @deprecated("withdrawn (停用) by the platform, which may answer 1098")
+    def arrears(self, page: int = 1) -> ArrearsPage:
+        """3.2.5 card/abnormal: cards in arrears, one page."""
+    def packages(self, *, msisdn: str | None = None, iccid: str | None = None) -> PackageList:
+        """3.2.6 card/pkg/get: the packages a card has ordered."""
+    @deprecated("withdrawn (停用) by the platform, which may answer 1098")
+    def daily_usage(self, day: str, *, msisdns: Sequence[str] | None = None, iccids: Sequence[str] | None = None) -> DailyUsage:
+        """3.2.7 card/usage/day: one day's (`yyyyMMdd`, within the last 7) usage."""
+    def pools(self) -> list[Pool]:
+        """3.3.1 pool/list: the account's data pools and its sub-accounts'."""
+    def renew(self, pkgcode: str, months: int, *, msisdn: str | None = None, iccid: str | None = None, repetition: bool | None = None, startdate: str | None = None, audit: _Audit | None = None, remark: str | None = None) -> RenewalOrder:
+        """3.4.1 card/pkg/renew: orders `months` more of package `pkgcode` (never retried; confirmed by an OD1002 push)."""
+    def end_test_period(self, *, msisdn: str | None = None, iccid: str | None = None) -> None:
+        """3.4.2 card/stoptest: ends the card's test period now."""
+    def force_activate(self, *, msisdn: str | None = None, iccid: str | None = None) -> None:
+        """3.4.3 card/foractive: activates the card now."""
+    def suspend(self, *, msisdn: str | None = None, iccid: str | None = None) -> None:
+        """3.4.4 card/stopkeep (stopkeep=0): suspends the card."""
+    def resume(self, *, msisdn: str | None = None, iccid: str | None = None) -> None:
+        """3.4.4 card/stopkeep (stopkeep=1): resumes a suspended card."""
+    def disable_data(self, *, msisdn: str | None = None, iccid: str | None = None, apn: str | None = None) -> None:
+        """3.4.5 card/switchnet (opertype=0): cuts data."""
+    def enable_data(self, *, msisdn: str | None = None, iccid: str | None = None, apn: str | None = None, min_left_percent: int | None = None) -> None:
+        """3.4.5 card/switchnet (opertype=1): restores data, only if more than `min_left_percent` of the package is left."""
+    def add_voice_whitelist(self, numbers: Sequence[str], *, msisdn: str | None = None, iccid: str | None = None, group: str | None = None) -> None:
+        """3.4.6 card/setvoicewhitetable (opertype=1): adds up to 5 numbers."""
+    def remove_voice_whitelist(self, numbers: Sequence[str], *, msisdn: str | None = None, iccid: str | None = None, group: str | None = None) -> None:
+        """3.4.6 card/setvoicewhitetable (opertype=0): removes up to 2 numbers (once a month)."""
+    def send_iot_sms(self, mobiles: Sequence[str], content: str) -> SmsReceipt:
+        """3.5.1 sms/sendlotsms: a plain SMS to IoT cards (never retried)."""
+    def send_iot_sms_encrypted(self, mobiles: Sequence[str], content: str) -> SmsReceipt:
+        """3.5.2 sms/sendiotencryptsms: the same, AES-encrypted with the apikey's halves."""
+    def send_template_sms(self, mobiles: Sequence[str], template_id: str, params: _TemplateParams | None = None) -> SmsReceipt:
+        """3.5.5 sms/sendsms: a template SMS to phones (`{"1": "xx"}` fills `@1@`)."""
+    def sms_reports(self) -> list[SmsReport]:
+        """3.5.3 sms/rpt/get: delivery reports not fetched before."""
+    def sms_replies(self) -> list[SmsReply]:
+        """3.5.4 sms/mo/get: replies not fetched before."""
+
+@final
+class AsyncClient:
+    """An asyncio CardBOSS client: the same methods as `Client`, as coroutines."""
+
+    def __init__(
+        self,
+        sid: str,
+        apikey: str,
+        *,
+        base_url: str = "http://127.0.0.1:9011",
+        ops_url: str | None = None,
+        timeout: float = 30.0,
+        connect_timeout: float = 5.0,
+        max_retries: int = 3,
+        concurrency: int = 8,
+        utc_offset_minutes: int = 480,
+        cooldown_guard: bool = True,
+    ) -> None: ...
+    @property
+    def sid(self) -> str: ...
+    @property
+    def base_url(self) -> str: ...
+    @property
+    def ops_url(self) -> str | None: ...
+    @property
+    def closed(self) -> bool: ...
+    def close(self) -> None:
+        """Drops the pooled connections; later calls raise `InvalidInputError`. Idempotent."""
+    def clear_cooldowns(self) -> None:
+        """Forgets the cooldown guard's memory of recent lifecycle operations."""
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+    async def aclose(self) -> None: ...
+    def iter_cards(self) -> AsyncCardIterator:
+        """Every card of the account: `async for card in client.iter_cards()`."""
+    async def customer(self) -> Customer:
+        """3.1.1 customer/get: the account, its balance and card count."""
+    async def list_cards(self, page: int = 1) -> CardPage:
+        """3.2.1 card/list: one page (from 1) of 100 cards."""
+    async def card_details(self, *, msisdns: Sequence[str] | None = None, iccids: Sequence[str] | None = None) -> list[CardDetail]:
+        """3.2.2 card/detail for any number of cards (batches of 100, input order)."""
+    async def current_usage(self, *, msisdns: Sequence[str] | None = None, iccids: Sequence[str] | None = None) -> list[CurrentUsage]:
+        """3.2.3 card/usage/current for any number of cards."""
+    async def usage_history(self, month: str, *, msisdns: Sequence[str] | None = None, iccids: Sequence[str] | None = None, showday: str | None = None) -> list[MonthlyUsage]:
+        """3.2.4 card/usage/past: a month (`yyyyMM`, within the last 3) of usage."""
+    @deprecated("withdrawn (停用) by the platform, which may answer 1098")
+    async def arrears(self, page: int = 1) -> ArrearsPage:
+        """3.2.5 card/abnormal: cards in arrears, one page."""
+    async def packages(self, *, msisdn: str | None = None, iccid: str | None = None) -> PackageList:
+        """3.2.6 card/pkg/get: the packages a card has ordered."""
+    @deprecated("withdrawn (停用) by the platform, which may answer 1098")
+    async def daily_usage(self, day: str, *, msisdns: Sequence[str] | None = None, iccids: Sequence[str] | None = None) -> DailyUsage:
+        """3.2.7 card/usage/day: one day's (`yyyyMMdd`, within the last 7) usage."""
+    async def pools(self) -> list[Pool]:
+        """3.3.1 pool/list: the account's data pools and its sub-accounts'."""
+    async def renew(self, pkgcode: str, months: int, *, msisdn: str | None = None, iccid: str | None = None, repetition: bool | None = None, startdate: str | None = None, audit: _Audit | None = None, remark: str | None = None) -> RenewalOrder:
+        """3.4.1 card/pkg/renew: orders `months` more of package `pkgcode` (never retried; confirmed by an OD1002 push)."""
+    async def end_test_period(self, *, msisdn: str | None = None, iccid: str | None = None) -> None:
+        """3.4.2 card/stoptest: ends the card's test period now."""
+    async def force_activate(self, *, msisdn: str | None = None, iccid: str | None = None) -> None:
+        """3.4.3 card/foractive: activates the card now."""
+    async def suspend(self, *, msisdn: str | None = None, iccid: str | None = None) -> None:
+        """3.4.4 card/stopkeep (stopkeep=0): suspends the card."""
+    async def resume(self, *, msisdn: str | None = None, iccid: str | None = None) -> None:
+        """3.4.4 card/stopkeep (stopkeep=1): resumes a suspended card."""
+    async def disable_data(self, *, msisdn: str | None = None, iccid: str | None = None, apn: str | None = None) -> None:
+        """3.4.5 card/switchnet (opertype=0): cuts data."""
+    async def enable_data(self, *, msisdn: str | None = None, iccid: str | None = None, apn: str | None = None, min_left_percent: int | None = None) -> None:
+        """3.4.5 card/switchnet (opertype=1): restores data, only if more than `min_left_percent` of the package is left."""
+    async def add_voice_whitelist(self, numbers: Sequence[str], *, msisdn: str | None = None, iccid: str | None = None, group: str | None = None) -> None:
+        """3.4.6 card/setvoicewhitetable (opertype=1): adds up to 5 numbers."""
+    async def remove_voice_whitelist(self, numbers: Sequence[str], *, msisdn: str | None = None, iccid: str | None = None, group: str | None = None) -> None:
+        """3.4.6 card/setvoicewhitetable (opertype=0): removes up to 2 numbers (once a month)."""
+    async def send_iot_sms(self, mobiles: Sequence[str], content: str) -> SmsReceipt:
+        """3.5.1 sms/sendlotsms: a plain SMS to IoT cards (never retried)."""
+    async def send_iot_sms_encrypted(self, mobiles: Sequence[str], content: str) -> SmsReceipt:
+        """3.5.2 sms/sendiotencryptsms: the same, AES-encrypted with the apikey's halves."""
+    async def send_template_sms(self, mobiles: Sequence[str], template_id: str, params: _TemplateParams | None = None) -> SmsReceipt:
+        """3.5.5 sms/sendsms: a template SMS to phones (`{"1": "xx"}` fills `@1@`)."""
+    async def sms_reports(self) -> list[SmsReport]:
+        """3.5.3 sms/rpt/get: delivery reports not fetched before."""
+    async def sms_replies(self) -> list[SmsReply]:
+        """3.5.4 sms/mo/get: replies not fetched before."""
+
+

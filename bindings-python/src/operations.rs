@@ -1,0 +1,87 @@
+//! 3.4 operations: renewals (port1) and lifecycle operations on one card (port2).
+//!
+//! None is retried; the cooldown guard, the checks and the signing are the core's. Each card is
+//! named by the keyword arguments `msisdn=` / `iccid=`.
+
+use cardboss::{Audit, RenewOptions, RenewalOrder};
+
+use crate::cards::card;
+use crate::client::{endpoints, Done};
+use crate::error::invalid;
+
+fn month_count(months: i64) -> cardboss::Result<u32> {
+    u32::try_from(months).map_err(|_| invalid("months", "must be at least 1"))
+}
+
+fn percent(value: Option<i64>) -> cardboss::Result<Option<u32>> {
+    value
+        .map(|v| {
+            u32::try_from(v).map_err(|_| invalid("min_left_percent", "must be between 0 and 100"))
+        })
+        .transpose()
+}
+
+/// The renewal options as the core takes them; `audit` is `"manual"` or `"automatic"`.
+fn renew_options(
+    repetition: Option<bool>,
+    startdate: Option<String>,
+    audit: Option<String>,
+    remark: Option<String>,
+) -> cardboss::Result<RenewOptions> {
+    let audit = audit
+        .map(|a| serde_json::from_value::<Audit>(serde_json::Value::String(a)))
+        .transpose()
+        .map_err(|_| invalid("audit", "must be \"manual\" or \"automatic\""))?;
+    Ok(RenewOptions {
+        repetition,
+        startdate,
+        audit,
+        remark,
+    })
+}
+
+endpoints! {
+    /// 3.4.1 card/pkg/renew: orders `months` more of package `pkgcode` for a card. Confirmed
+    /// later by an OD1002 push. Never retried.
+    fn renew(pkgcode, months, *, msisdn = None, iccid = None, repetition = None, startdate = None, audit = None, remark = None)
+        (pkgcode: String, months: i64, msisdn: Option<String>, iccid: Option<String>, repetition: Option<bool>,
+         startdate: Option<String>, audit: Option<String>, remark: Option<String>) -> RenewalOrder
+        => |client| client.renew(&card(msisdn, iccid)?, &pkgcode, month_count(months)?, &renew_options(repetition, startdate, audit, remark)?).await;
+
+    /// 3.4.2 card/stoptest: ends the card's test period now.
+    fn end_test_period(*, msisdn = None, iccid = None)(msisdn: Option<String>, iccid: Option<String>) -> Done
+        => |client| client.end_test_period(&card(msisdn, iccid)?).await.map(Done::from);
+
+    /// 3.4.3 card/foractive: activates the card now.
+    fn force_activate(*, msisdn = None, iccid = None)(msisdn: Option<String>, iccid: Option<String>) -> Done
+        => |client| client.force_activate(&card(msisdn, iccid)?).await.map(Done::from);
+
+    /// 3.4.4 card/stopkeep (stopkeep=0): suspends the card.
+    fn suspend(*, msisdn = None, iccid = None)(msisdn: Option<String>, iccid: Option<String>) -> Done
+        => |client| client.suspend(&card(msisdn, iccid)?).await.map(Done::from);
+
+    /// 3.4.4 card/stopkeep (stopkeep=1): resumes a suspended card.
+    fn resume(*, msisdn = None, iccid = None)(msisdn: Option<String>, iccid: Option<String>) -> Done
+        => |client| client.resume(&card(msisdn, iccid)?).await.map(Done::from);
+
+    /// 3.4.5 card/switchnet (opertype=0): cuts data; `apn` when the card has several open.
+    fn disable_data(*, msisdn = None, iccid = None, apn = None)(msisdn: Option<String>, iccid: Option<String>, apn: Option<String>) -> Done
+        => |client| client.disable_data(&card(msisdn, iccid)?, apn.as_deref()).await.map(Done::from);
+
+    /// 3.4.5 card/switchnet (opertype=1): restores data, only if more than `min_left_percent`
+    /// of the package is left (None or 0: unconditionally).
+    fn enable_data(*, msisdn = None, iccid = None, apn = None, min_left_percent = None)
+        (msisdn: Option<String>, iccid: Option<String>, apn: Option<String>, min_left_percent: Option<i64>) -> Done
+        => |client| client.enable_data(&card(msisdn, iccid)?, apn.as_deref(), percent(min_left_percent)?).await.map(Done::from);
+
+    /// 3.4.6 card/setvoicewhitetable (opertype=1): adds up to 5 numbers to the voice whitelist.
+    fn add_voice_whitelist(numbers, *, msisdn = None, iccid = None, group = None)
+        (numbers: Vec<String>, msisdn: Option<String>, iccid: Option<String>, group: Option<String>) -> Done
+        => |client| client.add_voice_whitelist(&card(msisdn, iccid)?, &numbers, group.as_deref()).await.map(Done::from);
+
+    /// 3.4.6 card/setvoicewhitetable (opertype=0): removes up to 2 numbers (once per card per
+    /// calendar month).
+    fn remove_voice_whitelist(numbers, *, msisdn = None, iccid = None, group = None)
+        (numbers: Vec<String>, msisdn: Option<String>, iccid: Option<String>, group: Option<String>) -> Done
+        => |client| client.remove_voice_whitelist(&card(msisdn, iccid)?, &numbers, group.as_deref()).await.map(Done::from);
+}

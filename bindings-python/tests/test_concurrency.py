@@ -1,0 +1,177 @@
+"""The GIL is released during calls, asyncio calls run concurrently, the card iterator covers a
+10,000-card fleet exactly once, the runtime survives fork()."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+import cardboss
+from conftest import Sandbox
+
+
+@pytest.fixture
+def slow(faulty: Sandbox) -> Iterator[Sandbox]:
+    """Every answer of the sandbox comes `delay_secs` late."""
+    faulty.admin("faults", {"rate": 1.0, "kinds": ["delay"], "delay_secs": 1.0})
+    yield faulty
+    faulty.admin("faults", {"rate": 0})
+
+
+def test_gil_is_released_during_a_slow_call(slow: Sandbox) -> None:
+    counter = 0
+    stop = threading.Event()
+
+    def spin() -> None:
+        nonlocal counter
+        while not stop.is_set():
+            counter += 1
+
+    with slow.client() as client:
+        thread = threading.Thread(target=spin)
+        thread.start()
+        try:
+            time.sleep(0.05)
+            before = counter
+            started = time.monotonic()
+            assert client.customer().sid == slow.sid
+            elapsed = time.monotonic() - started
+            during = counter - before
+        finally:
+            stop.set()
+            thread.join()
+    assert elapsed >= 0.9
+    # With the GIL held for the whole second the other thread could not have counted at all.
+    assert during > 10_000, during
+
+
+def test_threads_share_one_client(example_sandbox: Sandbox) -> None:
+    with example_sandbox.client() as client:
+        results: list[str] = []
+
+        def work() -> None:
+            for _ in range(5):
+                results.append(client.customer().sid)
+
+        threads = [threading.Thread(target=work) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert results == [example_sandbox.sid] * 40
+
+
+def test_100_concurrent_asyncio_calls(slow: Sandbox) -> None:
+    async def main() -> float:
+        async with slow.async_client() as client:
+            started = time.monotonic()
+            results = await asyncio.gather(*(client.customer() for _ in range(100)))
+            elapsed = time.monotonic() - started
+            assert len(results) == 100 and all(r.sid == slow.sid for r in results)
+            return elapsed
+
+    elapsed = asyncio.run(main())
+    # each answer takes 1 s: one after the other would take 100 s
+    assert elapsed < 15, elapsed
+
+
+def test_100_concurrent_asyncio_calls_of_different_kinds(example_sandbox: Sandbox) -> None:
+    cards = example_sandbox.fresh_cards(50)
+
+    async def main() -> None:
+        async with example_sandbox.async_client() as client:
+            calls = [client.card_details(msisdns=[c.msisdn]) for c in cards]
+            calls += [client.current_usage(iccids=[c.iccid]) for c in cards]
+            results = await asyncio.gather(*calls)
+            assert [r[0].msisdn for r in results[:50]] == [c.msisdn for c in cards]
+            assert [r[0].msisdn for r in results[50:]] == [c.msisdn for c in cards]
+
+    asyncio.run(main())
+
+
+def test_cancelling_an_awaitable(slow: Sandbox) -> None:
+    async def main() -> None:
+        async with slow.async_client() as client:
+            task = asyncio.ensure_future(client.customer())
+            await asyncio.sleep(0.1)
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+            # the client still works
+            done = await asyncio.wait_for(client.customer(), 10)
+            assert done.sid == slow.sid
+
+    asyncio.run(main())
+
+
+def test_iter_cards_over_10000_cards_yields_each_once(example_sandbox: Sandbox) -> None:
+    with example_sandbox.client() as client:
+        total = client.customer().cardqty
+        assert total == 10_000
+        msisdns = [card.msisdn for card in client.iter_cards()]
+    assert len(msisdns) == 10_000
+    assert len(set(msisdns)) == 10_000
+
+
+def test_async_iter_cards_over_10000_cards_yields_each_once(example_sandbox: Sandbox) -> None:
+    async def main() -> list[str]:
+        async with example_sandbox.async_client() as client:
+            return [card.msisdn async for card in client.iter_cards()]
+
+    msisdns = asyncio.run(main())
+    assert len(msisdns) == 10_000 == len(set(msisdns))
+
+
+def test_iterator_can_be_abandoned(example_sandbox: Sandbox) -> None:
+    with example_sandbox.client() as client:
+        it = client.iter_cards()
+        first = [next(it) for _ in range(150)]
+        assert len({c.msisdn for c in first}) == 150
+        del it
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork()")
+def test_client_works_in_a_forked_child(example_sandbox: Sandbox) -> None:
+    with example_sandbox.client() as client:
+        assert client.customer().sid == example_sandbox.sid  # the parent's runtime is running
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # child: a fresh runtime and a fresh connection pool
+            code = 1
+            try:
+                os.close(read)
+                ok = client.customer().sid == example_sandbox.sid
+                ok = ok and len(client.list_cards(3).cards) > 0
+                os.write(write, b"ok" if ok else b"bad")
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write)
+        with os.fdopen(read, "rb") as pipe:
+            answer = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        assert answer == b"ok" and os.WEXITSTATUS(status) == 0
+        assert client.customer().sid == example_sandbox.sid  # the parent still works
+
+
+def test_keyboard_interrupt_reaches_a_blocked_call(slow: Sandbox) -> None:
+    if sys.platform == "win32":
+        pytest.skip("signals")
+    import signal
+
+    def interrupt() -> None:
+        time.sleep(0.3)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    with slow.client() as client:
+        threading.Thread(target=interrupt).start()
+        started = time.monotonic()
+        with pytest.raises(KeyboardInterrupt):
+            client.customer()
+        assert time.monotonic() - started < 0.9

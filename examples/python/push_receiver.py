@@ -1,0 +1,64 @@
+"""A FastAPI receiver for the platform's pushes.
+
+    pip install fastapi uvicorn
+    CARDBOSS_SID=... CARDBOSS_APIKEY=... uvicorn push_receiver:app --port 8080
+
+Data pushes (renewal results OD1002, usage warnings OD1010) are signed: verify the *raw* body
+(never a re-serialized one) with the apikey, refuse replays with one shared `PushGuard`, and
+answer `success` within 5 seconds. SMS pushes (P0001 reports, P0002 replies) are not signed.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from fastapi import FastAPI, Request
+from fastapi.responses import PlainTextResponse
+
+import cardboss
+
+log = logging.getLogger("push_receiver")
+
+APIKEY = os.environ["CARDBOSS_APIKEY"]
+SID = os.environ["CARDBOSS_SID"]
+# Refuse pushes whose `time` is further than this from now (empty: no limit).
+MAX_AGE = os.environ.get("CARDBOSS_PUSH_MAX_AGE", "600")
+guard = cardboss.PushGuard()
+app = FastAPI()
+
+
+def handle(push: cardboss.Push) -> None:
+    content = push.content
+    if content.kind == "renewal_result" and content.result is not None:
+        r = content.result
+        log.info("order %s for %s: %s", r.orderid, r.msisdn, "ok" if r.succeeded() else r.msg)
+    elif content.kind == "usage_warnings":
+        for w in content.warnings:
+            log.info("warning %d for %s: %.0f of %.0f kb", w.warning_type, w.msisdn, w.usage, w.total)
+
+
+@app.post("/cardboss/push", response_class=PlainTextResponse)
+async def data_push(request: Request) -> PlainTextResponse:
+    body = await request.body()
+    try:
+        push = guard.verify(body, APIKEY, expected_sid=SID, max_age_secs=int(MAX_AGE) if MAX_AGE else None)
+    except cardboss.PushRejectedError as e:
+        log.warning("push rejected: %s", e)
+        return PlainTextResponse("rejected", status_code=400)
+    handle(push)
+    return PlainTextResponse(cardboss.PUSH_ACK)
+
+
+@app.post("/cardboss/sms", response_class=PlainTextResponse)
+async def sms_push(request: Request) -> PlainTextResponse:
+    try:
+        push = cardboss.parse_sms_push(await request.body())
+    except cardboss.PushRejectedError as e:
+        log.warning("SMS push rejected: %s", e)
+        return PlainTextResponse("rejected", status_code=400)
+    for report in push.reports:
+        log.info("task %s to %s: %s", report.taskid, report.mobile, report.state)
+    for reply in push.replies:
+        log.info("reply from %s: %s", reply.mobile, reply.content)
+    return PlainTextResponse(cardboss.PUSH_ACK)
