@@ -223,19 +223,31 @@ impl Error {
     }
 
     /// Names the batch a bulk call failed on, so a caller knows what could not be fetched.
-    pub(crate) fn in_batch(mut self, index: usize, total: usize, first_id: &str) -> Self {
-        if total > 1 {
-            let label = format!(" (batch {} of {total}, from card {first_id})", index + 1);
-            match &mut self {
-                Error::Api { failure }
-                | Error::Auth { failure }
-                | Error::RateLimited { failure, .. } => failure.endpoint.push_str(&label),
-                Error::Timeout { endpoint, .. }
-                | Error::Transport { endpoint, .. }
-                | Error::Http { endpoint, .. }
-                | Error::Decode { endpoint, .. } => endpoint.push_str(&label),
-                _ => {}
-            }
+    pub(crate) fn in_batch(self, index: usize, total: usize, first_id: &str) -> Self {
+        if total < 2 {
+            return self;
+        }
+        self.labelled(&format!(
+            " (batch {} of {total}, from card {first_id})",
+            index + 1
+        ))
+    }
+
+    /// Names the page of `cards()` that could not be fetched.
+    pub(crate) fn in_page(self, page: u32, total: u32) -> Self {
+        self.labelled(&format!(" (page {page} of {total})"))
+    }
+
+    fn labelled(mut self, label: &str) -> Self {
+        match &mut self {
+            Error::Api { failure }
+            | Error::Auth { failure }
+            | Error::RateLimited { failure, .. } => failure.endpoint.push_str(label),
+            Error::Timeout { endpoint, .. }
+            | Error::Transport { endpoint, .. }
+            | Error::Http { endpoint, .. }
+            | Error::Decode { endpoint, .. } => endpoint.push_str(label),
+            _ => {}
         }
         self
     }

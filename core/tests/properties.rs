@@ -190,10 +190,8 @@ fn parse<T: for<'de> Deserialize<'de>>(v: Value) -> T {
 /// Integers exactly representable as f64, as the platform's counts and codes are.
 const EXACT: i64 = 1 << 53;
 
-/// Whole numbers below this may also arrive as a float (`"count": 14.0`). serde_json, as the
-/// workspace configures it (without its `float_roundtrip` feature), parses a float literal
-/// exactly only when it has at most 15 significant digits; see `serde_json_float_precision`
-/// below (ignored: a known defect reported for the core).
+/// Whole numbers below this may also arrive as a float (`"count": 14.0`) in the generated
+/// cases; `serde_json_float_precision` below covers the 16–17 digit literals.
 const WHOLE_AS_FLOAT: i64 = 100_000_000_000_000;
 
 /// Decimals of at most 15 significant digits (money, flows in kb: `9.5`, `53479516.16`),
@@ -495,13 +493,10 @@ fn spec_alias_pairs_decode_equal() {
     assert_eq!((a.mno.as_str(), a.msstatus, a.balance), ("CM", 2, 9.5));
 }
 
-/// serde_json without its `float_roundtrip` feature (the workspace's setting) rounds float
-/// literals of 16–17 significant digits differently from Rust's `str::parse`, so the same value
-/// decodes differently as a JSON number and as text, and a whole number sent as a float may
-/// not decode as an integer at all. Reported for the core (enable `float_roundtrip` on the
-/// workspace's serde_json); run with `--ignored` to check the fix.
+/// Without serde_json's `float_roundtrip` feature, float literals of 16–17 significant digits
+/// round differently from Rust's `str::parse`, so the same value would decode differently as a
+/// JSON number and as text. The workspace enables the feature; this keeps it so.
 #[test]
-#[ignore = "known defect: serde_json float_roundtrip is off in the workspace"]
 fn serde_json_float_precision() {
     for text in [
         "-546601611343.43243",

@@ -212,7 +212,13 @@ impl CardStream {
             let mut rest = stream::iter(2..=total)
                 .map(|page| {
                     let client = client.clone();
-                    async move { client.list_cards(page).await.map(|p| p.cards) }
+                    async move {
+                        client
+                            .list_cards(page)
+                            .await
+                            .map(|p| p.cards)
+                            .map_err(|e| e.in_page(page, total))
+                    }
                 })
                 .buffered(ahead);
             while let Some(page) = rest.next().await {
