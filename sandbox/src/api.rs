@@ -40,38 +40,14 @@ pub async fn handle(
         )
     };
     if let Some((kind, Stage::Before)) = fault {
+        if post {
+            // Recorded before anything else: a client that gives up during a delay drops this
+            // handler, and the ledger must still show the fault it met.
+            record_unapplied_fault(&sb, ep.path, &params, kind);
+        }
         if kind == FaultKind::Delay {
             tokio::time::sleep(delay).await;
         } else {
-            if post {
-                let mut w = sb.lock();
-                let cards: Vec<String> = ["msisdn", "iccid", "mobile"]
-                    .iter()
-                    .flat_map(|k| {
-                        params
-                            .val(k)
-                            .split(',')
-                            .map(str::trim)
-                            .filter(|s| !s.is_empty())
-                            .map(String::from)
-                            .collect::<Vec<_>>()
-                    })
-                    .take(1000)
-                    .collect();
-                let id = w.record(
-                    ep.path,
-                    "fault",
-                    cards,
-                    serde_json::json!({"note": "fault before the operation: nothing took effect"}),
-                );
-                if let Some(e) = w.ledger.iter_mut().rev().find(|e| e.id == id) {
-                    e.applied = false;
-                    e.fault = Some(FaultMark {
-                        kind: kind.as_str().into(),
-                        stage: "before".into(),
-                    });
-                }
-            }
             return faults::response(kind, None);
         }
     }
@@ -107,4 +83,36 @@ pub async fn handle(
         text,
     )
         .into_response()
+}
+
+/// A ledger entry for a POST that met a fault before the operation: nothing took effect (yet:
+/// after a delay the operation may still follow, with its own entry).
+fn record_unapplied_fault(sb: &Sandbox, path: &str, params: &Params, kind: FaultKind) {
+    let mut w = sb.lock();
+    let cards: Vec<String> = ["msisdn", "iccid", "mobile"]
+        .iter()
+        .flat_map(|k| {
+            params
+                .val(k)
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect::<Vec<_>>()
+        })
+        .take(1000)
+        .collect();
+    let note = if kind == FaultKind::Delay {
+        "delayed before the operation: it takes effect only if the client still waits"
+    } else {
+        "fault before the operation: nothing took effect"
+    };
+    let id = w.record(path, "fault", cards, serde_json::json!({ "note": note }));
+    if let Some(e) = w.ledger.iter_mut().rev().find(|e| e.id == id) {
+        e.applied = false;
+        e.fault = Some(FaultMark {
+            kind: kind.as_str().into(),
+            stage: "before".into(),
+        });
+    }
 }
