@@ -13,6 +13,7 @@ use tokio::sync::Mutex;
 
 use crate::client::{CardRef, CardSet, Client};
 use crate::error::spawn;
+use crate::records::JsonRecords;
 
 #[napi]
 impl Client {
@@ -40,42 +41,45 @@ impl Client {
 
     /// 3.2.2 card/detail for any number of cards: batches of 100, `concurrency` at a time,
     /// results in input order.
-    #[napi]
+    #[napi(ts_return_type = "Promise<Array<CardDetail>>")]
     pub fn card_details<'env>(
         &self,
         env: &'env Env,
         cards: CardSet,
-    ) -> Result<PromiseRaw<'env, Vec<CardDetail>>> {
-        self.run(env, |c| async move { c.card_details(&cards.core()?).await })
+    ) -> Result<PromiseRaw<'env, JsonRecords>> {
+        self.run(env, |c| async move {
+            JsonRecords::encode::<CardDetail>(&c.card_details(&cards.core()?).await?)
+        })
     }
 
     /// 3.2.3 card/usage/current: this month's usage, for any number of cards (batched).
-    #[napi]
+    #[napi(ts_return_type = "Promise<Array<CurrentUsage>>")]
     pub fn current_usage<'env>(
         &self,
         env: &'env Env,
         cards: CardSet,
-    ) -> Result<PromiseRaw<'env, Vec<CurrentUsage>>> {
-        self.run(
-            env,
-            |c| async move { c.current_usage(&cards.core()?).await },
-        )
+    ) -> Result<PromiseRaw<'env, JsonRecords>> {
+        self.run(env, |c| async move {
+            JsonRecords::encode::<CurrentUsage>(&c.current_usage(&cards.core()?).await?)
+        })
     }
 
     /// 3.2.4 card/usage/past: a month's usage (`month` = `yyyyMM`, within the last 3 months),
     /// for any number of cards (batched). `showday` is passed through as the platform's
     /// parameter of that name.
-    #[napi]
+    #[napi(ts_return_type = "Promise<Array<MonthlyUsage>>")]
     pub fn usage_history<'env>(
         &self,
         env: &'env Env,
         month: String,
         cards: CardSet,
         showday: Option<String>,
-    ) -> Result<PromiseRaw<'env, Vec<MonthlyUsage>>> {
+    ) -> Result<PromiseRaw<'env, JsonRecords>> {
         self.run(env, |c| async move {
-            c.usage_history(&month, &cards.core()?, showday.as_deref())
-                .await
+            let usages = c
+                .usage_history(&month, &cards.core()?, showday.as_deref())
+                .await?;
+            JsonRecords::encode::<MonthlyUsage>(&usages)
         })
     }
 

@@ -21,6 +21,7 @@ mod error;
 mod operations;
 mod pools;
 mod push;
+mod records;
 mod sms;
 
 use napi::bindgen_prelude::PromiseRaw;
