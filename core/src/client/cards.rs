@@ -179,7 +179,9 @@ impl Client {
             .buffered(self.config().concurrency)
             .try_collect()
             .await?;
-        Ok(results.into_iter().flatten().collect())
+        let mut all = Vec::with_capacity(cards.len());
+        results.into_iter().for_each(|batch| all.extend(batch));
+        Ok(all)
     }
 }
 
