@@ -48,7 +48,7 @@ impl Client {
         cards: CardSet,
     ) -> Result<PromiseRaw<'env, JsonRecords>> {
         self.run(env, |c| async move {
-            JsonRecords::encode::<CardDetail>(&c.card_details(&cards.core()?).await?)
+            JsonRecords::encode::<CardDetail>(c.card_details(&cards.core()?).await?)
         })
     }
 
@@ -60,7 +60,7 @@ impl Client {
         cards: CardSet,
     ) -> Result<PromiseRaw<'env, JsonRecords>> {
         self.run(env, |c| async move {
-            JsonRecords::encode::<CurrentUsage>(&c.current_usage(&cards.core()?).await?)
+            JsonRecords::encode::<CurrentUsage>(c.current_usage(&cards.core()?).await?)
         })
     }
 
@@ -79,7 +79,7 @@ impl Client {
             let usages = c
                 .usage_history(&month, &cards.core()?, showday.as_deref())
                 .await?;
-            JsonRecords::encode::<MonthlyUsage>(&usages)
+            JsonRecords::encode::<MonthlyUsage>(usages)
         })
     }
 

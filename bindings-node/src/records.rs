@@ -20,7 +20,8 @@ pub struct JsonRecords(String);
 impl JsonRecords {
     /// Encodes `records` like their napi objects: the fields a record type declares stay at the
     /// top, without nulls; everything else (the flattened `extra`) goes back under `extra`.
-    pub fn encode<T: Serialize + Default>(records: &[T]) -> cardboss::Result<Self> {
+    /// Records are consumed one at a time, so only one is ever held twice.
+    pub fn encode<T: Serialize + Default>(records: Vec<T>) -> cardboss::Result<Self> {
         let fail = |e: serde_json::Error| cardboss::Error::Internal {
             message: format!("encoding records: {e}"),
         };
@@ -28,11 +29,13 @@ impl JsonRecords {
             Value::Object(map) => map.into_iter().map(|(k, _)| k).collect(),
             _ => HashSet::new(),
         };
-        let mut out = Vec::with_capacity(records.len());
-        for record in records {
-            let Value::Object(fields) = serde_json::to_value(record).map_err(fail)? else {
+        let mut out = Vec::with_capacity(records.len() * 1024 + 2);
+        out.push(b'[');
+        for (index, record) in records.into_iter().enumerate() {
+            let Value::Object(fields) = serde_json::to_value(&record).map_err(fail)? else {
                 continue;
             };
+            drop(record);
             let mut top = Map::with_capacity(fields.len());
             let mut extra = Map::new();
             for (key, value) in fields {
@@ -45,9 +48,17 @@ impl JsonRecords {
                 }
             }
             top.insert("extra".into(), Value::Object(extra));
-            out.push(Value::Object(top));
+            if index > 0 {
+                out.push(b',');
+            }
+            serde_json::to_writer(&mut out, &top).map_err(fail)?;
         }
-        serde_json::to_string(&out).map(JsonRecords).map_err(fail)
+        out.push(b']');
+        String::from_utf8(out)
+            .map(JsonRecords)
+            .map_err(|e| cardboss::Error::Internal {
+                message: format!("encoding records: {e}"),
+            })
     }
 }
 
