@@ -367,6 +367,19 @@ mod tests {
     }
 
     #[test]
+    fn oversized_bodies_are_refused_before_parsing() {
+        let obj = r#"{"status":"1"}"#;
+        let body = signed_body(obj, obj, "2024-04-01 10:00:00");
+        assert!(verify_push(body.as_bytes(), KEY, &PushOptions::default()).is_ok());
+        let mut big = body.into_bytes();
+        big.resize(MAX_PUSH_BODY + 1, b' ');
+        let err = verify_push(&big, KEY, &PushOptions::default()).unwrap_err();
+        assert!(err.to_string().contains("exceeds"), "{err}");
+        let err = parse_sms_push(&vec![b' '; MAX_PUSH_BODY + 1]).unwrap_err();
+        assert!(err.to_string().contains("exceeds"), "{err}");
+    }
+
+    #[test]
     fn guard_of_one_still_refuses_an_immediate_replay() {
         let guard = PushGuard::new(1, Duration::from_secs(60));
         guard.check_id("a").unwrap();
