@@ -1,10 +1,15 @@
-"""The fleet-sync benchmark: every client against the same release sandbox, interleaved.
+"""The fleet-sync benchmark: every client against the same sandbox, interleaved.
 
 Run through bench/run.sh (which builds everything and makes the venv); see BENCHMARKS.md.
 
     python bench/harness.py [--smoke] [--reps N] [--sizes 10000,100000] [--concurrency 8]
+                            [--profile release]
 
-For each fleet size a release sandbox is started on loopback (`--ts-window` wide, so that the
+The Rust binaries (sandbox, CLI, cardboss-bench, decode) are taken from
+$CARGO_TARGET_DIR/<profile>/ (default target/release/; `--profile debug` uses the debug builds of
+`cargo build --workspace`, as CI's smoke run does: fine for the checks, not for the figures).
+
+For each fleet size a sandbox is started on loopback (`--ts-window` wide, so that the
 ceiling's pre-signed URLs stay valid). Then, `reps` times, every client runs the same fleet sync
 in its own process under /usr/bin/time (peak RSS), in an order rotated each repetition. Every run
 is checked twice: by the client (card count, no duplicate, details and usages for exactly the
@@ -421,12 +426,21 @@ def main() -> int:
     ap.add_argument("--concurrency", type=int, default=8)
     ap.add_argument("--skip", default="", help="comma-separated client keys to leave out")
     ap.add_argument("--command", default="bench/run.sh", help="the command line to record")
+    ap.add_argument("--profile", default="release",
+                    help="the cargo profile whose binaries to run: target/<profile>/ (dev = debug)")
     args = ap.parse_args()
     reps = args.reps or (1 if args.smoke else 5)
     sizes = [int(s) for s in (args.sizes or ("2000" if args.smoke else "10000,100000")).split(",")]
     OUT.mkdir(exist_ok=True)
 
-    target = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target")) / "release"
+    profile_dir = "debug" if args.profile in ("dev", "debug") else args.profile
+    target = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target")) / profile_dir
+    missing = [b for b in ("cardboss-sandbox", "cardboss", "cardboss-bench") if not (target / b).is_file()]
+    if missing:
+        raise SystemExit(f"not built: {', '.join(str(target / b) for b in missing)} (bench/run.sh without --no-build)")
+    if profile_dir != "release":
+        print(f"note: {profile_dir} builds from {target}: the checks hold, the timings do not compare"
+              " (BENCHMARKS.md is not rewritten)")
     tools = {
         "python": sys.executable,
         "node": shutil.which("node") or "node",
@@ -441,7 +455,8 @@ def main() -> int:
     load_start = loadavg()
     started_at = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     print(f"machine: {info['cpu']}, {info['nproc']} cpus, {info['memory']}; load {load_start}")
-    print(f"sizes {sizes}, {reps} repetition(s), concurrency {args.concurrency}, clients: {[c.key for c in cls]}")
+    print(f"sizes {sizes}, {reps} repetition(s), concurrency {args.concurrency}, clients: {[c.key for c in cls]}, "
+          f"Rust binaries from {target}")
 
     tmp = Path(tempfile.mkdtemp(prefix="cardboss-bench-"))
     sandboxes = {n: Sandbox(target / "cardboss-sandbox", n) for n in sizes}
@@ -493,13 +508,16 @@ def main() -> int:
     table = fmt_table(rows, labels)
     micro_table = fmt_micro(micro) if micro else "(not run)"
     phase_table = fmt_phases(rows)
-    (OUT / ("results-smoke.json" if args.smoke else "results.json")).write_text(
+    name = "results-smoke.json" if args.smoke else "results.json" if profile_dir == "release" else f"results-{profile_dir}.json"
+    (OUT / name).write_text(
         json.dumps({"machine": info, "load": [load_start, load_end], "started": started_at, "reps": reps,
                     "sizes": sizes, "concurrency": args.concurrency, "rows": rows, "micro": micro,
                     "runs": [r.__dict__ for r in runs]}, indent=1))
     print("\n" + table + "\n\n" + phase_table + "\n\n" + micro_table)
 
-    if not args.smoke:
+    if not args.smoke and profile_dir != "release":
+        print(f"\n{profile_dir} builds: BENCHMARKS.md and bench/fleet-sync.png left untouched")
+    elif not args.smoke:
         chart_ok = chart(rows, cls, sizes, BENCH / "fleet-sync.png")
         skipped = sorted(set(labels) - {c.key for c in cls})
         block = "\n".join([

@@ -1,8 +1,8 @@
 'use strict'
 // The package entry. Everything comes from the napi-generated binding (index.js, index.d.ts);
-// this file only adds what napi cannot generate: `for await` over `client.cards()` (a native
-// page iterator underneath, so that a failed page rejects with the full CardbossError) and the
-// `isCardbossError` type guard. Every export is a plain `exports.X =` line, so that Node also
+// this file only adds what napi cannot generate: `for await` over `client.cards()` and the batch
+// streams (native iterators underneath, so that a failure rejects with the full CardbossError),
+// the bulk calls that collect those batches, and the `isCardbossError` type guard. Every export is a plain `exports.X =` line, so that Node also
 // sees them as named exports of `import { Client } from 'cardboss'`.
 const native = require('./index.js')
 
@@ -17,6 +17,42 @@ native.CardPages.prototype[Symbol.asyncIterator] = async function* cards() {
   }
 }
 
+/** Each batch, in input order; stops the background fetching when the loop ends. */
+async function* batches() {
+  try {
+    for (let batch = await this.nextBatch(); batch != null; batch = await this.nextBatch()) {
+      yield batch
+    }
+  } finally {
+    this.close()
+  }
+}
+for (const Batches of [native.CardDetailBatches, native.CurrentUsageBatches, native.MonthlyUsageBatches]) {
+  Batches.prototype[Symbol.asyncIterator] = batches
+}
+
+/** Every batch's records in one array (the bulk calls below). */
+async function collect(pending) {
+  const all = []
+  for await (const batch of pending) {
+    for (const record of batch) all.push(record)
+  }
+  return all
+}
+
+// The bulk calls collect the native batch streams: every batch is parsed and released as it
+// arrives, so the records are never held twice (see src/batches.rs). Bad input throws in the
+// native call, i.e. before anything is sent, and rejects the Promise here.
+native.Client.prototype.cardDetails = async function cardDetails(cards) {
+  return collect(this.cardDetailBatches(cards))
+}
+native.Client.prototype.currentUsage = async function currentUsage(cards) {
+  return collect(this.currentUsageBatches(cards))
+}
+native.Client.prototype.usageHistory = async function usageHistory(month, cards, showday) {
+  return collect(this.usageHistoryBatches(month, cards, showday))
+}
+
 /** True when `err` was thrown or rejected by this package (it then has `code`, `kind`, ...). */
 function isCardbossError(err) {
   return err instanceof Error && err.name === 'CardbossError' && typeof err.code === 'string'
@@ -24,6 +60,9 @@ function isCardbossError(err) {
 
 exports.Client = native.Client
 exports.CardPages = native.CardPages
+exports.CardDetailBatches = native.CardDetailBatches
+exports.CurrentUsageBatches = native.CurrentUsageBatches
+exports.MonthlyUsageBatches = native.MonthlyUsageBatches
 exports.PushGuard = native.PushGuard
 exports.sign = native.sign
 exports.timestamp = native.timestamp

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Runs every test suite: Rust (core, sandbox, CLI), Python, Node and Kotlin.
+# Runs every test suite: Rust (core, sandbox, CLI, bench client), Python, Node and Kotlin, then
+# the benchmark harness's smoke run (bench/run.sh --smoke) on what the suites built.
 # Works on a fresh machine with Rust, Python 3.11, Node 20, Java 17 + Maven: each binding's own
-# test.sh installs what it needs (pip, npm, Maven Central) and builds from scratch.
+# test.sh installs what it needs (pip, npm, Maven Central) and builds from scratch. The smoke run
+# builds nothing: it takes the debug binaries of `cargo build --workspace --all-targets`, the
+# release wheel installed in bindings-python/.venv and the release Node addon in bindings-node/;
+# it installs wrk and GNU time with apt-get (sudo when not root) if they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,7 +15,7 @@ step "Rust: format and lints"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets -- -D warnings
 
-step "Rust: build (the sandbox binary is used by every language's suite)"
+step "Rust: build (the sandbox is used by every suite; it, the CLI and bench/rust by the smoke run)"
 cargo build --workspace --all-targets
 export CARDBOSS_SANDBOX_BIN="$PWD/target/debug/cardboss-sandbox"
 
@@ -26,5 +30,8 @@ bash bindings-node/test.sh
 
 step "Kotlin and Swift"
 bash bindings-kotlin/test.sh
+
+step "Benchmark harness (smoke): 2,000 cards through every client, results checked"
+CARDBOSS_BENCH_VENV="$PWD/bindings-python/.venv" bench/run.sh --smoke --no-build --profile debug
 
 step "All suites passed"

@@ -19,9 +19,9 @@ const FAULT_RATE = 0.2
 /** How late a `delay` fault answers; the client gives up a little before. */
 const DELAY_SECS = 1.0
 const TIMEOUT_MS = 700
-/** The SDK's retry backoff (core defaults; not configurable from Node): full jitter in [0, min(cap, base·2^(n-1))]. */
-const RETRY_BASE_MS = 200
-const RETRY_CAP_MS = 5000
+/** The retry backoff the clients are given (below the defaults, 200/5000, so that the bound checks the options are used): full jitter in [0, min(cap, base·2^(n-1))]. */
+const RETRY_BASE_MS = 50
+const RETRY_CAP_MS = 400
 /** Room for a loaded machine (2 shared cores) on top of the computed bound. */
 const SLACK_MS = 2000
 
@@ -33,7 +33,7 @@ function callBound(maxRetries) {
 }
 
 function client(sb, maxRetries) {
-  return new cardboss.Client(sb.options({ timeoutMs: TIMEOUT_MS, maxRetries, cooldownGuard: false, concurrency: 8 }))
+  return new cardboss.Client(sb.options({ timeoutMs: TIMEOUT_MS, maxRetries, retryBaseMs: RETRY_BASE_MS, retryCapMs: RETRY_CAP_MS, cooldownGuard: false, concurrency: 8 }))
 }
 
 async function faults(sb, rate, kinds = [], extra = {}) {

@@ -18,6 +18,8 @@ import {
   type CardDetail,
   type CardPage,
   type CardPages,
+  type CardDetailBatches,
+  type MonthlyUsageBatches,
   type CardRef,
   type CardSet,
   type CardbossError,
@@ -25,7 +27,6 @@ import {
   type CurrentUsage,
   type Customer,
   type ErrorInfo,
-  type Extra,
   type MonthlyUsage,
   type PackageList,
   type Pool,
@@ -61,7 +62,7 @@ async function everything(): Promise<void> {
 
   const me: Customer = await client.customer()
   const balance: number = me.balance
-  const extra: Extra = me.extra
+  const extra: Record<string, string> = me.extra
   const signature: string | undefined = extra['signature']
 
   const page: CardPage = await client.listCards(1)
@@ -81,6 +82,18 @@ async function everything(): Promise<void> {
   const mno: string = details[0].mno
   const activated: string | undefined = details[0].activedate
   const usage: CurrentUsage[] = await client.currentUsage(byIccid)
+  const detailBatches: CardDetailBatches = client.cardDetailBatches(set)
+  for await (const batch of detailBatches) {
+    const batchOf: CardDetail[] = batch
+    void batchOf
+  }
+  const nextDetails: CardDetail[] | null = await client.cardDetailBatches(set).nextBatch()
+  for await (const batch of client.currentUsageBatches(byIccid)) {
+    const flow: number = batch[0].flowusage
+    void flow
+  }
+  const historyBatches: MonthlyUsageBatches = client.usageHistoryBatches('202401', set, '1')
+  historyBatches.close()
   const history: MonthlyUsage[] = await client.usageHistory(timestamp().slice(0, 6), set)
   const withDays: MonthlyUsage[] = await client.usageHistory('202401', set, '1')
   const arrears = await client.arrears(1) // deprecated, still typed
@@ -93,6 +106,9 @@ async function everything(): Promise<void> {
   // @ts-expect-error audit is 'manual' or 'automatic'
   const badOptions: RenewOptions = { audit: 'sometimes' }
   const order: RenewalOrder = await client.renew(one, pkgs.pkgs[0].pkgcode, 12, renewOptions)
+  const packageOrder: RenewalOrder = await client.renewPackage(one, pkgs.pkgs[0], 12)
+  // @ts-expect-error renewPackage takes the package as packages() listed it, not its code
+  await client.renewPackage(one, pkgs.pkgs[0].pkgcode, 12)
   const done: undefined = await client.suspend(one)
   await client.resume(one)
   await client.endTestPeriod(one)
@@ -163,7 +179,7 @@ async function everything(): Promise<void> {
     }
   }
 
-  void [balance, signature, next, mno, activated, usage, history, withDays, arrears, daily, pools, badOptions, order,
+  void [balance, signature, next, nextDetails, packageOrder, mno, activated, usage, history, withDays, arrears, daily, pools, badOptions, order,
     done, taskids, reports, replies, s, plain, billed, ack, version]
 }
 

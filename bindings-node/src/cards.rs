@@ -1,19 +1,17 @@
-//! 3.2 cards: listing (paged, or every card with `cards()`), details and usage (batched).
-
-use std::sync::Arc;
+//! 3.2 cards: listing (paged, or every card with `cards()`), details and usage (batch by batch;
+//! lib.js collects the batches for `cardDetails()` and the other bulk calls).
 
 use cardboss::{
-    ArrearsPage, Card, CardDetail, CardPage, CardStream, CurrentUsage, DailyUsage, MonthlyUsage,
+    ArrearsPage, Batches, CardDetail, CardPage, CardStream, CurrentUsage, DailyUsage, MonthlyUsage,
     PackageList,
 };
-use napi::bindgen_prelude::PromiseRaw;
+use napi::bindgen_prelude::{within_runtime_if_available, PromiseRaw};
 use napi::{Env, Result};
 use napi_derive::napi;
-use tokio::sync::Mutex;
 
+use crate::batches::chunked_class;
 use crate::client::{CardRef, CardSet, Client};
-use crate::error::spawn;
-use crate::records::JsonRecords;
+use crate::error::sync;
 
 #[napi]
 impl Client {
@@ -31,55 +29,55 @@ impl Client {
     /// at a time: `for await (const card of client.cards())`, or page by page with
     /// `nextPage()`.
     #[napi]
-    pub fn cards(&self) -> CardPages {
-        CardPages {
-            stream: Arc::new(Mutex::new(Some(
-                napi::bindgen_prelude::within_runtime_if_available(|| self.core().cards()),
-            ))),
-        }
-    }
-
-    /// 3.2.2 card/detail for any number of cards: batches of 100, `concurrency` at a time,
-    /// results in input order.
-    #[napi(ts_return_type = "Promise<Array<CardDetail>>")]
-    pub fn card_details<'env>(
-        &self,
-        env: &'env Env,
-        cards: CardSet,
-    ) -> Result<PromiseRaw<'env, JsonRecords>> {
-        self.run(env, |c| async move {
-            JsonRecords::encode::<CardDetail>(c.card_details(&cards.core()?).await?)
+    pub fn cards(&self, env: Env) -> Result<CardPages> {
+        sync(&env, || {
+            CardPages::new(within_runtime_if_available(|| self.core().cards()))
         })
     }
 
-    /// 3.2.3 card/usage/current: this month's usage, for any number of cards (batched).
-    #[napi(ts_return_type = "Promise<Array<CurrentUsage>>")]
-    pub fn current_usage<'env>(
-        &self,
-        env: &'env Env,
-        cards: CardSet,
-    ) -> Result<PromiseRaw<'env, JsonRecords>> {
-        self.run(env, |c| async move {
-            JsonRecords::encode::<CurrentUsage>(c.current_usage(&cards.core()?).await?)
+    /// 3.2.2 card/detail, batch by batch (100 cards each, in input order) as they arrive:
+    /// `for await (const batch of client.cardDetailBatches({ msisdns }))`. Every card is checked
+    /// now (throws `INVALID_INPUT`, nothing sent); `concurrency` batches are fetched ahead.
+    /// `cardDetails()` collects them into one array.
+    #[napi]
+    pub fn card_detail_batches(&self, env: Env, cards: CardSet) -> Result<CardDetailBatches> {
+        sync(&env, || {
+            let cards = cards.core()?;
+            CardDetailBatches::new(within_runtime_if_available(|| {
+                self.core().card_detail_batches(&cards)
+            })?)
         })
     }
 
-    /// 3.2.4 card/usage/past: a month's usage (`month` = `yyyyMM`, within the last 3 months),
-    /// for any number of cards (batched). `showday` is passed through as the platform's
-    /// parameter of that name.
-    #[napi(ts_return_type = "Promise<Array<MonthlyUsage>>")]
-    pub fn usage_history<'env>(
+    /// 3.2.3 card/usage/current, batch by batch as they arrive (like `cardDetailBatches`);
+    /// `currentUsage()` collects them.
+    #[napi]
+    pub fn current_usage_batches(&self, env: Env, cards: CardSet) -> Result<CurrentUsageBatches> {
+        sync(&env, || {
+            let cards = cards.core()?;
+            CurrentUsageBatches::new(within_runtime_if_available(|| {
+                self.core().current_usage_batches(&cards)
+            })?)
+        })
+    }
+
+    /// 3.2.4 card/usage/past (`month` = `yyyyMM`, within the last 3 months), batch by batch as
+    /// they arrive (like `cardDetailBatches`); `usageHistory()` collects them. `showday` is
+    /// passed through as the platform's parameter of that name.
+    #[napi]
+    pub fn usage_history_batches(
         &self,
-        env: &'env Env,
+        env: Env,
         month: String,
         cards: CardSet,
         showday: Option<String>,
-    ) -> Result<PromiseRaw<'env, JsonRecords>> {
-        self.run(env, |c| async move {
-            let usages = c
-                .usage_history(&month, &cards.core()?, showday.as_deref())
-                .await?;
-            JsonRecords::encode::<MonthlyUsage>(usages)
+    ) -> Result<MonthlyUsageBatches> {
+        sync(&env, || {
+            let cards = cards.core()?;
+            MonthlyUsageBatches::new(within_runtime_if_available(|| {
+                self.core()
+                    .usage_history_batches(&month, &cards, showday.as_deref())
+            })?)
         })
     }
 
@@ -125,37 +123,34 @@ impl Client {
     }
 }
 
-/// Every card of the account (from `client.cards()`): an async iterable of `Card`, or page by
-/// page with `nextPage()`. Pages are fetched ahead in the background until `close()` (called by
-/// `for await` when the loop ends early) or until it is garbage-collected.
-#[napi]
-pub struct CardPages {
-    stream: Arc<Mutex<Option<CardStream>>>,
+chunked_class! {
+    "Every card of the account (from `client.cards()`): an async iterable of `Card`, or page by page with `nextPage()`. Pages are fetched ahead in the background until `close()` (called by `for await` when the loop ends early) or until it is garbage-collected.",
+    CardPages(CardStream),
+    next_page,
+    "The next page of cards, `null` after the last. A failed page rejects with the `CardbossError`, and the iteration ends there.",
+    "Promise<Array<Card> | null>"
 }
 
-#[napi]
-impl CardPages {
-    /// The next page of cards, `null` after the last. A failed page rejects with the
-    /// `CardbossError`, and the iteration ends there.
-    #[napi]
-    pub fn next_page<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, Option<Vec<Card>>>> {
-        let stream = self.stream.clone();
-        spawn(env, async move {
-            match stream.lock().await.as_mut() {
-                Some(s) => s.next_page().await.transpose(),
-                None => Ok(None),
-            }
-        })
-    }
+chunked_class! {
+    "The batches of `client.cardDetailBatches()`: an async iterable of `CardDetail[]` (up to 100 each, in input order), or batch by batch with `nextBatch()`.",
+    CardDetailBatches(Batches<CardDetail>),
+    next_batch,
+    "The next batch, `null` after the last. A failed batch rejects with the `CardbossError` (naming the batch), and the iteration ends there.",
+    "Promise<Array<CardDetail> | null>"
+}
 
-    /// Stops the background fetching; `nextPage()` then gives `null`.
-    #[napi]
-    pub fn close(&self) {
-        if let Ok(mut stream) = self.stream.try_lock() {
-            stream.take();
-        } else {
-            let stream = self.stream.clone();
-            napi::bindgen_prelude::spawn(async move { drop(stream.lock().await.take()) });
-        }
-    }
+chunked_class! {
+    "The batches of `client.currentUsageBatches()`: an async iterable of `CurrentUsage[]`.",
+    CurrentUsageBatches(Batches<CurrentUsage>),
+    next_batch,
+    "The next batch, `null` after the last. A failed batch rejects with the `CardbossError` (naming the batch), and the iteration ends there.",
+    "Promise<Array<CurrentUsage> | null>"
+}
+
+chunked_class! {
+    "The batches of `client.usageHistoryBatches()`: an async iterable of `MonthlyUsage[]`.",
+    MonthlyUsageBatches(Batches<MonthlyUsage>),
+    next_batch,
+    "The next batch, `null` after the last. A failed batch rejects with the `CardbossError` (naming the batch), and the iteration ends there.",
+    "Promise<Array<MonthlyUsage> | null>"
 }

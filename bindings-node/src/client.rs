@@ -28,6 +28,11 @@ pub struct ClientOptions {
     pub connect_timeout_ms: Option<u32>,
     /// Extra attempts for GETs (default 3); POSTs are never retried.
     pub max_retries: Option<u32>,
+    /// Delay before the first retry of a GET, in ms (default 200); it doubles each attempt up to
+    /// `retryCapMs`, with full jitter.
+    pub retry_base_ms: Option<u32>,
+    /// Longest delay between two attempts of a GET, in ms (default 5000).
+    pub retry_cap_ms: Option<u32>,
     /// Requests in flight at once for bulk calls and `cards()` (default 8).
     pub concurrency: Option<u32>,
     /// Offset of the platform's clock for `ts`, in minutes east of UTC (default 480, UTC+8).
@@ -53,6 +58,12 @@ impl From<ClientOptions> for cardboss::Config {
         }
         if let Some(n) = o.max_retries {
             config.max_retries = n;
+        }
+        if let Some(ms) = o.retry_base_ms {
+            config.retry_base = Duration::from_millis(ms.into());
+        }
+        if let Some(ms) = o.retry_cap_ms {
+            config.retry_cap = Duration::from_millis(ms.into());
         }
         if let Some(n) = o.concurrency {
             config.concurrency = n as usize;

@@ -14,6 +14,7 @@
 // Under `cargo test` napi-derive registers no exports, so the exported items look unused.
 #![cfg_attr(test, allow(dead_code))]
 
+mod batches;
 mod cards;
 mod client;
 mod customer;

@@ -3,7 +3,7 @@
 //! None of these is ever retried: a renewal costs money and a lifecycle change starts the
 //! carrier's per-card cooldown. A failure whose outcome is unknown says so (`outcomeUnknown`).
 
-use cardboss::{RenewOptions, RenewalOrder};
+use cardboss::{Package, RenewOptions, RenewalOrder};
 use napi::bindgen_prelude::PromiseRaw;
 use napi::{Env, Result};
 use napi_derive::napi;
@@ -31,6 +31,25 @@ impl Client {
                 &options.unwrap_or_default(),
             )
             .await
+        })
+    }
+
+    /// `renew()` for a package as `packages()` listed it: the spec's length rule (month packs at
+    /// least 12 months, long packs in whole cycles of `buycycle`) is checked first, and a
+    /// renewal that breaks it rejects with `INVALID_INPUT` without sending anything.
+    #[napi]
+    pub fn renew_package<'env>(
+        &self,
+        env: &'env Env,
+        card: CardRef,
+        package: Package,
+        months: u32,
+        options: Option<RenewOptions>,
+    ) -> Result<PromiseRaw<'env, RenewalOrder>> {
+        self.run(env, |c| async move {
+            let options = options.unwrap_or_default();
+            c.renew_package(&card.core()?, &package, months, &options)
+                .await
         })
     }
 

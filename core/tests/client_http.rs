@@ -678,6 +678,102 @@ async fn usage_batches_by_iccid_and_history_keep_order_too() {
 }
 
 #[tokio::test]
+async fn bulk_results_batch_by_batch_arrive_in_input_order() {
+    let server = TestServer::start(reversed_delays).await;
+    let client = server.client();
+    let ids = msisdns(250);
+    let set = CardSet::Msisdns(ids.clone());
+
+    let mut details = client.card_detail_batches(&set).unwrap();
+    let mut sizes = vec![];
+    let mut got = vec![];
+    while let Some(batch) = details.next_batch().await {
+        let batch = batch.unwrap();
+        sizes.push(batch.len());
+        got.extend(batch.into_iter().map(|d| d.msisdn));
+    }
+    assert_eq!(sizes, [100, 100, 50], "one item per batch of 100");
+    assert_eq!(got, ids, "in input order although batch 3 answered first");
+
+    // The same through the Stream impl, for the two usage calls.
+    let usage: Vec<Vec<cardboss::CurrentUsage>> = client
+        .current_usage_batches(&set)
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+        .await;
+    let usage_ids: Vec<String> = usage.concat().into_iter().map(|u| u.msisdn).collect();
+    assert_eq!(usage_ids, ids);
+    let history: Vec<Vec<cardboss::MonthlyUsage>> = client
+        .usage_history_batches(&month_back(1), &set, None)
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+        .await;
+    assert_eq!(
+        history.iter().map(Vec::len).collect::<Vec<_>>(),
+        [100, 100, 50]
+    );
+    assert_eq!(server.requests().len(), 9);
+}
+
+#[tokio::test]
+async fn bulk_batches_refuse_bad_input_at_once_and_end_at_a_failed_batch() {
+    let server = TestServer::start(|rec, _| {
+        if rec.param("msisdns").unwrap().starts_with("1064787000100") {
+            fail("1031", "参数值错误", "")
+        } else {
+            success(rec)
+        }
+    })
+    .await;
+    let client = server.client();
+    let mut bad = msisdns(150);
+    bad[120] = "10647x".into();
+    assert_invalid(
+        "a malformed card",
+        client.card_detail_batches(&CardSet::Msisdns(bad)),
+    );
+    assert_invalid(
+        "a month out of range",
+        client.usage_history_batches("199901", &CardSet::Msisdns(msisdns(2)), None),
+    );
+    assert!(server.requests().is_empty(), "nothing sent for bad input");
+
+    let items: Vec<cardboss::Result<Vec<cardboss::CardDetail>>> = client
+        .card_detail_batches(&CardSet::Msisdns(msisdns(350)))
+        .unwrap()
+        .collect()
+        .await;
+    assert_eq!(
+        items.len(),
+        2,
+        "batch 1, then batch 2's error, then the end"
+    );
+    assert_eq!(items[0].as_ref().unwrap().len(), 100);
+    let e = items[1].as_ref().unwrap_err();
+    assert_eq!(e.code(), "1031");
+    assert!(e.endpoint().unwrap().contains("batch 2 of 4"));
+}
+
+#[tokio::test]
+async fn dropping_the_batches_stops_the_fetching() {
+    let server = TestServer::start(|rec, _| success(rec).after(50)).await;
+    let client = server.client_with(|c| c.concurrency = 1);
+    let mut details = client
+        .card_detail_batches(&CardSet::Msisdns(msisdns(2000)))
+        .unwrap();
+    assert_eq!(details.next_batch().await.unwrap().unwrap().len(), 100);
+    drop(details);
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let sent = server.requests().len();
+    assert!(
+        sent <= 4,
+        "after the drop, no more batches are requested ({sent} of 20 sent)"
+    );
+}
+
+#[tokio::test]
 async fn bulk_calls_respect_the_concurrency_limit() {
     for limit in [1usize, 3] {
         let server = TestServer::start(|rec, _| success(rec).after(60)).await;

@@ -30,10 +30,17 @@ async fn main() {
     let set = CardSet::msisdns(msisdns.iter().cloned());
     let details = client.card_details(&set).await.expect("card/detail");
     let detailed = started.elapsed().as_secs_f64();
-    let usages = client.current_usage(&set).await.expect("card/usage/current");
+    let usages = client
+        .current_usage(&set)
+        .await
+        .expect("card/usage/current");
     let seconds = started.elapsed().as_secs_f64();
     let round = |x: f64| (x * 1e4).round() / 1e4;
-    let phases = [round(listed), round(detailed - listed), round(seconds - detailed)];
+    let phases = [
+        round(listed),
+        round(detailed - listed),
+        round(seconds - detailed),
+    ];
 
     let unique: HashSet<&str> = msisdns.iter().map(String::as_str).collect();
     let detail_ids: HashSet<&str> = details.iter().map(|d| d.msisdn.as_str()).collect();

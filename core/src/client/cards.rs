@@ -1,15 +1,15 @@
-//! 3.2 cards: listing (paged and streamed), details and usage (batched).
+//! 3.2 cards: listing (paged and streamed), details and usage (batched: see `batches.rs`).
 
 use std::collections::VecDeque;
-use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use chrono::Utc;
-use futures::stream::{self, Stream, StreamExt, TryStreamExt};
+use futures::stream::{self, Stream, StreamExt};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
+use super::batches::{collect, BatchStream, Batches};
 use super::Client;
 use crate::error::{Error, Result};
 use crate::ids::{CardRef, CardSet};
@@ -17,7 +17,7 @@ use crate::models::{
     ArrearsPage, Card, CardDetail, CardDetailList, CardPage, CurrentUsage, DailyUsage,
     MonthlyUsage, PackageList, UsageList,
 };
-use crate::rules::{check_history_month, check_usage_day, MAX_CARDS_PER_REQUEST};
+use crate::rules::{check_history_month, check_usage_day};
 use crate::transport::Call;
 
 impl Client {
@@ -42,32 +42,29 @@ impl Client {
     /// 3.2.2 card/detail for any number of cards: batches of 100, `concurrency` at a time,
     /// results in input order.
     pub async fn card_details(&self, cards: &CardSet) -> Result<Vec<CardDetail>> {
-        self.batched(cards, |msisdns, iccids| async move {
-            let list: CardDetailList = self
-                .transport()
-                .fetch(&Call::get(
-                    "card/detail",
-                    &[("msisdns", &msisdns), ("iccids", &iccids)],
-                ))
-                .await?;
-            Ok(list.cards)
-        })
-        .await
+        collect(self.detail_stream(cards)?, cards.len()).await
+    }
+
+    /// [`Client::card_details`] batch by batch, as they arrive (see [`Batches`]). Every card is
+    /// validated now; the fetching runs on the current tokio runtime (call it from within one).
+    pub fn card_detail_batches(&self, cards: &CardSet) -> Result<Batches<CardDetail>> {
+        Ok(Batches::spawn(
+            self.detail_stream(cards)?,
+            self.config().concurrency,
+        ))
     }
 
     /// 3.2.3 card/usage/current for any number of cards, batched like `card_details`.
     pub async fn current_usage(&self, cards: &CardSet) -> Result<Vec<CurrentUsage>> {
-        self.batched(cards, |msisdns, iccids| async move {
-            let list: UsageList<CurrentUsage> = self
-                .transport()
-                .fetch(&Call::get(
-                    "card/usage/current",
-                    &[("msisdns", &msisdns), ("iccids", &iccids)],
-                ))
-                .await?;
-            Ok(list.usages)
-        })
-        .await
+        collect(self.current_usage_stream(cards)?, cards.len()).await
+    }
+
+    /// [`Client::current_usage`] batch by batch, as they arrive (see [`Batches`]).
+    pub fn current_usage_batches(&self, cards: &CardSet) -> Result<Batches<CurrentUsage>> {
+        Ok(Batches::spawn(
+            self.current_usage_stream(cards)?,
+            self.config().concurrency,
+        ))
     }
 
     /// 3.2.4 card/usage/past: a month (`yyyyMM`, within the last 3) of usage, batched.
@@ -81,26 +78,20 @@ impl Client {
         cards: &CardSet,
         showday: Option<&str>,
     ) -> Result<Vec<MonthlyUsage>> {
-        check_history_month(month, Utc::now(), self.config().utc_offset_minutes)?;
-        let showday = showday.unwrap_or("");
-        self.batched(cards, |msisdns, iccids| async move {
-            let signed = [
-                ("month", month),
-                ("showday", showday),
-                ("msisdns", &msisdns),
-                ("iccids", &iccids),
-            ];
-            let list: UsageList<MonthlyUsage> = self
-                .transport()
-                .fetch(
-                    &Call::get("card/usage/past", &signed)
-                        .with_unsigned(&[("iccid", &iccids)])
-                        .with_optional(&["showday"]),
-                )
-                .await?;
-            Ok(list.usages)
-        })
-        .await
+        collect(self.history_stream(month, cards, showday)?, cards.len()).await
+    }
+
+    /// [`Client::usage_history`] batch by batch, as they arrive (see [`Batches`]).
+    pub fn usage_history_batches(
+        &self,
+        month: &str,
+        cards: &CardSet,
+        showday: Option<&str>,
+    ) -> Result<Batches<MonthlyUsage>> {
+        Ok(Batches::spawn(
+            self.history_stream(month, cards, showday)?,
+            self.config().concurrency,
+        ))
     }
 
     /// 3.2.5 card/abnormal: cards in arrears, one page. Withdrawn (停用) by the platform, which
@@ -133,18 +124,22 @@ impl Client {
     #[deprecated(note = "card/usage/day is withdrawn (停用) by the platform")]
     pub async fn daily_usage(&self, day: &str, cards: &CardSet) -> Result<DailyUsage> {
         check_usage_day(day, Utc::now(), self.config().utc_offset_minutes)?;
-        let usages = self
-            .batched(cards, |msisdns, iccids| async move {
-                let page: DailyUsage = self
+        let client = self.clone();
+        let owned_day = day.to_string();
+        let batches = self.batch_stream(cards, move |msisdns, iccids| {
+            let (client, day) = (client.clone(), owned_day.clone());
+            async move {
+                let page: DailyUsage = client
                     .transport()
                     .fetch(&Call::get(
                         "card/usage/day",
-                        &[("day", day), ("msisdns", &msisdns), ("iccids", &iccids)],
+                        &[("day", &day), ("msisdns", &msisdns), ("iccids", &iccids)],
                     ))
                     .await?;
                 Ok(page.usages)
-            })
-            .await?;
+            }
+        })?;
+        let usages = collect(batches, cards.len()).await?;
         Ok(DailyUsage {
             count: usages.len() as i64,
             day: day.to_string(),
@@ -152,36 +147,70 @@ impl Client {
         })
     }
 
-    /// Runs `fetch(msisdns, iccids)` for each batch of 100 cards, `concurrency` at a time, and
-    /// concatenates the results in input order. The first failure fails the call and names the
-    /// batch.
-    async fn batched<'a, T, F, Fut>(&'a self, cards: &'a CardSet, fetch: F) -> Result<Vec<T>>
-    where
-        F: Fn(String, String) -> Fut + 'a,
-        Fut: Future<Output = Result<Vec<T>>> + 'a,
-    {
-        cards.validate()?;
-        let batches = cards.batches(MAX_CARDS_PER_REQUEST);
-        let total = batches.len();
-        let fetch = &fetch;
-        let results: Vec<Vec<T>> = stream::iter(batches.into_iter().enumerate())
-            .map(|(index, (msisdns, iccids))| async move {
-                let first = msisdns
-                    .split(',')
-                    .chain(iccids.split(','))
-                    .find(|s| !s.is_empty())
-                    .unwrap_or("")
-                    .to_string();
-                fetch(msisdns, iccids)
-                    .await
-                    .map_err(|e| e.in_batch(index, total, &first))
-            })
-            .buffered(self.config().concurrency)
-            .try_collect()
-            .await?;
-        let mut all = Vec::with_capacity(cards.len());
-        results.into_iter().for_each(|batch| all.extend(batch));
-        Ok(all)
+    fn detail_stream(&self, cards: &CardSet) -> Result<BatchStream<CardDetail>> {
+        let client = self.clone();
+        self.batch_stream(cards, move |msisdns, iccids| {
+            let client = client.clone();
+            async move {
+                let list: CardDetailList = client
+                    .transport()
+                    .fetch(&Call::get(
+                        "card/detail",
+                        &[("msisdns", &msisdns), ("iccids", &iccids)],
+                    ))
+                    .await?;
+                Ok(list.cards)
+            }
+        })
+    }
+
+    fn current_usage_stream(&self, cards: &CardSet) -> Result<BatchStream<CurrentUsage>> {
+        let client = self.clone();
+        self.batch_stream(cards, move |msisdns, iccids| {
+            let client = client.clone();
+            async move {
+                let list: UsageList<CurrentUsage> = client
+                    .transport()
+                    .fetch(&Call::get(
+                        "card/usage/current",
+                        &[("msisdns", &msisdns), ("iccids", &iccids)],
+                    ))
+                    .await?;
+                Ok(list.usages)
+            }
+        })
+    }
+
+    fn history_stream(
+        &self,
+        month: &str,
+        cards: &CardSet,
+        showday: Option<&str>,
+    ) -> Result<BatchStream<MonthlyUsage>> {
+        check_history_month(month, Utc::now(), self.config().utc_offset_minutes)?;
+        let client = self.clone();
+        let month = month.to_string();
+        let showday = showday.unwrap_or("").to_string();
+        self.batch_stream(cards, move |msisdns, iccids| {
+            let (client, month, showday) = (client.clone(), month.clone(), showday.clone());
+            async move {
+                let signed = [
+                    ("month", month.as_str()),
+                    ("showday", &showday),
+                    ("msisdns", &msisdns),
+                    ("iccids", &iccids),
+                ];
+                let list: UsageList<MonthlyUsage> = client
+                    .transport()
+                    .fetch(
+                        &Call::get("card/usage/past", &signed)
+                            .with_unsigned(&[("iccid", &iccids)])
+                            .with_optional(&["showday"]),
+                    )
+                    .await?;
+                Ok(list.usages)
+            }
+        })
     }
 }
 

@@ -1,6 +1,7 @@
 //! The client: configuration, and one `impl Client` block per group of endpoints, in the files
 //! named like the spec's sections (customer, cards, pools, operations, sms).
 
+mod batches;
 mod cards;
 mod config;
 mod customer;
@@ -10,6 +11,7 @@ mod sms;
 
 use std::sync::Arc;
 
+pub use batches::Batches;
 pub use cards::CardStream;
 pub use config::Config;
 

@@ -110,7 +110,10 @@ struct Plain {
     pub statusyncdate: Option<String>,
     #[serde(deserialize_with = "cardboss::decode::opt_string")]
     pub pkgsyncdate: Option<String>,
-    #[serde(alias = "monthsincdate", deserialize_with = "cardboss::decode::opt_string")]
+    #[serde(
+        alias = "monthsincdate",
+        deserialize_with = "cardboss::decode::opt_string"
+    )]
     pub monthsyncdate: Option<String>,
 }
 
@@ -151,17 +154,26 @@ fn main() {
     let body = std::fs::read(path).expect("BODY_FILE");
     let envelope = time_it(&body, |b| result(b).len());
     let core = time_it(&body, |b| {
-        serde_json::from_str::<CoreList>(result(b)).expect("core model").cards.len()
+        serde_json::from_str::<CoreList>(result(b))
+            .expect("core model")
+            .cards
+            .len()
     });
     let plain = time_it(&body, |b| {
-        serde_json::from_str::<PlainList>(result(b)).expect("plain model").cards.len()
+        serde_json::from_str::<PlainList>(result(b))
+            .expect("plain model")
+            .cards
+            .len()
     });
     let value = time_it(&body, |b| {
         serde_json::from_str::<serde_json::Value>(result(b)).expect("value")["cards"]
             .as_array()
             .map_or(0, Vec::len)
     });
-    let cards = serde_json::from_str::<CoreList>(result(&body)).unwrap().cards.len();
+    let cards = serde_json::from_str::<CoreList>(result(&body))
+        .unwrap()
+        .cards
+        .len();
     println!(
         "{}",
         serde_json::json!({
