@@ -1,5 +1,5 @@
 //! 3.2 cards: listing (paged, or every card through a pager), details and usage (batched by
-//! the core).
+//! the core, collected or batch by batch: see `batches.rs`).
 
 use std::sync::Arc;
 
@@ -9,8 +9,9 @@ use cardboss::{
 };
 use tokio::sync::Mutex;
 
+use crate::batches::{on_runtime, CardDetailBatches, CurrentUsageBatches, MonthlyUsageBatches};
 use crate::client::{CardBossClient, CardRef, CardSet};
-use crate::error::{guarded, Result};
+use crate::error::{guard, guarded, Result};
 
 #[uniffi::export(async_runtime = "tokio")]
 impl CardBossClient {
@@ -55,6 +56,43 @@ impl CardBossClient {
                 .await
         })
         .await
+    }
+
+    /// `cardDetails` batch by batch, as they arrive. Every card is checked now (a bad one throws
+    /// `InvalidInput` and nothing is sent); the fetching starts at once, in the background. In
+    /// Kotlin, `cardDetailBatches(cards).asFlow()` gives a `Flow<List<CardDetail>>`.
+    pub fn card_detail_batches(&self, cards: CardSet) -> Result<Arc<CardDetailBatches>> {
+        guard(|| {
+            let cards = cards.to_core()?;
+            on_runtime(|| self.inner.card_detail_batches(&cards)).map(CardDetailBatches::new)
+        })
+    }
+
+    /// `currentUsage` batch by batch, like `cardDetailBatches`.
+    pub fn current_usage_batches(&self, cards: CardSet) -> Result<Arc<CurrentUsageBatches>> {
+        guard(|| {
+            let cards = cards.to_core()?;
+            on_runtime(|| self.inner.current_usage_batches(&cards)).map(CurrentUsageBatches::new)
+        })
+    }
+
+    /// `usageHistory` batch by batch, like `cardDetailBatches` (the month is checked
+    /// now too).
+    #[uniffi::method(default(showday = None))]
+    pub fn usage_history_batches(
+        &self,
+        month: String,
+        cards: CardSet,
+        showday: Option<String>,
+    ) -> Result<Arc<MonthlyUsageBatches>> {
+        guard(|| {
+            let cards = cards.to_core()?;
+            on_runtime(|| {
+                self.inner
+                    .usage_history_batches(&month, &cards, showday.as_deref())
+            })
+            .map(MonthlyUsageBatches::new)
+        })
     }
 
     /// 3.2.5 card/abnormal: cards in arrears, one page.

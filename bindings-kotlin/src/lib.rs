@@ -6,8 +6,9 @@
 //! method forwards to `cardboss::Client` in one line.
 //!
 //! Files follow the spec's groups: `client` (configuration, the client object, card sets),
-//! `customer`, `cards`, `pools`, `operations`, `sms`, `push`, and `error` (the sealed
-//! `CardBossException`). The Kotlin package is `cardboss` (see `uniffi.toml`).
+//! `customer`, `cards` (with `batches`: bulk results batch by batch), `pools`, `operations`,
+//! `sms`, `push`, and `error` (the sealed `CardBossException`). The Kotlin package is
+//! `cardboss` (see `uniffi.toml`).
 
 // UniFFI lifts errors by value (a boxed error cannot cross the FFI), and the core's error is
 // large by design (it carries the server's whole refusal).
@@ -15,6 +16,7 @@
 
 uniffi::setup_scaffolding!("cardboss_ffi");
 
+pub mod batches;
 pub mod cards;
 pub mod client;
 pub mod customer;
@@ -26,6 +28,7 @@ pub mod sms;
 
 use std::time::SystemTime;
 
+pub use batches::{CardDetailBatches, CurrentUsageBatches, MonthlyUsageBatches};
 pub use cards::CardPager;
 pub use client::{CardBossClient, CardRef, CardSet, ClientConfig};
 pub use error::CardBossError;

@@ -1,7 +1,7 @@
 //! 3.4 operations: renewals (port1) and lifecycle operations on one card (port2). None is ever
 //! retried; the core's cooldown guard refuses repeats within the carrier's window.
 
-use cardboss::{RenewOptions, RenewalOrder};
+use cardboss::{Package, RenewOptions, RenewalOrder};
 
 use crate::client::{CardBossClient, CardRef};
 use crate::error::{guarded, Result};
@@ -23,6 +23,30 @@ impl CardBossClient {
                 .renew(
                     &card.to_core()?,
                     &pkgcode,
+                    months,
+                    &options.unwrap_or_default(),
+                )
+                .await
+        })
+        .await
+    }
+
+    /// 3.4.1 card/pkg/renew for `package` as `packages()` listed it: the spec's renewal length
+    /// rule (a month pack for at least 12 months, a long pack in whole cycles of `buycycle`)
+    /// is checked first, and a breach throws `InvalidInput` with nothing sent.
+    #[uniffi::method(default(options = None))]
+    pub async fn renew_package(
+        &self,
+        card: CardRef,
+        package: Package,
+        months: u32,
+        options: Option<RenewOptions>,
+    ) -> Result<RenewalOrder> {
+        guarded(async {
+            self.inner
+                .renew_package(
+                    &card.to_core()?,
+                    &package,
                     months,
                     &options.unwrap_or_default(),
                 )

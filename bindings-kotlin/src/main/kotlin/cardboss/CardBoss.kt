@@ -3,6 +3,7 @@
 package cardboss
 
 import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.flow.emitAll
 import kotlinx.coroutines.flow.flow
 
 // ---------------------------------------------------------------- errors
@@ -120,6 +121,39 @@ fun CardBossClient.cardFlow(): Flow<Card> = flow {
             val page = pager.nextPage() ?: break
             for (card in page) emit(card)
         }
+    }
+}
+
+// ---------------------------------------------------------------- bulk results batch by batch
+
+/** The batches left, as a flow of lists (up to 100 records each, in input order) that closes the
+ *  object when the collection ends, fails or is cancelled, which stops the background fetching.
+ *  Collect it once: the object is closed afterwards. A failed batch ends the flow with its
+ *  exception. */
+fun CardDetailBatches.asFlow(): Flow<List<CardDetail>> = batchFlow(this) { nextBatch() }
+
+/** [CardDetailBatches.asFlow] for current usage. */
+fun CurrentUsageBatches.asFlow(): Flow<List<CurrentUsage>> = batchFlow(this) { nextBatch() }
+
+/** [CardDetailBatches.asFlow] for a month's usage. */
+fun MonthlyUsageBatches.asFlow(): Flow<List<MonthlyUsage>> = batchFlow(this) { nextBatch() }
+
+/** 3.2.2 card/detail batch by batch as a cold flow: each collection checks the cards (a bad one
+ *  throws `InvalidInput` from `collect` with nothing sent) and fetches them again. */
+fun CardBossClient.cardDetailFlow(cards: CardSet): Flow<List<CardDetail>> =
+    flow { emitAll(cardDetailBatches(cards).asFlow()) }
+
+/** 3.2.3 card/usage/current batch by batch as a cold flow, like [cardDetailFlow]. */
+fun CardBossClient.currentUsageFlow(cards: CardSet): Flow<List<CurrentUsage>> =
+    flow { emitAll(currentUsageBatches(cards).asFlow()) }
+
+/** 3.2.4 card/usage/past batch by batch as a cold flow, like [cardDetailFlow]. */
+fun CardBossClient.usageHistoryFlow(month: String, cards: CardSet, showday: String? = null): Flow<List<MonthlyUsage>> =
+    flow { emitAll(usageHistoryBatches(month, cards, showday).asFlow()) }
+
+private fun <T> batchFlow(batches: AutoCloseable, next: suspend () -> List<T>?): Flow<List<T>> = flow {
+    batches.use {
+        while (true) emit(next() ?: break)
     }
 }
 
