@@ -233,6 +233,19 @@ impl Error {
         ))
     }
 
+    /// Names what a send split into several requests had already sent when a later request
+    /// failed: those messages are out (and billed), and their task ids are the only handle on
+    /// their delivery reports.
+    pub(crate) fn after_sent(self, taskids: &[String]) -> Self {
+        if taskids.is_empty() {
+            return self;
+        }
+        self.labelled(&format!(
+            "; requests before it were sent, taskids {}",
+            taskids.join(", ")
+        ))
+    }
+
     /// Names the page of `cards()` that could not be fetched.
     pub(crate) fn in_page(self, page: u32, total: u32) -> Self {
         self.labelled(&format!(" (page {page} of {total})"))

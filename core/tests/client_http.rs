@@ -845,6 +845,30 @@ async fn more_than_1000_sms_numbers_go_in_several_requests_and_receipts_merge() 
 }
 
 #[tokio::test]
+async fn an_sms_send_failing_part_way_names_the_task_ids_already_sent() {
+    let server = TestServer::start(|rec, n| {
+        if n == 2 {
+            return fail("1099", "运营商接口失败", "");
+        }
+        let count = rec.param("mobile").unwrap().split(',').count();
+        ok(&json!({"count": count, "fee": count, "taskid": format!("task-{n}")}).to_string())
+    })
+    .await;
+    let e = server
+        .client()
+        .send_iot_sms(&msisdns(3500), "reboot")
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "1099");
+    let endpoint = e.endpoint().unwrap();
+    assert!(
+        endpoint.contains("batch 3 of 4") && endpoint.contains("taskids task-0, task-1"),
+        "{endpoint}"
+    );
+    assert_eq!(server.requests().len(), 3, "nothing sent after the failure");
+}
+
+#[tokio::test]
 async fn more_than_1000_encrypted_sms_numbers_split_too() {
     let server =
         TestServer::start(|_, n| ok(&format!(r#"{{"count":1,"fee":1,"taskid":"e{n}"}}"#))).await;

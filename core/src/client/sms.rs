@@ -95,12 +95,15 @@ impl Client {
         Ok(list.mos)
     }
 
-    /// Sends one request per 1000 numbers, one after the other, and merges the receipts.
+    /// Sends one request per 1000 numbers, one after the other, and merges the receipts. If a
+    /// later request fails, the error names its batch and the task ids of the requests already
+    /// sent (their messages are out: a caller must not resend them blindly).
     async fn in_chunks<'a, F, Fut>(&'a self, mobiles: &'a [String], send: F) -> Result<SmsReceipt>
     where
         F: Fn(String) -> Fut,
         Fut: std::future::Future<Output = Result<SmsReceipt>> + 'a,
     {
+        let total = mobiles.len().div_ceil(MAX_SMS_MOBILES);
         let mut merged = SmsReceipt::default();
         for (index, chunk) in mobiles.chunks(MAX_SMS_MOBILES).enumerate() {
             let mut receipt = send(chunk.join(",")).await.map_err(|e| {
@@ -110,7 +113,8 @@ impl Client {
                         "cardboss SMS send failed part-way: earlier requests were sent"
                     );
                 }
-                e.in_batch(index, mobiles.len().div_ceil(MAX_SMS_MOBILES), &chunk[0])
+                e.in_batch(index, total, &chunk[0])
+                    .after_sent(&merged.taskids)
             })?;
             if index == 0 {
                 merged.taskid = receipt.taskid.clone();
