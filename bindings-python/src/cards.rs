@@ -5,18 +5,19 @@
 //! core's.
 
 use std::collections::VecDeque;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use cardboss::{
     ArrearsPage, Card, CardDetail, CardPage, CardRef, CardSet, CardStream, CurrentUsage,
     DailyUsage, MonthlyUsage, PackageList,
 };
+use futures::FutureExt;
 use pyo3::exceptions::PyDeprecationWarning;
 use pyo3::prelude::*;
 
 use crate::client::{endpoints, AsyncClient, Client};
 use crate::error::{invalid, to_pyerr};
-use crate::runtime::{block_on, future_into_py, runtime, Outcome};
+use crate::runtime::{block_on, future_into_py, runtime, settle_now, Outcome, Ready};
 
 /// A card set from the keyword arguments.
 pub fn cards(
@@ -111,7 +112,7 @@ impl Client {
     fn iter_cards(&self, py: Python<'_>) -> PyResult<CardIterator> {
         let client = self.shared.client().map_err(|e| to_pyerr(py, e))?;
         Ok(CardIterator {
-            pages: Mutex::new(Pages::start(&client)),
+            pages: PageState::start(&client),
         })
     }
 }
@@ -145,31 +146,92 @@ impl AsyncClient {
     fn iter_cards(&self, py: Python<'_>) -> PyResult<AsyncCardIterator> {
         let client = self.shared.client().map_err(|e| to_pyerr(py, e))?;
         Ok(AsyncCardIterator {
-            pages: Arc::new(tokio::sync::Mutex::new(Pages::start(&client))),
+            pages: PageState::start(&client),
         })
     }
 }
 
-/// The core's card stream and the rest of the page being handed out.
-struct Pages {
+/// The core's card stream and the rest of the page being handed out, shared by an iterator and
+/// the waits it started.
+type Pages = Arc<tokio::sync::Mutex<PageState>>;
+
+struct PageState {
     stream: Option<CardStream>,
     buffer: VecDeque<Card>,
 }
 
-impl Pages {
-    fn start(client: &cardboss::Client) -> Self {
+impl PageState {
+    fn start(client: &cardboss::Client) -> Pages {
         let _runtime = runtime().enter();
-        Pages {
+        Arc::new(tokio::sync::Mutex::new(PageState {
             stream: Some(client.cards()),
             buffer: VecDeque::new(),
+        }))
+    }
+
+    /// The next card when it needs no waiting: buffered, or in a page that has already
+    /// arrived. `None`: the next page is still on its way.
+    fn ready(&mut self) -> Option<Outcome<Card>> {
+        loop {
+            if let Some(card) = self.buffer.pop_front() {
+                return Some(Outcome::Value(card));
+            }
+            let stream = self.stream.as_mut()?;
+            let page = stream.next_page().now_or_never()?;
+            if let Some(end) = self.file(page) {
+                return Some(end);
+            }
         }
     }
+
+    /// The next card, waiting for its page if needed.
+    async fn next(&mut self) -> Outcome<Card> {
+        loop {
+            if let Some(card) = self.buffer.pop_front() {
+                return Outcome::Value(card);
+            }
+            let Some(stream) = self.stream.as_mut() else {
+                return Outcome::Stop;
+            };
+            let page = stream.next_page().await;
+            if let Some(end) = self.file(page) {
+                return end;
+            }
+        }
+    }
+
+    /// Buffers a page; an error or the end of the stream ends the iteration (once).
+    fn file(&mut self, page: Option<cardboss::Result<Vec<Card>>>) -> Option<Outcome<Card>> {
+        match page {
+            Some(Ok(cards)) => {
+                self.buffer.extend(cards);
+                None
+            }
+            Some(Err(error)) => {
+                self.stream = None;
+                Some(Outcome::Failed(error))
+            }
+            None => {
+                self.stream = None;
+                Some(Outcome::Stop)
+            }
+        }
+    }
+}
+
+/// The next card without waiting, if the iterator is not in use by another caller.
+fn ready_card(pages: &Pages) -> Option<Outcome<Card>> {
+    let mut state = pages.try_lock().ok()?;
+    if state.stream.is_none() && state.buffer.is_empty() {
+        return Some(Outcome::Stop);
+    }
+    settle_now(|| state.ready())
 }
 
 /// Iterator over every card (`for card in client.iter_cards()`).
 #[pyclass(frozen, module = "cardboss")]
 pub struct CardIterator {
-    pages: Mutex<Pages>,
+    pages: Pages,
 }
 
 #[pymethods]
@@ -179,30 +241,17 @@ impl CardIterator {
     }
 
     fn __next__(&self, py: Python<'_>) -> PyResult<Option<Card>> {
-        loop {
-            let stream = {
-                let mut pages = self.pages.lock().unwrap_or_else(|p| p.into_inner());
-                if let Some(card) = pages.buffer.pop_front() {
-                    return Ok(Some(card));
-                }
-                pages.stream.take()
-            };
-            let Some(mut stream) = stream else {
-                return Ok(None);
-            };
-            let (stream, page) = block_on(py, async move {
-                let page = stream.next_page().await;
-                Ok((stream, page))
-            })?;
-            match page {
-                None => return Ok(None),
-                Some(Err(error)) => return Err(to_pyerr(py, error)),
-                Some(Ok(cards)) => {
-                    let mut pages = self.pages.lock().unwrap_or_else(|p| p.into_inner());
-                    pages.buffer.extend(cards);
-                    pages.stream = Some(stream);
-                }
+        let outcome = match ready_card(&self.pages) {
+            Some(outcome) => outcome,
+            None => {
+                let pages = self.pages.clone();
+                block_on(py, async move { Ok(pages.lock().await.next().await) })?
             }
+        };
+        match outcome {
+            Outcome::Value(card) => Ok(Some(card)),
+            Outcome::Failed(error) => Err(to_pyerr(py, error)),
+            Outcome::Stop => Ok(None),
         }
     }
 }
@@ -210,7 +259,7 @@ impl CardIterator {
 /// Async iterator over every card (`async for card in client.iter_cards()`).
 #[pyclass(frozen, module = "cardboss")]
 pub struct AsyncCardIterator {
-    pages: Arc<tokio::sync::Mutex<Pages>>,
+    pages: Pages,
 }
 
 #[pymethods]
@@ -220,37 +269,11 @@ impl AsyncCardIterator {
     }
 
     fn __anext__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        // A card already fetched needs no trip through the runtime: hand out a done future.
-        if let Ok(mut pages) = self.pages.try_lock() {
-            if let Some(card) = pages.buffer.pop_front() {
-                let future =
-                    pyo3_async_runtimes::get_running_loop(py)?.call_method0("create_future")?;
-                future.call_method1("set_result", (card,))?;
-                return Ok(future);
-            }
+        // A card that has already arrived needs neither the runtime nor the event loop.
+        if let Some(outcome) = ready_card(&self.pages) {
+            return Ready::awaitable(py, outcome);
         }
         let pages = self.pages.clone();
-        future_into_py(py, async move {
-            let mut pages = pages.lock().await;
-            loop {
-                if let Some(card) = pages.buffer.pop_front() {
-                    return Outcome::Value(card);
-                }
-                let Some(stream) = pages.stream.as_mut() else {
-                    return Outcome::Stop;
-                };
-                match stream.next_page().await {
-                    Some(Ok(cards)) => pages.buffer.extend(cards),
-                    Some(Err(error)) => {
-                        pages.stream = None;
-                        return Outcome::Failed(error);
-                    }
-                    None => {
-                        pages.stream = None;
-                        return Outcome::Stop;
-                    }
-                }
-            }
-        })
+        future_into_py(py, async move { pages.lock().await.next().await })
     }
 }

@@ -79,8 +79,8 @@ impl Shared {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn config(
+/// The constructor's keyword arguments, as Python passed them (see [`constructor!`]).
+struct Options {
     sid: String,
     apikey: String,
     base_url: String,
@@ -91,23 +91,91 @@ fn config(
     concurrency: i64,
     utc_offset_minutes: i32,
     cooldown_guard: bool,
-) -> cardboss::Result<cardboss::Config> {
-    let seconds = |field: &str, value: f64| {
-        Duration::try_from_secs_f64(value)
-            .map_err(|_| invalid(field, "must be a positive number of seconds"))
+    retry_base: f64,
+    retry_cap: f64,
+}
+
+impl Options {
+    /// The core's configuration; numbers Rust cannot hold are refused here, every other rule is
+    /// the core's (`cardboss::Client::new` validates the rest).
+    fn config(self) -> cardboss::Result<cardboss::Config> {
+        let seconds = |field: &str, value: f64| {
+            Duration::try_from_secs_f64(value)
+                .map_err(|_| invalid(field, "must be a positive number of seconds"))
+        };
+        // 0 is a valid backoff (retry at once); only timeouts must be positive (the core's rule).
+        let backoff = |field: &str, value: f64| {
+            Duration::try_from_secs_f64(value)
+                .map_err(|_| invalid(field, "must be a finite number of seconds, 0 or more"))
+        };
+        let mut config = cardboss::Config::new(self.sid, self.apikey).base_url(self.base_url);
+        config.ops_url = self.ops_url;
+        config.timeout = seconds("timeout", self.timeout)?;
+        config.connect_timeout = seconds("connect_timeout", self.connect_timeout)?;
+        config.max_retries = u32::try_from(self.max_retries)
+            .map_err(|_| invalid("max_retries", "must be between 0 and 2**32-1"))?;
+        config.concurrency = usize::try_from(self.concurrency)
+            .map_err(|_| invalid("concurrency", "must be at least 1"))?;
+        config.utc_offset_minutes = self.utc_offset_minutes;
+        config.cooldown_guard = self.cooldown_guard;
+        config.retry_base = backoff("retry_base", self.retry_base)?;
+        config.retry_cap = backoff("retry_cap", self.retry_cap)?;
+        config.language = "python".into();
+        Ok(config)
+    }
+
+    /// The shared state of a new client (a panic becomes `InternalError`).
+    fn open(self, py: Python<'_>) -> PyResult<Arc<Shared>> {
+        guard(py, || Shared::new(self.config()?)).map(Arc::new)
+    }
+}
+
+/// Declares the constructor of a client class: the one signature and argument list of
+/// `Client(...)` and `AsyncClient(...)`, written once.
+macro_rules! constructor {
+    ($class:ident) => {
+        #[pymethods]
+        impl $class {
+            #[new]
+            #[pyo3(signature = (sid, apikey, *, base_url = cardboss::Config::DEFAULT_BASE_URL.to_string(),
+                ops_url = None, timeout = 30.0, connect_timeout = 5.0, max_retries = 3, concurrency = 8,
+                utc_offset_minutes = 480, cooldown_guard = true, retry_base = 0.2, retry_cap = 5.0))]
+            #[allow(clippy::too_many_arguments)]
+            fn new(
+                py: Python<'_>,
+                sid: String,
+                apikey: String,
+                base_url: String,
+                ops_url: Option<String>,
+                timeout: f64,
+                connect_timeout: f64,
+                max_retries: i64,
+                concurrency: i64,
+                utc_offset_minutes: i32,
+                cooldown_guard: bool,
+                retry_base: f64,
+                retry_cap: f64,
+            ) -> PyResult<Self> {
+                let options = Options {
+                    sid,
+                    apikey,
+                    base_url,
+                    ops_url,
+                    timeout,
+                    connect_timeout,
+                    max_retries,
+                    concurrency,
+                    utc_offset_minutes,
+                    cooldown_guard,
+                    retry_base,
+                    retry_cap,
+                };
+                Ok($class {
+                    shared: options.open(py)?,
+                })
+            }
+        }
     };
-    let mut config = cardboss::Config::new(sid, apikey).base_url(base_url);
-    config.ops_url = ops_url;
-    config.timeout = seconds("timeout", timeout)?;
-    config.connect_timeout = seconds("connect_timeout", connect_timeout)?;
-    config.max_retries = u32::try_from(max_retries)
-        .map_err(|_| invalid("max_retries", "must be between 0 and 2**32-1"))?;
-    config.concurrency =
-        usize::try_from(concurrency).map_err(|_| invalid("concurrency", "must be at least 1"))?;
-    config.utc_offset_minutes = utc_offset_minutes;
-    config.cooldown_guard = cooldown_guard;
-    config.language = "python".into();
-    Ok(config)
 }
 
 /// A synchronous CardBOSS client. Every call releases the GIL while the shared runtime works.
@@ -205,45 +273,11 @@ macro_rules! endpoints {
 }
 pub(crate) use endpoints;
 
+constructor!(Client);
+constructor!(AsyncClient);
+
 #[pymethods]
 impl Client {
-    #[new]
-    #[pyo3(signature = (sid, apikey, *, base_url = cardboss::Config::DEFAULT_BASE_URL.to_string(), ops_url = None,
-        timeout = 30.0, connect_timeout = 5.0, max_retries = 3, concurrency = 8, utc_offset_minutes = 480,
-        cooldown_guard = true))]
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        py: Python<'_>,
-        sid: String,
-        apikey: String,
-        base_url: String,
-        ops_url: Option<String>,
-        timeout: f64,
-        connect_timeout: f64,
-        max_retries: i64,
-        concurrency: i64,
-        utc_offset_minutes: i32,
-        cooldown_guard: bool,
-    ) -> PyResult<Self> {
-        let shared = guard(py, || {
-            Shared::new(config(
-                sid,
-                apikey,
-                base_url,
-                ops_url,
-                timeout,
-                connect_timeout,
-                max_retries,
-                concurrency,
-                utc_offset_minutes,
-                cooldown_guard,
-            )?)
-        })?;
-        Ok(Client {
-            shared: Arc::new(shared),
-        })
-    }
-
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         self.shared.repr(py, "Client")
     }
@@ -291,43 +325,6 @@ impl Client {
 
 #[pymethods]
 impl AsyncClient {
-    #[new]
-    #[pyo3(signature = (sid, apikey, *, base_url = cardboss::Config::DEFAULT_BASE_URL.to_string(), ops_url = None,
-        timeout = 30.0, connect_timeout = 5.0, max_retries = 3, concurrency = 8, utc_offset_minutes = 480,
-        cooldown_guard = true))]
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        py: Python<'_>,
-        sid: String,
-        apikey: String,
-        base_url: String,
-        ops_url: Option<String>,
-        timeout: f64,
-        connect_timeout: f64,
-        max_retries: i64,
-        concurrency: i64,
-        utc_offset_minutes: i32,
-        cooldown_guard: bool,
-    ) -> PyResult<Self> {
-        let shared = guard(py, || {
-            Shared::new(config(
-                sid,
-                apikey,
-                base_url,
-                ops_url,
-                timeout,
-                connect_timeout,
-                max_retries,
-                concurrency,
-                utc_offset_minutes,
-                cooldown_guard,
-            )?)
-        })?;
-        Ok(AsyncClient {
-            shared: Arc::new(shared),
-        })
-    }
-
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         self.shared.repr(py, "AsyncClient")
     }

@@ -2,9 +2,10 @@
 //!
 //! Translation only: every rule (signing, validation, batching, retries, cooldowns, decoding,
 //! push verification) is the core crate's. Files follow the spec's grouping: `customer`,
-//! `cards`, `pools`, `operations`, `sms`, `push`; `client` builds the two clients, `error` maps
-//! the one error type to the exception hierarchy, `runtime` holds the shared tokio runtime and
-//! `logging` forwards the core's events to Python's `logging`.
+//! `cards` (with `batches`, its bulk results batch by batch), `pools`, `operations`, `sms`,
+//! `push`; `client` builds the two clients, `error` maps the one error type to the exception
+//! hierarchy, `runtime` holds the shared tokio runtime and `logging` forwards the core's events
+//! to Python's `logging`.
 
 // `cardboss::Error` is large by design (the core allows the same lint).
 #![allow(clippy::result_large_err)]
@@ -13,6 +14,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::PyDict;
 
+mod batches;
 mod cards;
 mod client;
 mod customer;
@@ -62,6 +64,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     error::register(m)?;
     logging::install(py);
+    runtime::drain_at_exit(py)?;
 
     m.add("__version__", cardboss::VERSION)?;
     m.add("PUSH_ACK", cardboss::PUSH_ACK)?;
@@ -71,6 +74,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::AsyncClient>()?;
     m.add_class::<cards::CardIterator>()?;
     m.add_class::<cards::AsyncCardIterator>()?;
+    m.add_class::<batches::BatchIterator>()?;
+    m.add_class::<batches::AsyncBatchIterator>()?;
 
     m.add_class::<cardboss::Customer>()?;
     m.add_class::<cardboss::Card>()?;

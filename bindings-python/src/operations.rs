@@ -3,7 +3,8 @@
 //! None is retried; the cooldown guard, the checks and the signing are the core's. Each card is
 //! named by the keyword arguments `msisdn=` / `iccid=`.
 
-use cardboss::{Audit, RenewOptions, RenewalOrder};
+use cardboss::{Audit, Package, RenewOptions, RenewalOrder};
+use pyo3::prelude::*;
 
 use crate::cards::card;
 use crate::client::{endpoints, Done};
@@ -40,6 +41,18 @@ fn renew_options(
     })
 }
 
+/// A `Package` argument: a copy of the object `packages()` returned (pyo3 no longer extracts a
+/// class by value on its own).
+pub struct PackageArg(Package);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for PackageArg {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        Ok(PackageArg(obj.cast::<Package>()?.get().clone()))
+    }
+}
+
 endpoints! {
     /// 3.4.1 card/pkg/renew: orders `months` more of package `pkgcode` for a card. Confirmed
     /// later by an OD1002 push. Never retried.
@@ -47,6 +60,14 @@ endpoints! {
         (pkgcode: String, months: i64, msisdn: Option<String>, iccid: Option<String>, repetition: Option<bool>,
          startdate: Option<String>, audit: Option<String>, remark: Option<String>) -> RenewalOrder
         => |client| client.renew(&card(msisdn, iccid)?, &pkgcode, month_count(months)?, &renew_options(repetition, startdate, audit, remark)?).await;
+
+    /// 3.4.1 card/pkg/renew for a package as `packages()` listed it: the spec's length rule
+    /// (month packs at least 12 months, long packs in whole cycles of `buycycle`) is checked
+    /// first, and nothing is sent when it fails. Never retried.
+    fn renew_package(package, months, *, msisdn = None, iccid = None, repetition = None, startdate = None, audit = None, remark = None)
+        (package: PackageArg, months: i64, msisdn: Option<String>, iccid: Option<String>, repetition: Option<bool>,
+         startdate: Option<String>, audit: Option<String>, remark: Option<String>) -> RenewalOrder
+        => |client| client.renew_package(&card(msisdn, iccid)?, &package.0, month_count(months)?, &renew_options(repetition, startdate, audit, remark)?).await;
 
     /// 3.4.2 card/stoptest: ends the card's test period now.
     fn end_test_period(*, msisdn = None, iccid = None)(msisdn: Option<String>, iccid: Option<String>) -> Done

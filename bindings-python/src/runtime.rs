@@ -1,6 +1,6 @@
 //! One shared tokio runtime for the process, safe across `fork()`, and the two ways Python
 //! waits on it: blocking with the GIL released (`Client`) or as an asyncio awaitable
-//! (`AsyncClient`).
+//! (`AsyncClient`); plus [`Ready`], the awaitable of a result that needs no waiting.
 //!
 //! A forked child inherits the parent's runtime without its worker threads, so the runtime is
 //! kept per process id: a child builds its own on first use. The parent's copy is leaked in the
@@ -14,7 +14,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use futures::FutureExt;
-use pyo3::exceptions::{PyRuntimeError, PyStopAsyncIteration};
+use pyo3::exceptions::{PyRuntimeError, PyStopAsyncIteration, PyStopIteration};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyCFunction, PyModule};
@@ -110,6 +110,52 @@ impl<'py, T: IntoPyObject<'py>> IntoPyObject<'py> for Outcome<T> {
     }
 }
 
+/// Runs `f`, a step that needs no waiting, with a panic turned into `Outcome::Failed`.
+pub fn settle_now<T>(f: impl FnOnce() -> Option<Outcome<T>>) -> Option<Outcome<T>> {
+    std::panic::catch_unwind(AssertUnwindSafe(f))
+        .unwrap_or_else(|p| Some(Outcome::Failed(panic_error(p))))
+}
+
+/// An awaitable whose outcome is already known (an async iterator's next item that has already
+/// arrived): awaiting it involves neither the event loop nor the runtime. `__await__` returns
+/// the object itself, whose first `__next__` raises `StopIteration(value)`, or the error.
+#[pyclass(module = "cardboss", name = "_Ready")]
+pub struct Ready {
+    result: Option<PyResult<Py<PyAny>>>,
+}
+
+impl Ready {
+    /// The awaitable of `outcome`, converted now (a failure or the end is raised when awaited).
+    pub fn awaitable<'py, T>(py: Python<'py>, outcome: Outcome<T>) -> PyResult<Bound<'py, PyAny>>
+    where
+        T: IntoPyObject<'py>,
+    {
+        let result = Some(outcome.into_pyobject(py).map(Bound::unbind));
+        Ok(Bound::new(py, Ready { result })?.into_any())
+    }
+}
+
+#[pymethods]
+impl Ready {
+    fn __await__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __next__(&mut self) -> PyResult<Option<Py<PyAny>>> {
+        match self.result.take() {
+            Some(Ok(value)) => Err(PyStopIteration::new_err((value,))),
+            Some(Err(error)) => Err(error),
+            None => Err(PyRuntimeError::new_err(
+                "cannot reuse an already awaited awaitable",
+            )),
+        }
+    }
+}
+
 /// `fut` as an asyncio awaitable bound to the running event loop. Cancelling the awaitable
 /// drops the Rust future; a panic becomes `InternalError`.
 pub fn future_into_py<'py, T, F>(py: Python<'py>, fut: F) -> PyResult<Bound<'py, PyAny>>
@@ -183,6 +229,69 @@ where
     lazy.bind(py).call1((start,))
 }
 
+/// Hand-overs of results to asyncio in progress (queued or running on the blocking pool), with
+/// the process they belong to (a forked child starts from zero).
+static HANDOVERS: Mutex<(u32, usize)> = Mutex::new((0, 0));
+
+/// How long the interpreter's exit waits, at most, for hand-overs in progress.
+const EXIT_DRAIN: Duration = Duration::from_secs(1);
+
+/// One hand-over in progress, counted from `start` until dropped.
+struct Handover;
+
+impl Handover {
+    fn start() -> Self {
+        let pid = std::process::id();
+        let mut count = HANDOVERS.lock().unwrap_or_else(|p| p.into_inner());
+        if count.0 != pid {
+            *count = (pid, 0);
+        }
+        count.1 += 1;
+        Handover
+    }
+
+    fn pending() -> usize {
+        let count = HANDOVERS.lock().unwrap_or_else(|p| p.into_inner());
+        if count.0 == std::process::id() {
+            count.1
+        } else {
+            0
+        }
+    }
+}
+
+impl Drop for Handover {
+    fn drop(&mut self) {
+        let mut count = HANDOVERS.lock().unwrap_or_else(|p| p.into_inner());
+        if count.0 == std::process::id() {
+            count.1 = count.1.saturating_sub(1);
+        }
+    }
+}
+
+/// Registers an `atexit` hook that lets the hand-overs in progress finish (GIL released, at
+/// most [`EXIT_DRAIN`]). Without it a runtime thread still running Python code when the
+/// interpreter finalizes is stopped by Python in the middle of it, and the unwinding frees
+/// objects without the GIL: a crash at exit after an `asyncio.run(...)` that just awaited a call.
+pub fn drain_at_exit(py: Python<'_>) -> PyResult<()> {
+    let drain = PyCFunction::new_closure(
+        py,
+        Some(c"_drain_at_exit"),
+        None,
+        |args, _kwargs| -> PyResult<()> {
+            args.py().detach(|| {
+                let deadline = std::time::Instant::now() + EXIT_DRAIN;
+                while Handover::pending() > 0 && std::time::Instant::now() < deadline {
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+            });
+            Ok(())
+        },
+    )?;
+    py.import("atexit")?.call_method1("register", (drain,))?;
+    Ok(())
+}
+
 /// pyo3-async-runtimes' glue over [`runtime`] (its own tokio runtime is a process-wide
 /// `OnceLock` that a forked child could not replace).
 pub struct ForkSafeTokio;
@@ -202,11 +311,16 @@ impl GenericRuntime for ForkSafeTokio {
         runtime().spawn(fut)
     }
 
+    /// pyo3-async-runtimes hands each result to asyncio here, attached to Python.
     fn spawn_blocking<F>(f: F) -> Self::JoinHandle
     where
         F: FnOnce() + Send + 'static,
     {
-        runtime().spawn_blocking(f)
+        let handover = Handover::start();
+        runtime().spawn_blocking(move || {
+            let _handover = handover;
+            f()
+        })
     }
 }
 

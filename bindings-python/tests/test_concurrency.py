@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import os
 import sys
 import threading
@@ -126,6 +127,74 @@ def test_async_iter_cards_over_10000_cards_yields_each_once(example_sandbox: San
 
     msisdns = asyncio.run(main())
     assert len(msisdns) == 10_000 == len(set(msisdns))
+
+
+def test_async_iter_cards_hands_out_a_fetched_card_without_the_event_loop(example_sandbox: Sandbox) -> None:
+    async def main() -> None:
+        async with example_sandbox.async_client() as client:
+            it = client.iter_cards()
+            first = await it.__anext__()  # waits for page 1 on the runtime
+            ready = it.__anext__()  # card 2 is in the buffer
+            assert not isinstance(ready, asyncio.Future) and inspect.isawaitable(ready)
+            assert ready.__await__() is ready
+            second = await ready
+            assert isinstance(second, cardboss.Card) and second.msisdn != first.msisdn
+            with pytest.raises(RuntimeError, match="already awaited"):
+                await ready
+            # the ready awaitable works wherever asyncio takes an awaitable
+            third, fourth = await asyncio.gather(it.__anext__(), it.__anext__())
+            fifth = await asyncio.wait_for(it.__anext__(), 5)
+            sixth = await asyncio.ensure_future(it.__anext__())
+            rest = [card async for card in it]
+            seen = [c.msisdn for c in [first, second, third, fourth, fifth, sixth, *rest]]
+            assert len(seen) == len(set(seen)) == 10_000
+            # the end is also ready: StopAsyncIteration when awaited, again and again
+            end = it.__anext__()
+            with pytest.raises(StopAsyncIteration):
+                await end
+            with pytest.raises(StopAsyncIteration):
+                await it.__anext__()
+
+    asyncio.run(main())
+
+
+@pytest.fixture
+def pages() -> Iterator[Sandbox]:
+    """A sandbox of its own with 2,000 cards (20 pages), for a failure in the middle."""
+    sb = Sandbox("example", 2000)
+    yield sb
+    sb.stop()
+
+
+def test_iter_cards_raises_a_failed_page_then_ends(pages: Sandbox) -> None:
+    with pages.client(concurrency=1, max_retries=0) as client:
+        it = client.iter_cards()
+        seen = [next(it).msisdn for _ in range(150)]
+        pages.admin("faults", {"rate": 1.0, "kinds": ["http500"]})
+        with pytest.raises(cardboss.HttpError) as err:
+            for card in it:
+                seen.append(card.msisdn)
+        assert "page" in (err.value.endpoint or "") and err.value.http_status == 500
+        assert len(seen) % 100 == 0 and 200 <= len(seen) < 2000 and len(set(seen)) == len(seen)
+        assert next(it, None) is None
+
+
+def test_async_iter_cards_raises_a_failed_page_then_ends(pages: Sandbox) -> None:
+    async def main() -> list[str]:
+        async with pages.async_client(concurrency=1, max_retries=0) as client:
+            it = client.iter_cards()
+            seen = [(await it.__anext__()).msisdn for _ in range(150)]
+            pages.admin("faults", {"rate": 1.0, "kinds": ["http500"]})
+            with pytest.raises(cardboss.HttpError) as err:
+                async for card in it:
+                    seen.append(card.msisdn)
+            assert "page" in (err.value.endpoint or "") and err.value.http_status == 500
+            with pytest.raises(StopAsyncIteration):
+                await it.__anext__()
+            return seen
+
+    seen = asyncio.run(main())
+    assert len(seen) % 100 == 0 and 200 <= len(seen) < 2000 and len(set(seen)) == len(seen)
 
 
 def test_iterator_can_be_abandoned(example_sandbox: Sandbox) -> None:

@@ -137,6 +137,67 @@ def test_renew(client: cardboss.Client, sandbox: Sandbox) -> None:
     assert again.orderid != order.orderid
 
 
+def long_or_month_pack(client: cardboss.Client, sandbox: Sandbox) -> tuple[cardboss.Card, cardboss.Package]:
+    """A card and one of its packages that the spec's length rule applies to."""
+    for _ in range(10):
+        for card in sandbox.fresh_cards(5):
+            for pkg in client.packages(msisdn=card.msisdn).pkgs:
+                if pkg.pkgcode and pkg.pkgcategory in (1, 2) and pkg.buycycle > 1:
+                    return card, pkg
+    raise AssertionError("no card with a month or long pack")
+
+
+def test_renew_package(client: cardboss.Client, sandbox: Sandbox) -> None:
+    card, pkg = long_or_month_pack(client, sandbox)
+    # too short for a month pack (at least 12 months), or not whole cycles of a long pack
+    wrong = 6 if pkg.pkgcategory == 1 else pkg.buycycle + 1
+    before = sandbox.requests_to("card/pkg/renew")
+    with pytest.raises(cardboss.InvalidInputError, match="months") as err:
+        client.renew_package(pkg, wrong, msisdn=card.msisdn)
+    assert err.value.code == "INVALID_INPUT" and err.value.endpoint is None
+    assert sandbox.requests_to("card/pkg/renew") == before, "refused locally, nothing sent"
+    # the options are checked like renew's
+    with pytest.raises(cardboss.InvalidInputError, match="audit"):
+        client.renew_package(pkg, 12, msisdn=card.msisdn, audit="sometimes")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        client.renew_package(pkg.pkgcode, 12, msisdn=card.msisdn)  # type: ignore[arg-type]
+    assert sandbox.requests_to("card/pkg/renew") == before
+    # plain renew sends the same order and the platform refuses it
+    with pytest.raises(cardboss.ApiError) as refused:
+        client.renew(pkg.pkgcode, wrong, msisdn=card.msisdn)
+    assert refused.value.code == "1031"
+    assert sandbox.requests_to("card/pkg/renew") == before + 1
+
+    months = 2 * pkg.buycycle if pkg.pkgcategory == 2 else 12
+    order = client.renew_package(pkg, months, iccid=card.iccid, audit="manual", remark="renew_package test")
+    assert isinstance(order, cardboss.RenewalOrder) and order.orderid
+    assert order.msisdn == card.msisdn
+    assert sandbox.requests_to("card/pkg/renew") == before + 2
+    placed = [o for o in sandbox.admin("orders") if o["orderid"] == order.orderid]
+    assert len(placed) == 1
+    assert placed[0]["pkgcode"] == pkg.pkgcode and placed[0]["month"] == months
+    assert placed[0]["audit"] == 1 and placed[0]["remark"] == "renew_package test"
+
+
+def test_async_renew_package(sandbox: Sandbox) -> None:
+    with sandbox.client() as sync:
+        card, pkg = long_or_month_pack(sync, sandbox)
+
+    async def main() -> cardboss.RenewalOrder:
+        async with sandbox.async_client() as client:
+            before = sandbox.requests_to("card/pkg/renew")
+            with pytest.raises(cardboss.InvalidInputError, match="months"):
+                await client.renew_package(pkg, 0, msisdn=card.msisdn)
+            with pytest.raises(cardboss.InvalidInputError):
+                await client.renew_package(pkg, 12)  # no card
+            assert sandbox.requests_to("card/pkg/renew") == before
+            months = pkg.buycycle if pkg.pkgcategory == 2 else 12
+            return await client.renew_package(pkg, months, msisdn=card.msisdn, repetition=False)
+
+    order = asyncio.run(main())
+    assert order.msisdn == card.msisdn and order.orderid
+
+
 def test_lifecycle_operations(client: cardboss.Client, sandbox: Sandbox) -> None:
     a, b, c, d, e = sandbox.fresh_cards(5)
     assert client.end_test_period(msisdn=a.msisdn) is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 
 import pytest
@@ -158,6 +159,34 @@ def test_retries_recover_from_a_transient_fault(faulted: Sandbox) -> None:
     with faulted.client(max_retries=8) as client:
         for _ in range(5):
             assert client.customer().sid == faulted.sid
+
+
+def retry_delays(caplog: pytest.LogCaptureFixture) -> list[int]:
+    """The backoff delays (ms) the core logged ("cardboss retrying GET", field delay_ms)."""
+    records = [r for r in caplog.records if r.name == "cardboss" and "retrying" in r.getMessage()]
+    return [int(r.cardboss["delay_ms"]) for r in records]
+
+
+@pytest.mark.parametrize(
+    ("base", "cap", "bounds"),
+    [
+        (0.004, 60.0, [4, 8, 16, 32]),  # doubling from retry_base
+        (30.0, 0.003, [3, 3, 3, 3]),  # never beyond retry_cap
+    ],
+)
+def test_retry_base_and_retry_cap_bound_the_backoff(
+    faulted: Sandbox, caplog: pytest.LogCaptureFixture, base: float, cap: float, bounds: list[int]
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="cardboss")
+    set_faults(faulted, "http500")
+    with faulted.client(max_retries=4, retry_base=base, retry_cap=cap) as client:
+        with pytest.raises(cardboss.HttpError):
+            client.pools()
+    delays = retry_delays(caplog)
+    # full jitter: uniform in [0, min(cap, base * 2**n)]; with the defaults (200 ms, 5 s) four
+    # delays this small would be all but impossible
+    assert len(delays) == 4, delays
+    assert all(d <= b for d, b in zip(delays, bounds)), delays
 
 
 def test_withdrawn_endpoint_answers_1098(faulty: Sandbox) -> None:

@@ -48,6 +48,13 @@ def test_renew(table_sandbox: Sandbox) -> None:
     assert "awaiting confirmation" in run(table_sandbox, "renew.py", card.msisdn, "12")
 
 
+def test_sync_fleet(table_sandbox: Sandbox) -> None:
+    before = table_sandbox.requests_to("card/detail")
+    assert "400 cards (" in run(table_sandbox, "sync_fleet.py")
+    assert table_sandbox.requests_to("card/detail") - before == 4
+    assert "400 cards (" in run(table_sandbox, "sync_fleet.py", "--async")
+
+
 def test_send_encrypted_sms(table_sandbox: Sandbox) -> None:
     card = table_sandbox.fresh_cards(1)[0]
     out = run(table_sandbox, "send_encrypted_sms.py", "重启 reboot", card.msisdn)

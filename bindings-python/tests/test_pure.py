@@ -7,6 +7,7 @@ import ast
 import asyncio
 import builtins
 import datetime
+import inspect
 import json
 import socket
 from pathlib import Path
@@ -226,6 +227,28 @@ def test_bad_configuration() -> None:
         cardboss.Client("10043", APIKEY, concurrency=0)
     with pytest.raises(cardboss.InvalidInputError):
         cardboss.AsyncClient("", APIKEY)
+    for cls in (cardboss.Client, cardboss.AsyncClient):
+        for field in ("retry_base", "retry_cap"):
+            for value in (-0.1, float("nan"), float("inf"), 1e300):
+                with pytest.raises(cardboss.InvalidInputError, match=field):
+                    cls("10043", APIKEY, **{field: value})
+            with pytest.raises(TypeError):
+                cls("10043", APIKEY, **{field: "1"})
+        # accepted: zero (retry at once) and a cap below the base
+        cls("10043", APIKEY, retry_base=0.0, retry_cap=0.0).close()
+        cls("10043", APIKEY, retry_base=1.5, retry_cap=0.5).close()
+
+
+def test_constructors_share_one_signature() -> None:
+    sync = inspect.signature(cardboss.Client)
+    asyn = inspect.signature(cardboss.AsyncClient)
+    assert sync == asyn
+    assert list(sync.parameters) == [
+        "sid", "apikey", "base_url", "ops_url", "timeout", "connect_timeout", "max_retries",
+        "concurrency", "utc_offset_minutes", "cooldown_guard", "retry_base", "retry_cap",
+    ]
+    assert sync.parameters["retry_base"].default == 0.2 and sync.parameters["retry_cap"].default == 5.0
+    assert all(p.kind is p.KEYWORD_ONLY for name, p in sync.parameters.items() if name not in ("sid", "apikey"))
 
 
 def test_closed_client_refuses_calls() -> None:

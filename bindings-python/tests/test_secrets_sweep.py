@@ -180,6 +180,10 @@ def test_secrets_sweep(sweep_sandbox: Sandbox, receiver: Receiver, request: pyte
             expect_error(lambda: c.resume(msisdn=normal[2]))  # CooldownError
             expect_error(lambda: c.card_details(msisdns=["bad"]))  # InvalidInputError
             expect_error(lambda: c.renew("NOPE", 12, msisdn=normal[3]))  # ApiError with a result
+            expect_error(lambda: c.renew_package(pkg, 0, msisdn=normal[3]))  # refused locally
+            batches = c.card_detail_batches(msisdns=[x.msisdn for x in cards])
+            seen += [batches, list(batches)]
+            expect_error(lambda: c.usage_history_batches("199901", msisdns=normal[:2]))
             with pytest.warns(DeprecationWarning):
                 expect_error(lambda: c.arrears())  # withdrawn: 1098
         with client(cooldown_guard=False) as c:
@@ -197,6 +201,7 @@ def test_secrets_sweep(sweep_sandbox: Sandbox, receiver: Receiver, request: pyte
                 try:
                     expect_error(c.customer)
                     expect_error(lambda: c.card_details(msisdns=[x.msisdn for x in cards[:3]]))
+                    expect_error(lambda: list(c.current_usage_batches(msisdns=[x.msisdn for x in cards[:3]])))
                     expect_error(lambda: c.send_iot_sms([normal[6]], f"fault {kind}"))
                 finally:
                     sb.admin("faults", {"rate": 0})
@@ -221,6 +226,8 @@ def test_secrets_sweep(sweep_sandbox: Sandbox, receiver: Receiver, request: pyte
                 async for card in ac.iter_cards():
                     seen.append(card)
                     break
+                async for batch in ac.card_detail_batches(msisdns=[x.msisdn for x in cards[:5]]):
+                    seen.append(batch)
 
         asyncio.run(run_async())
 

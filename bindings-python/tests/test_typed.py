@@ -4,10 +4,15 @@ and run by pytest against the sandbox like the other tests."""
 from __future__ import annotations
 
 import asyncio
+import datetime
 from collections.abc import Iterator
 
 import cardboss
 from conftest import Sandbox
+
+
+def this_month() -> str:
+    return datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).strftime("%Y%m")
 
 
 def fleet(client: cardboss.Client) -> Iterator[cardboss.Card]:
@@ -27,6 +32,8 @@ def test_typed_sync_usage(table_sandbox: Sandbox) -> None:
         concurrency=4,
         utc_offset_minutes=480,
         cooldown_guard=True,
+        retry_base=0.05,
+        retry_cap=1.0,
     )
     with client as c:
         me: cardboss.Customer = c.customer()
@@ -47,6 +54,23 @@ def test_typed_sync_usage(table_sandbox: Sandbox) -> None:
         assert isinstance(mainpkg, bool) and isinstance(pools, list) and as_dict["sid"] == me.sid
         assert opt is None or isinstance(opt, str)
         assert isinstance(extra, dict)
+        batches: cardboss.BatchIterator[cardboss.CardDetail] = c.card_detail_batches(msisdns=[first.msisdn])
+        for batch in batches:
+            detail: cardboss.CardDetail = batch[0]
+            assert detail.msisdn == first.msisdn
+        batches.close()
+        usage_batches: Iterator[list[cardboss.CurrentUsage]] = c.current_usage_batches(iccids=[first.iccid])
+        assert sum(len(b) for b in usage_batches) == 1
+        history: list[cardboss.MonthlyUsage] = [
+            u for b in c.usage_history_batches(this_month(), msisdns=[first.msisdn]) for u in b
+        ]
+        assert [u.msisdn for u in history] == [first.msisdn]
+        pkg: cardboss.Package = pkgs.pkgs[0]
+        try:
+            order: cardboss.RenewalOrder = c.renew_package(pkg, 0, msisdn=first.msisdn, audit="manual")
+            raise AssertionError(order)
+        except cardboss.InvalidInputError as refused:
+            assert refused.code == "INVALID_INPUT"
         try:
             c.card_details(msisdns=["x"])
         except cardboss.InvalidInputError as e:
@@ -68,6 +92,13 @@ def test_typed_async_usage(table_sandbox: Sandbox) -> None:
             n = 0
             async for card in c.iter_cards():
                 n += 1 if card.msisdn else 0
+            batches: cardboss.AsyncBatchIterator[cardboss.CurrentUsage] = c.current_usage_batches(
+                msisdns=[table_sandbox.fresh_cards(1)[0].msisdn]
+            )
+            async for batch in batches:
+                usage: cardboss.CurrentUsage = batch[0]
+                assert usage.msisdn
+            await batches.aclose()
             receipts: list[cardboss.SmsReceipt] = [lot, template]
             return n + len(receipts)
 

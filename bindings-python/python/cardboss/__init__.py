@@ -18,6 +18,8 @@ from cardboss._native import (
     AsyncClient,
     CardIterator,
     AsyncCardIterator,
+    BatchIterator,
+    AsyncBatchIterator,
     # Results
     Customer,
     Card,
@@ -74,6 +76,8 @@ __all__ = [
     "AsyncClient",
     "CardIterator",
     "AsyncCardIterator",
+    "BatchIterator",
+    "AsyncBatchIterator",
     "Customer",
     "Card",
     "CardPage",

@@ -6,6 +6,8 @@ from cardboss._native import (
     AsyncClient as AsyncClient,
     CardIterator as CardIterator,
     AsyncCardIterator as AsyncCardIterator,
+    BatchIterator as BatchIterator,
+    AsyncBatchIterator as AsyncBatchIterator,
     # Results
     Customer as Customer,
     Card as Card,
@@ -62,6 +64,8 @@ __all__ = [
     "AsyncClient",
     "CardIterator",
     "AsyncCardIterator",
+    "BatchIterator",
+    "AsyncBatchIterator",
     "Customer",
     "Card",
     "CardPage",

@@ -8,7 +8,7 @@ import builtins
 import datetime
 from collections.abc import AsyncIterator, Awaitable, Iterator, Mapping, Sequence
 from types import TracebackType
-from typing import Any, ClassVar, Literal, final
+from typing import Any, ClassVar, Literal, TypeVar, final
 
 from typing_extensions import Self, deprecated
 
@@ -1056,6 +1056,7 @@ def _debug_panic_async() -> Awaitable[None]: ...
 
 _TemplateParams = Mapping[str, str] | Sequence[tuple[str, str]]
 _Audit = Literal["manual", "automatic"]
+_T = TypeVar("_T", CardDetail, CurrentUsage, MonthlyUsage)
 
 @final
 class CardIterator(Iterator[Card]):
@@ -1070,6 +1071,29 @@ class AsyncCardIterator(AsyncIterator[Card]):
 
     def __aiter__(self) -> Self: ...
     def __anext__(self) -> Awaitable[Card]: ...
+
+@final
+class BatchIterator(Iterator[list[_T]]):
+    """The results of a bulk call batch by batch: lists of up to 100 records, in input order,
+    fetched ahead in the background (`concurrency` requests at a time). A failed batch raises
+    its error and ends the iteration. Ending early (`break`, `close()`, garbage collection)
+    stops the fetching."""
+
+    def __iter__(self) -> Self: ...
+    def __next__(self) -> list[_T]: ...
+    def close(self) -> None:
+        """Stops the background fetching and ends the iteration. Idempotent."""
+
+@final
+class AsyncBatchIterator(AsyncIterator[list[_T]]):
+    """`BatchIterator` for `async for`."""
+
+    def __aiter__(self) -> Self: ...
+    def __anext__(self) -> Awaitable[list[_T]]: ...
+    def close(self) -> None:
+        """Stops the background fetching and ends the iteration. Idempotent."""
+    def aclose(self) -> Awaitable[None]:
+        """`close()`, as an awaitable (for `contextlib.aclosing`)."""
 
 @final
 class Client:
@@ -1088,6 +1112,8 @@ class Client:
         concurrency: int = 8,
         utc_offset_minutes: int = 480,
         cooldown_guard: bool = True,
+        retry_base: float = 0.2,
+        retry_cap: float = 5.0,
     ) -> None: ...
     @property
     def sid(self) -> str: ...
@@ -1120,6 +1146,12 @@ class Client:
         """3.2.3 card/usage/current for any number of cards."""
     def usage_history(self, month: str, *, msisdns: Sequence[str] | None = None, iccids: Sequence[str] | None = None, showday: str | None = None) -> list[MonthlyUsage]:
         """3.2.4 card/usage/past: a month (`yyyyMM`, within the last 3) of usage."""
+    def card_detail_batches(self, *, msisdns: Sequence[str] | None = None, iccids: Sequence[str] | None = None) -> BatchIterator[CardDetail]:
+        """3.2.2 card/detail batch by batch (lists of up to 100, input order, fetched ahead); bad input raises here."""
+    def current_usage_batches(self, *, msisdns: Sequence[str] | None = None, iccids: Sequence[str] | None = None) -> BatchIterator[CurrentUsage]:
+        """3.2.3 card/usage/current batch by batch (like `card_detail_batches`)."""
+    def usage_history_batches(self, month: str, *, msisdns: Sequence[str] | None = None, iccids: Sequence[str] | None = None, showday: str | None = None) -> BatchIterator[MonthlyUsage]:
+        """3.2.4 card/usage/past batch by batch (like `card_detail_batches`)."""
     @deprecated("withdrawn (停用) by the platform, which may answer 1098")
     def arrears(self, page: int = 1) -> ArrearsPage:
         """3.2.5 card/abnormal: cards in arrears, one page."""
@@ -1132,6 +1164,8 @@ class Client:
         """3.3.1 pool/list: the account's data pools and its sub-accounts'."""
     def renew(self, pkgcode: str, months: int, *, msisdn: str | None = None, iccid: str | None = None, repetition: bool | None = None, startdate: str | None = None, audit: _Audit | None = None, remark: str | None = None) -> RenewalOrder:
         """3.4.1 card/pkg/renew: orders `months` more of package `pkgcode` (never retried; confirmed by an OD1002 push)."""
+    def renew_package(self, package: Package, months: int, *, msisdn: str | None = None, iccid: str | None = None, repetition: bool | None = None, startdate: str | None = None, audit: _Audit | None = None, remark: str | None = None) -> RenewalOrder:
+        """3.4.1 card/pkg/renew for a package as `packages()` listed it: the spec's length rule (month packs >= 12 months, long packs in whole cycles of `buycycle`) is checked first, nothing sent if it fails."""
     def end_test_period(self, *, msisdn: str | None = None, iccid: str | None = None) -> None:
         """3.4.2 card/stoptest: ends the card's test period now."""
     def force_activate(self, *, msisdn: str | None = None, iccid: str | None = None) -> None:
@@ -1176,6 +1210,8 @@ class AsyncClient:
         concurrency: int = 8,
         utc_offset_minutes: int = 480,
         cooldown_guard: bool = True,
+        retry_base: float = 0.2,
+        retry_cap: float = 5.0,
     ) -> None: ...
     @property
     def sid(self) -> str: ...
@@ -1209,6 +1245,12 @@ class AsyncClient:
         """3.2.3 card/usage/current for any number of cards."""
     async def usage_history(self, month: str, *, msisdns: Sequence[str] | None = None, iccids: Sequence[str] | None = None, showday: str | None = None) -> list[MonthlyUsage]:
         """3.2.4 card/usage/past: a month (`yyyyMM`, within the last 3) of usage."""
+    def card_detail_batches(self, *, msisdns: Sequence[str] | None = None, iccids: Sequence[str] | None = None) -> AsyncBatchIterator[CardDetail]:
+        """3.2.2 card/detail batch by batch: `async for batch in ...` (lists of up to 100, input order, fetched ahead); bad input raises here."""
+    def current_usage_batches(self, *, msisdns: Sequence[str] | None = None, iccids: Sequence[str] | None = None) -> AsyncBatchIterator[CurrentUsage]:
+        """3.2.3 card/usage/current batch by batch (like `card_detail_batches`)."""
+    def usage_history_batches(self, month: str, *, msisdns: Sequence[str] | None = None, iccids: Sequence[str] | None = None, showday: str | None = None) -> AsyncBatchIterator[MonthlyUsage]:
+        """3.2.4 card/usage/past batch by batch (like `card_detail_batches`)."""
     @deprecated("withdrawn (停用) by the platform, which may answer 1098")
     async def arrears(self, page: int = 1) -> ArrearsPage:
         """3.2.5 card/abnormal: cards in arrears, one page."""
@@ -1221,6 +1263,8 @@ class AsyncClient:
         """3.3.1 pool/list: the account's data pools and its sub-accounts'."""
     async def renew(self, pkgcode: str, months: int, *, msisdn: str | None = None, iccid: str | None = None, repetition: bool | None = None, startdate: str | None = None, audit: _Audit | None = None, remark: str | None = None) -> RenewalOrder:
         """3.4.1 card/pkg/renew: orders `months` more of package `pkgcode` (never retried; confirmed by an OD1002 push)."""
+    async def renew_package(self, package: Package, months: int, *, msisdn: str | None = None, iccid: str | None = None, repetition: bool | None = None, startdate: str | None = None, audit: _Audit | None = None, remark: str | None = None) -> RenewalOrder:
+        """3.4.1 card/pkg/renew for a package as `packages()` listed it: the spec's length rule (month packs >= 12 months, long packs in whole cycles of `buycycle`) is checked first, nothing sent if it fails."""
     async def end_test_period(self, *, msisdn: str | None = None, iccid: str | None = None) -> None:
         """3.4.2 card/stoptest: ends the card's test period now."""
     async def force_activate(self, *, msisdn: str | None = None, iccid: str | None = None) -> None:
