@@ -526,7 +526,7 @@ def main() -> int:
             "",
             f"- Machine: {info['cpu']}, {info['nproc']} CPUs, {info['memory']} RAM; {info['os']}, Linux {info['kernel']}",
             f"- Load average (1/5/15 min) at start: {load_start}; at the end: {load_end} "
-            "(other engineers were compiling on the same 2 cores; the sandbox shares them with the client).",
+            f"({info['nproc']} cores shared by the sandbox, the client and anything else running).",
             f"- {info['rustc']}; Python {info['python']}; Node {info['node']}; {info['wrk']}",
             *( [f"- Not run: {', '.join(skipped)}"] if skipped else [] ),
             "",
