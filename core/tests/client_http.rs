@@ -677,6 +677,15 @@ async fn usage_batches_by_iccid_and_history_keep_order_too() {
     }
 }
 
+/// Refuses the batch that starts at the 101st card of `msisdns(n)` (1031), answers the others.
+fn batch_2_fails(rec: &Recorded, _: usize) -> Reply {
+    if rec.param("msisdns").unwrap().starts_with("1064787000100") {
+        fail("1031", "参数值错误", "")
+    } else {
+        success(rec)
+    }
+}
+
 #[tokio::test]
 async fn bulk_results_batch_by_batch_arrive_in_input_order() {
     let server = TestServer::start(reversed_delays).await;
@@ -719,14 +728,7 @@ async fn bulk_results_batch_by_batch_arrive_in_input_order() {
 
 #[tokio::test]
 async fn bulk_batches_refuse_bad_input_at_once_and_end_at_a_failed_batch() {
-    let server = TestServer::start(|rec, _| {
-        if rec.param("msisdns").unwrap().starts_with("1064787000100") {
-            fail("1031", "参数值错误", "")
-        } else {
-            success(rec)
-        }
-    })
-    .await;
+    let server = TestServer::start(batch_2_fails).await;
     let client = server.client();
     let mut bad = msisdns(150);
     bad[120] = "10647x".into();
@@ -1539,14 +1541,7 @@ async fn errors_map_to_their_types() {
 
 #[tokio::test]
 async fn a_batch_failure_names_the_batch() {
-    let server = TestServer::start(|rec, _| {
-        if rec.param("msisdns").unwrap().starts_with("1064787000100") {
-            fail("1031", "参数值错误", "")
-        } else {
-            success(rec)
-        }
-    })
-    .await;
+    let server = TestServer::start(batch_2_fails).await;
     let e = server
         .client()
         .card_details(&CardSet::Msisdns(msisdns(250)))
