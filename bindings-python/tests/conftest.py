@@ -13,6 +13,7 @@ import queue
 import select
 import subprocess
 import threading
+import time
 import urllib.request
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -185,3 +186,26 @@ def receiver() -> Iterator[Receiver]:
 def load_vectors(name: str) -> list[dict[str, Any]]:
     cases: list[dict[str, Any]] = json.loads((VECTORS / name).read_text(encoding="utf-8"))
     return cases
+
+
+class Spinner:
+    """A thread counting as fast as it can while the block runs: it only advances while the GIL
+    is free, so a count that grows during a call shows the call released the GIL."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._spin)
+
+    def _spin(self) -> None:
+        while not self._stop.is_set():
+            self.count += 1
+
+    def __enter__(self) -> Spinner:
+        self._thread.start()
+        time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()

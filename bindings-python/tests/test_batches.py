@@ -17,7 +17,7 @@ from collections.abc import Iterator
 import pytest
 
 import cardboss
-from conftest import Sandbox
+from conftest import Sandbox, Spinner
 
 CHINA = datetime.timezone(datetime.timedelta(hours=8))
 
@@ -255,26 +255,12 @@ def test_async_close_ends_a_wait_in_progress(clean: Sandbox, fleet: list[cardbos
 
 def test_waiting_for_a_batch_releases_the_gil(clean: Sandbox, fleet: list[cardboss.Card]) -> None:
     clean.admin("faults", {"rate": 1.0, "kinds": ["delay"], "delay_secs": 1.0})
-    counter = 0
-    stop = threading.Event()
-
-    def spin() -> None:
-        nonlocal counter
-        while not stop.is_set():
-            counter += 1
-
     with clean.client() as client:
         it = client.card_detail_batches(msisdns=[c.msisdn for c in fleet[:100]])
-        thread = threading.Thread(target=spin)
-        thread.start()
-        try:
-            time.sleep(0.05)
-            before = counter
+        with Spinner() as spinner:
+            before = spinner.count
             assert len(next(it)) == 100
-            during = counter - before
-        finally:
-            stop.set()
-            thread.join()
+            during = spinner.count - before
     # With the GIL held for the whole wait the other thread could not have counted at all.
     assert during > 10_000, during
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import pytest
 
 import cardboss
-from conftest import Sandbox
+from conftest import Sandbox, Spinner
 
 
 @pytest.fixture
@@ -26,27 +26,12 @@ def slow(faulty: Sandbox) -> Iterator[Sandbox]:
 
 
 def test_gil_is_released_during_a_slow_call(slow: Sandbox) -> None:
-    counter = 0
-    stop = threading.Event()
-
-    def spin() -> None:
-        nonlocal counter
-        while not stop.is_set():
-            counter += 1
-
-    with slow.client() as client:
-        thread = threading.Thread(target=spin)
-        thread.start()
-        try:
-            time.sleep(0.05)
-            before = counter
-            started = time.monotonic()
-            assert client.customer().sid == slow.sid
-            elapsed = time.monotonic() - started
-            during = counter - before
-        finally:
-            stop.set()
-            thread.join()
+    with slow.client() as client, Spinner() as spinner:
+        before = spinner.count
+        started = time.monotonic()
+        assert client.customer().sid == slow.sid
+        elapsed = time.monotonic() - started
+        during = spinner.count - before
     assert elapsed >= 0.9
     # With the GIL held for the whole second the other thread could not have counted at all.
     assert during > 10_000, during
