@@ -64,6 +64,34 @@ describe('errors', () => {
     assert.equal(await requestCount(sb), before, 'no request reached the sandbox')
   })
 
+  it('arguments of the wrong JS type are INVALID_INPUT CardbossErrors too, and send nothing', async () => {
+    const before = await requestCount(sb)
+    const rejected = [
+      ['msisdns', () => client.cardDetails({ msisdns: 5 })],
+      ['msisdns', () => client.currentUsage({ msisdns: [5] })],
+      ['arguments', () => client.listCards('1')],
+      ['arguments', () => client.renew({ msisdn: cards[0].msisdn }, 12, 12)],
+      ['arguments', () => client.sendIotSms(cards[0].msisdn, 'hello')],
+    ]
+    for (const [field, call] of rejected) {
+      const pending = call()
+      assert.ok(pending instanceof Promise, `${field}: a Promise-returning method rejects, it does not throw`)
+      await assert.rejects(pending, (e) => cardboss.isCardbossError(e) && e.code === 'INVALID_INPUT' && e.kind === 'invalid_input' && e.field === field)
+    }
+    const thrown = [
+      ['sid', () => new cardboss.Client({ sid: 10043, apikey: sb.ready.apikey })],
+      ['arguments', () => cardboss.sign('abc')],
+      ['msisdns', () => client.cardDetailBatches({ msisdns: [5] })],
+      ['arguments', () => cardboss.verifyPush(5, sb.ready.apikey)],
+    ]
+    for (const [field, call] of thrown) {
+      assert.throws(call, (e) => cardboss.isCardbossError(e) && e.code === 'INVALID_INPUT' && e.field === field && !e.message.includes('rust'))
+    }
+    // napi's message can quote the value: a mistyped apikey must not end up in the error.
+    assert.throws(() => new cardboss.Client({ sid: '10043', apikey: 12345678901234567890 }), (e) => e.code === 'INVALID_INPUT' && !String(e.message).includes('1234567'))
+    assert.equal(await requestCount(sb), before, 'no request reached the sandbox')
+  })
+
   it('constructor and sync functions throw CardbossErrors', () => {
     assert.throws(() => new cardboss.Client({ sid: '10043', apikey: 'too short' }), { code: 'INVALID_INPUT', field: 'apikey' })
     assert.throws(() => cardboss.decryptSms(sb.ready.apikey, '%%%'), { code: 'INVALID_INPUT' })

@@ -83,7 +83,7 @@ pub fn to_js_error(env: &Env, e: &cardboss::Error) -> napi::Error {
     }
 }
 
-fn build_error<'env>(env: &'env Env, e: &cardboss::Error) -> Result<Object<'env>> {
+pub(crate) fn build_error<'env>(env: &'env Env, e: &cardboss::Error) -> Result<Object<'env>> {
     let info = ErrorInfo::from(e);
     let mut error = env.create_error(napi::Error::from_reason(e.to_string()))?;
     error.set_named_property("name", "CardbossError")?;

@@ -65,6 +65,17 @@ fn chrono_from_ms(ms: f64) -> cardboss::Result<chrono::DateTime<chrono::Utc>> {
     })
 }
 
+/// The `CardbossError` (`INVALID_INPUT`) for an argument of the wrong JS type, which napi refuses
+/// before any of our code runs; lib.js turns napi's own error into this one.
+#[napi(js_name = "_invalidInput", skip_typescript)]
+pub fn invalid_input(
+    env: &Env,
+    field: String,
+    reason: String,
+) -> Result<napi::bindgen_prelude::Object<'_>> {
+    error::build_error(env, &cardboss::Error::InvalidInput { field, reason })
+}
+
 /// Test hook: panics inside the addon; the panic must come out as a thrown `INTERNAL` error.
 #[napi(js_name = "_debugPanic", skip_typescript)]
 pub fn debug_panic(env: Env) -> Result<()> {
