@@ -24,7 +24,9 @@ pub(crate) type BatchStream<T> = BoxStream<'static, Result<Vec<T>>>;
 
 impl Client {
     /// Validates every card first (nothing is sent if one is malformed), then maps each batch of
-    /// 100 through `fetch(msisdns, iccids)`, `concurrency` at a time. A failure names its batch.
+    /// 100 through `fetch(client, msisdns, iccids)`, `concurrency` at a time. A failure names its
+    /// batch. Each request gets its own handle on the client, so the stream owns everything it
+    /// needs and can run on a background task.
     pub(crate) fn batch_stream<T, F, Fut>(
         &self,
         cards: &CardSet,
@@ -32,12 +34,13 @@ impl Client {
     ) -> Result<BatchStream<T>>
     where
         T: Send + 'static,
-        F: Fn(String, String) -> Fut + Send + 'static,
+        F: Fn(Client, String, String) -> Fut + Send + 'static,
         Fut: Future<Output = Result<Vec<T>>> + Send + 'static,
     {
         cards.validate()?;
         let batches = cards.batches(MAX_CARDS_PER_REQUEST);
         let total = batches.len();
+        let client = self.clone();
         let stream = stream::iter(batches.into_iter().enumerate())
             .map(move |(index, (msisdns, iccids))| {
                 let first = msisdns
@@ -46,7 +49,7 @@ impl Client {
                     .find(|s| !s.is_empty())
                     .unwrap_or("")
                     .to_string();
-                let request = fetch(msisdns, iccids);
+                let request = fetch(client.clone(), msisdns, iccids);
                 async move { request.await.map_err(|e| e.in_batch(index, total, &first)) }
             })
             .buffered(self.config().concurrency.max(1));

@@ -124,10 +124,9 @@ impl Client {
     #[deprecated(note = "card/usage/day is withdrawn (停用) by the platform")]
     pub async fn daily_usage(&self, day: &str, cards: &CardSet) -> Result<DailyUsage> {
         check_usage_day(day, Utc::now(), self.config().utc_offset_minutes)?;
-        let client = self.clone();
         let owned_day = day.to_string();
-        let batches = self.batch_stream(cards, move |msisdns, iccids| {
-            let (client, day) = (client.clone(), owned_day.clone());
+        let batches = self.batch_stream(cards, move |client, msisdns, iccids| {
+            let day = owned_day.clone();
             async move {
                 let page: DailyUsage = client
                     .transport()
@@ -148,36 +147,28 @@ impl Client {
     }
 
     fn detail_stream(&self, cards: &CardSet) -> Result<BatchStream<CardDetail>> {
-        let client = self.clone();
-        self.batch_stream(cards, move |msisdns, iccids| {
-            let client = client.clone();
-            async move {
-                let list: CardDetailList = client
-                    .transport()
-                    .fetch(&Call::get(
-                        "card/detail",
-                        &[("msisdns", &msisdns), ("iccids", &iccids)],
-                    ))
-                    .await?;
-                Ok(list.cards)
-            }
+        self.batch_stream(cards, |client, msisdns, iccids| async move {
+            let list: CardDetailList = client
+                .transport()
+                .fetch(&Call::get(
+                    "card/detail",
+                    &[("msisdns", &msisdns), ("iccids", &iccids)],
+                ))
+                .await?;
+            Ok(list.cards)
         })
     }
 
     fn current_usage_stream(&self, cards: &CardSet) -> Result<BatchStream<CurrentUsage>> {
-        let client = self.clone();
-        self.batch_stream(cards, move |msisdns, iccids| {
-            let client = client.clone();
-            async move {
-                let list: UsageList<CurrentUsage> = client
-                    .transport()
-                    .fetch(&Call::get(
-                        "card/usage/current",
-                        &[("msisdns", &msisdns), ("iccids", &iccids)],
-                    ))
-                    .await?;
-                Ok(list.usages)
-            }
+        self.batch_stream(cards, |client, msisdns, iccids| async move {
+            let list: UsageList<CurrentUsage> = client
+                .transport()
+                .fetch(&Call::get(
+                    "card/usage/current",
+                    &[("msisdns", &msisdns), ("iccids", &iccids)],
+                ))
+                .await?;
+            Ok(list.usages)
         })
     }
 
@@ -188,11 +179,10 @@ impl Client {
         showday: Option<&str>,
     ) -> Result<BatchStream<MonthlyUsage>> {
         check_history_month(month, Utc::now(), self.config().utc_offset_minutes)?;
-        let client = self.clone();
         let month = month.to_string();
         let showday = showday.unwrap_or("").to_string();
-        self.batch_stream(cards, move |msisdns, iccids| {
-            let (client, month, showday) = (client.clone(), month.clone(), showday.clone());
+        self.batch_stream(cards, move |client, msisdns, iccids| {
+            let (month, showday) = (month.clone(), showday.clone());
             async move {
                 let signed = [
                     ("month", month.as_str()),
