@@ -3,11 +3,13 @@
 #   target-gen/kotlin/   Kotlin sources (package `cardboss`, the core's models in `cardboss.core`
 #                        with type aliases in `cardboss`), compiled by pom.xml
 #   target-gen/native/linux-x86-64/libcardboss_ffi.so   packaged into the jar for JNA
-#   swift/               CardBoss.swift + CardBossCore.swift, their C headers and module maps
-# then checks that the Swift file declares every method of the client and every function.
+#   swift/Sources/CardBoss/      CardBoss.swift + CardBossCore.swift (one Swift module)
+#   swift/Sources/CardBossFFI/   their C headers (the module map beside them is not generated)
+# The Swift is checked by compiling it: swift/test.sh.
 #
-# Run by `mvn generate-sources` (and so by `mvn package`/`mvn test`) and by test.sh. Needs the
-# cdylib and the bindgen built first: `cargo build -p cardboss-kotlin` (debug).
+# Run by `mvn generate-sources` (and so by `mvn package`/`mvn test`), by test.sh and by
+# swift/test.sh. Needs the cdylib and the bindgen built first: `cargo build -p cardboss-kotlin`
+# (debug).
 # Environment: CARGO_TARGET_DIR (default <repo>/target), CARDBOSS_PROFILE (debug|release, default
 # debug), CARDBOSS_FFI_LIB (the .so to use), UNIFFI_BINDGEN (the bindgen binary to use).
 set -euo pipefail
@@ -42,14 +44,19 @@ fi
 
 gen=$here/target-gen
 rm -rf "$gen/kotlin" "$gen/native"
-mkdir -p "$gen/kotlin" "$gen/native/linux-x86-64" "$here/swift"
-find "$here/swift" -maxdepth 1 -type f \( -name '*.swift' -o -name '*.h' -o -name '*.modulemap' \) -delete
+swift_src=$here/swift/Sources/CardBoss
+swift_ffi=$here/swift/Sources/CardBossFFI
+mkdir -p "$gen/kotlin" "$gen/native/linux-x86-64" "$gen/swift" "$swift_src" "$swift_ffi"
+rm -f "$swift_src/CardBoss.swift" "$swift_src/CardBossCore.swift" "$swift_ffi"/*.h
+rm -rf "${gen:?}/swift"/*
 
 # The bindgen reads `cargo metadata` from the workspace; the config is a global one (it
 # configures both crates, see uniffi.toml).
 cd "$root"
 "$bindgen" generate "$lib" --language kotlin --no-format --config "$here/uniffi.toml" --out-dir "$gen/kotlin"
-"$bindgen" generate "$lib" --language swift --no-format --config "$here/uniffi.toml" --out-dir "$here/swift"
+"$bindgen" generate "$lib" --language swift --no-format --config "$here/uniffi.toml" --out-dir "$gen/swift"
+mv "$gen/swift/CardBoss.swift" "$gen/swift/CardBossCore.swift" "$swift_src/"
+mv "$gen/swift/CardBossFFI.h" "$gen/swift/CardBossCoreFFI.h" "$swift_ffi/"
 cp "$lib" "$gen/native/linux-x86-64/libcardboss_ffi.so"
 
 # Kotlin cannot hold two UniFFI components in one package (each file declares the same
@@ -69,5 +76,4 @@ aliases=$gen/kotlin/cardboss/CoreTypes.kt
         | while read -r name; do echo "typealias $name = cardboss.core.$name"; done
 } >"$aliases"
 
-bash "$here/check-swift.sh"
-echo "generate.sh: Kotlin in ${gen#"$root"/}/kotlin, Swift in ${here#"$root"/}/swift, native library in ${gen#"$root"/}/native"
+echo "generate.sh: Kotlin in ${gen#"$root"/}/kotlin, Swift in ${here#"$root"/}/swift/Sources, native library in ${gen#"$root"/}/native"
