@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Builds and tests the Kotlin (JVM) and Swift bindings from scratch:
+# Builds and tests the Kotlin (JVM) bindings from scratch (the Swift ones: swift/test.sh):
 #   1. cargo: the cdylib and the uniffi-bindgen binary (debug), and the sandbox binary the tests
 #      run against;
-#   2. Maven (dependencies from Maven Central): generate.sh writes the Kotlin into target-gen/ and
-#      the Swift into swift/ and checks the Swift; then the Kotlin is compiled, the JUnit 5 suite
+#   2. Maven (dependencies from Maven Central): generate.sh writes the Kotlin into target-gen/ (and
+#      the Swift into swift/Sources/); then the Kotlin is compiled, the JUnit 5 suite
 #      runs against the sandbox, and the jar is packaged with linux-x86-64/libcardboss_ffi.so;
 #   3. the jar is checked to contain the native library and the classes.
 # Needs Rust (cargo), Java 17 and Maven. Environment: CARGO_TARGET_DIR, CARDBOSS_SANDBOX_BIN
@@ -21,7 +21,7 @@ cargo build -p cardboss-kotlin -p cardboss-sandbox
 target_dir=${CARGO_TARGET_DIR:-$root/target}
 export CARDBOSS_SANDBOX_BIN=${CARDBOSS_SANDBOX_BIN:-$target_dir/debug/cardboss-sandbox}
 
-step "mvn package: generate Kotlin + Swift, check Swift, compile, test, jar"
+step "mvn package: generate Kotlin (and Swift), compile, test, jar"
 cd "$here"
 # shellcheck disable=SC2086
 mvn -q -B ${MAVEN_ARGS:-} package
@@ -35,4 +35,4 @@ for entry in linux-x86-64/libcardboss_ffi.so cardboss/CardBossClient.class cardb
 done
 echo "test.sh: $(basename "$jar") holds the classes and linux-x86-64/libcardboss_ffi.so"
 
-step "Kotlin and Swift bindings: all checks passed"
+step "Kotlin bindings: all checks passed"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs every test suite: Rust (core, sandbox, CLI, bench client), Python, Node and Kotlin, then
-# the benchmark harness's smoke run (bench/run.sh --smoke) on what the suites built.
+# Runs every test suite: Rust (core, sandbox, CLI, bench client), Python, Node, Kotlin and Swift,
+# then the benchmark harness's smoke run (bench/run.sh --smoke) on what the suites built.
 # Works on a fresh machine with Rust, Python 3.11, Node 20, Java 17 + Maven: each binding's own
-# test.sh installs what it needs (pip, npm, Maven Central) and builds from scratch. The smoke run
+# test.sh installs what it needs (pip, npm, Maven Central; Swift: a Debian trixie root made with
+# debootstrap, as root or through sudo) and builds from scratch. The smoke run
 # builds nothing: it takes the debug binaries of `cargo build --workspace --all-targets`, the
 # release wheel installed in bindings-python/.venv and the release Node addon in bindings-node/;
 # it installs wrk and GNU time with apt-get (sudo when not root) if they are missing.
@@ -28,8 +29,11 @@ bash bindings-python/test.sh
 step "Node"
 bash bindings-node/test.sh
 
-step "Kotlin and Swift"
+step "Kotlin"
 bash bindings-kotlin/test.sh
+
+step "Swift (in a Debian trixie root with Swift 6.0.3; reuses the Kotlin step's debug build)"
+bash bindings-kotlin/swift/test.sh
 
 step "Benchmark harness (smoke): 2,000 cards through every client, results checked"
 CARDBOSS_BENCH_VENV="$PWD/bindings-python/.venv" bench/run.sh --smoke --no-build --profile debug

@@ -1,0 +1,57 @@
+// The Swift quick start of README.md and swift/README.md: the code between the readme markers
+// is copied there verbatim (../../test.sh checks it), and compiled and run here.
+import CardBoss
+import Foundation
+import XCTest
+
+// readme:start
+import CardBoss
+
+func quickStart(sid: String, apikey: String, baseUrl: String, opsUrl: String, fleet: [String]) async throws {
+    // Only sid and apikey are required; every other setting left out takes the core's default.
+    let client = try CardBossClient(config: ClientConfig(sid: sid, apikey: apikey, baseUrl: baseUrl, opsUrl: opsUrl))
+    let me = try await client.customer()
+    print("\(me.name): \(me.cardqty) cards, balance \(me.balance)")
+    for try await batch in try client.cardDetailBatches(cards: CardSet(msisdns: fleet)) {
+        print("\(batch.count) details")  // batches of up to 100, in input order, fetched ahead
+    }
+    for try await card in client.allCards() { print(card.msisdn, card.state) }
+    do {
+        try await client.suspend(card: CardRef(msisdn: fleet[0]))
+        try await client.suspend(card: CardRef(msisdn: fleet[0]))
+    } catch let error as CardBossError {
+        if case .Cooldown = error {
+            print("same card again in \(error.retryAfterSecs ?? 0) s")
+        } else {
+            print("\(error.code): \(error.msg) \(error.detail)")  // "1031", "INVALID_INPUT", …
+        }
+    }
+}
+
+// A push receiver: verify, refuse replays, answer pushAck() ("success") within 5 s.
+let pushes = PushGuard()
+func onPush(body: Data, apikey: String) throws -> String {
+    let push = try pushes.verify(body: body, apikey: apikey, options: pushOptions(expectedSid: "10043"))
+    if case let .renewalResult(result) = push.content { print("order \(result.orderid): status \(result.status)") }
+    return pushAck()
+}
+// readme:end
+
+final class ReadmeExampleTests: XCTestCase {
+    func testQuickStartRunsAgainstTheSandbox() async throws {
+        let sandbox = try Sandbox(cards: 12)
+        defer { sandbox.stop() }
+        let fleet = try await sandbox.client().listCards(page: 1).cards.map(\.msisdn)
+        try await quickStart(sid: sandbox.sid, apikey: sandbox.apikey, baseUrl: sandbox.baseUrl, opsUrl: sandbox.opsUrl, fleet: fleet)
+        // The first suspend went through (the second was refused by the cooldown guard).
+        let status = try await sandbox.card(fleet[0])["msstatus"] as? Int
+        XCTAssertEqual(status, 3)
+    }
+
+    func testOnPushVerifiesAndRefusesReplays() async throws {
+        let c = try vectors("push_sign.json").first { $0["sn"] as? String == "OD1002" }!
+        let body = Data((c["body"] as! String).utf8)
+        XCTAssertEqual(try onPush(body: body, apikey: c["apikey"] as! String), "success")
+        await assertFails("PUSH_REJECTED") { try onPush(body: body, apikey: c["apikey"] as! String) }
+    }
+}
