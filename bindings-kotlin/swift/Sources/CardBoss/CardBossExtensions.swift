@@ -111,34 +111,28 @@ extension CardPager: AsyncSequence {
     }
 }
 
-/// The batches left (up to 100 records each, in input order), for
+/// The batch objects (`CardDetailBatches`, `CurrentUsageBatches`, `MonthlyUsageBatches`): the
+/// batches left (up to 100 records each, in input order) as an AsyncSequence, for
 /// `for try await batch in try client.cardDetailBatches(cards: set)`. The fetching goes on in
 /// the background while the object lives; releasing it stops it.
-extension CardDetailBatches: AsyncSequence {
-    public typealias Element = [CardDetail]
+public protocol BatchSequence: AsyncSequence, Sendable
+where Element == [Record], AsyncIterator == FetchIterator<[Record]> {
+    associatedtype Record: Sendable
+    func nextBatch() async throws -> [Record]?
+}
 
-    public func makeAsyncIterator() -> FetchIterator<[CardDetail]> {
+extension BatchSequence {
+    public func makeAsyncIterator() -> FetchIterator<[Record]> {
         FetchIterator { try await self.nextBatch() }
     }
 }
 
-/// As `CardDetailBatches`, for 3.2.3 card/usage/current.
-extension CurrentUsageBatches: AsyncSequence {
-    public typealias Element = [CurrentUsage]
-
-    public func makeAsyncIterator() -> FetchIterator<[CurrentUsage]> {
-        FetchIterator { try await self.nextBatch() }
-    }
-}
-
-/// As `CardDetailBatches`, for 3.2.4 card/usage/past.
-extension MonthlyUsageBatches: AsyncSequence {
-    public typealias Element = [MonthlyUsage]
-
-    public func makeAsyncIterator() -> FetchIterator<[MonthlyUsage]> {
-        FetchIterator { try await self.nextBatch() }
-    }
-}
+/// 3.2.2 card/detail batch by batch.
+extension CardDetailBatches: BatchSequence { public typealias Record = CardDetail }
+/// 3.2.3 card/usage/current batch by batch.
+extension CurrentUsageBatches: BatchSequence { public typealias Record = CurrentUsage }
+/// 3.2.4 card/usage/past batch by batch.
+extension MonthlyUsageBatches: BatchSequence { public typealias Record = MonthlyUsage }
 
 /// Every card of the account, one at a time: each iteration lists the account again with a new
 /// pager (see `CardBossClient.allCards()`).
