@@ -96,8 +96,10 @@ passed=$(grep -cE "^Test Case '.*' passed \(" "$log" || true)
 failed=$(grep -cE "^Test Case '.*' failed \(" "$log" || true)
 echo
 echo "swift/test.sh: root + apt ${t_root} s, build ${t_build} s, tests ${t_test} s, all $((SECONDS - started)) s"
-echo "$passed passed, $failed failed"
+status=0
 if ((rc != 0 || failed != 0 || passed == 0)); then
-    echo "swift/test.sh: swift test failed (exit $rc)" >&2
-    exit 1
+    echo "swift/test.sh: swift test failed (exit $rc)"
+    status=1
 fi
+echo "$passed passed, $failed failed"
+exit "$status"
