@@ -52,6 +52,18 @@ impl Stage {
     }
 }
 
+impl std::str::FromStr for FaultKind {
+    type Err = String;
+    /// The names `as_str` gives (`"http500"`, `"delay"`, …), as the bindings pass them.
+    fn from_str(s: &str) -> Result<FaultKind, String> {
+        ALL_KINDS
+            .iter()
+            .copied()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| format!("unknown fault kind {s:?}"))
+    }
+}
+
 impl FaultKind {
     pub fn as_str(self) -> &'static str {
         match self {

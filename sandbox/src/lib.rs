@@ -49,7 +49,7 @@ pub use control::{
     AdminError, CardState, ClockInfo, ConfigUpdate, ConfigView, Stats, UsageChange, UsageUpdate,
     WarningFigures, WarningSent, WARNING_TYPES,
 };
-pub use faults::{FaultConfig, FaultKind};
+pub use faults::{FaultConfig, FaultKind, Stage};
 pub use push::{PushRecord, WarningItem};
 pub use state::{LedgerEntry, Order, OrderStatus, Sandbox, SandboxState, Upstream, World};
 
