@@ -29,6 +29,7 @@ pub mod faults;
 pub mod operations;
 pub mod pools;
 pub mod push;
+pub mod render;
 pub mod sms;
 pub mod state;
 
@@ -309,7 +310,7 @@ pub async fn start(config: SandboxConfig) -> io::Result<SandboxHandle> {
         let mut every = tokio::time::interval(Duration::from_secs(1));
         loop {
             tokio::select! {
-                _ = every.tick() => { ticker_sb.advance_clock(0); }
+                _ = every.tick() => ticker_sb.catch_up(),
                 _ = rx.wait_for(|s| *s) => break,
             }
         }
