@@ -7,6 +7,8 @@
 #   bench/static-vs-sandbox.sh --smoke     debug sandbox, 1 round of 1 s: checks that it runs
 #   options: --no-build  --profile release|debug  --rounds N  --duration SECS  --cards N
 #            --connections N (wrk -c, default 8)
+#            --sandbox PATH (another sandbox binary, e.g. an older build to compare; implies
+#            --no-build)
 #
 # For each endpoint (card/detail and card/usage/current for 100 cards, card/list page 1) it signs
 # one request by hand (MD5 of sid+apikey+ts+params; the sandbox runs with a 7-day --ts-window so
@@ -21,7 +23,7 @@ BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$BENCH/.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$REPO/target}"
 
-BUILD=1 PROFILE=release ROUNDS=3 DURATION=10 CARDS=1000 CONNS=8 SMOKE=0
+BUILD=1 PROFILE=release ROUNDS=3 DURATION=10 CARDS=1000 CONNS=8 SMOKE=0 SANDBOX=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) SMOKE=1; PROFILE=debug; ROUNDS=1; DURATION=1 ;;
@@ -31,6 +33,7 @@ while [ $# -gt 0 ]; do
     --duration) DURATION="$2"; shift ;;
     --cards) CARDS="$2"; shift ;;
     --connections) CONNS="$2"; shift ;;
+    --sandbox) SANDBOX="$2"; BUILD=0; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -40,7 +43,7 @@ case "$PROFILE" in
   release) CARGO_PROFILE=(--release) ;;
   *) CARGO_PROFILE=(--profile "$PROFILE") ;;
 esac
-SANDBOX="$CARGO_TARGET_DIR/$PROFILE/cardboss-sandbox"
+SANDBOX="${SANDBOX:-$CARGO_TARGET_DIR/$PROFILE/cardboss-sandbox}"
 
 step() { printf '==> %s\n' "$*" >&2; }
 
@@ -164,8 +167,8 @@ done
 # count them).
 kill -0 "$SB_PID" || { echo "the sandbox died: $(tail -5 "$WORK/sandbox.log")" >&2; exit 1; }
 
-printf '\nwrk -t1 -c%s, %s s per run, median of %s interleaved rounds; %s cards; sandbox: %s build\n\n' \
-  "$CONNS" "$DURATION" "$ROUNDS" "$CARDS" "$PROFILE"
+printf '\nwrk -t1 -c%s, %s s per run, median of %s interleaved rounds; %s cards; sandbox: %s\n\n' \
+  "$CONNS" "$DURATION" "$ROUNDS" "$CARDS" "$SANDBOX"
 printf '| endpoint | answer | nginx, static file (req/s) | sandbox (req/s) | sandbox / nginx |\n'
 printf '|---|---:|---:|---:|---:|\n'
 for e in detail usage list; do

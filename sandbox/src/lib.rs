@@ -40,6 +40,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::Method;
 use axum::routing::any;
+use axum::serve::ListenerExt;
 use axum::Router;
 use serde::{Deserialize, Serialize};
 use tokio::net::TcpListener;
@@ -296,6 +297,11 @@ pub async fn start(config: SandboxConfig) -> io::Result<SandboxHandle> {
             let shutdown = async move {
                 let _ = rx.wait_for(|s| *s).await;
             };
+            // Answers go out at once, not held back by Nagle's algorithm behind an unacknowledged
+            // segment (nginx does the same on keep-alive connections).
+            let listener = listener.tap_io(|tcp| {
+                let _ = tcp.set_nodelay(true);
+            });
             if let Err(e) = axum::serve(listener, app)
                 .with_graceful_shutdown(shutdown)
                 .await
