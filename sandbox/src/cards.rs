@@ -92,7 +92,6 @@ fn status_text(ms: u8) -> &'static str {
 
 /// One card of card/detail, in either style (see NOTES.md's table of field names).
 fn render_detail(c: &Card, example: bool, today: chrono::NaiveDate, out: &mut Vec<u8>) {
-    let (total, used, total_used, left) = flows(c, today);
     let main = c.main_pkg(today);
     let apnstatus: Vec<String> = c
         .apns
@@ -153,22 +152,13 @@ fn render_detail(c: &Card, example: bool, today: chrono::NaiveDate, out: &mut Ve
                 "monthsincdate"
             },
             &sync,
-        )
-        .field("pkgtotalflow", &Num(total))
-        .field("pkgusedflow", &Num(used))
-        .field("pkgtotalusedflow", &Num(total_used))
-        .field("pkgleftflow", &Num(left))
-        .field("flowusage", &Num(c.flowusage))
-        .field("outflowusage", &Num(c.outflowusage))
-        .field("smsusage", &c.smsusage)
-        .field("voiceusage", &c.voiceusage)
-        .field("connectusage", &c.connectusage)
-        .end();
+        );
+    usage_fields(&mut o, c, today);
+    o.end();
 }
 
 /// One card of card/usage/current, in either style.
 fn render_usage(c: &Card, example: bool, today: chrono::NaiveDate, out: &mut Vec<u8>) {
-    let (total, used, total_used, left) = flows(c, today);
     let mut o = Obj::new(out);
     o.field("msisdn", &c.msisdn);
     if example {
@@ -176,8 +166,15 @@ fn render_usage(c: &Card, example: bool, today: chrono::NaiveDate, out: &mut Vec
     } else {
         o.field("iccids", &c.iccid);
     }
-    o.field("state", digit(c.state))
-        .field("pkgtotalflow", &Num(total))
+    o.field("state", digit(c.state));
+    usage_fields(&mut o, c, today);
+    o.end();
+}
+
+/// The package and usage figures card/detail and card/usage/current share.
+fn usage_fields(o: &mut Obj, c: &Card, today: chrono::NaiveDate) {
+    let (total, used, total_used, left) = flows(c, today);
+    o.field("pkgtotalflow", &Num(total))
         .field("pkgusedflow", &Num(used))
         .field("pkgtotalusedflow", &Num(total_used))
         .field("pkgleftflow", &Num(left))
@@ -185,8 +182,7 @@ fn render_usage(c: &Card, example: bool, today: chrono::NaiveDate, out: &mut Vec
         .field("outflowusage", &Num(c.outflowusage))
         .field("smsusage", &c.smsusage)
         .field("voiceusage", &c.voiceusage)
-        .field("connectusage", &c.connectusage)
-        .end();
+        .field("connectusage", &c.connectusage);
 }
 
 /// `{"count":N,KEY:[…]}` of the cards' kept fragments (rendered now where there is none).

@@ -8,27 +8,6 @@ use serde_json::{json, Value};
 
 const RENEW_SIGNED: [&str; 4] = ["msisdn", "iccid", "pkgcode", "month"];
 
-/// A card with a valid month pack and that pack's code.
-fn renewable(t: &T) -> (String, String) {
-    let st = t.h.state();
-    let w = st.lock();
-    let today = w.today();
-    let c = w
-        .fleet
-        .cards
-        .iter()
-        .find(|c| {
-            c.pool.is_none()
-                && c.main_pkg(today)
-                    .is_some_and(|p| p.def().category == 1 && p.end >= today)
-        })
-        .expect("a card with a month pack");
-    (
-        c.msisdn.clone(),
-        c.main_pkg(today).unwrap().def().code.to_string(),
-    )
-}
-
 async fn order(t: &T, msisdn: &str, pkg: &str) -> String {
     let p = [
         ("msisdn", msisdn),
@@ -56,7 +35,7 @@ async fn rejected_order_charges_nothing_and_pushes_status_0() {
         ..config()
     })
     .await;
-    let (m, pkg) = renewable(&t);
+    let (m, _, pkg) = month_pack_card(&t.h, 0);
     let balance = t.h.config().balance;
     let pkgs_before = t.h.card(&m).unwrap().card.pkgs.len();
 

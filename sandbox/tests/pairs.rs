@@ -8,17 +8,51 @@ use cardboss_sandbox::{SandboxConfig, SandboxHandle};
 use common::*;
 use serde_json::Value;
 
-/// One hand-written request: what is sent, in order, and which of those values are signed.
+/// One hand-written request. Every parameter sent is signed, in the formula's order (the left
+/// out key adds nothing to the signed text).
 struct Case {
     path: &'static str,
     port2: bool,
     post: bool,
-    /// Parameters besides sid, sign, ts, in the order they are sent.
+    /// Parameters besides sid, sign, ts, in the order they are sent and signed.
     params: Vec<(&'static str, String)>,
-    /// Values signed after sid+apikey+ts: only the keys sent (absent ones add nothing).
-    signed: Vec<&'static str>,
     /// The pair key left out (strict mode names it).
     missing: &'static str,
+}
+
+fn case(path: &'static str, params: &[(&'static str, &str)], missing: &'static str) -> Case {
+    let spec = cardboss_sandbox::checks::ENDPOINTS
+        .iter()
+        .find(|e| e.path == path)
+        .unwrap();
+    Case {
+        path,
+        port2: spec.port == 2,
+        post: spec.post,
+        params: params.iter().map(|(k, v)| (*k, v.to_string())).collect(),
+        missing,
+    }
+}
+
+/// A query naming the card by one key of its pair, then by the other.
+fn both(
+    path: &'static str,
+    before: &[(&'static str, &str)],
+    plural: bool,
+    m: &str,
+    i: &str,
+) -> [Case; 2] {
+    let (km, ki) = if plural {
+        ("msisdns", "iccids")
+    } else {
+        ("msisdn", "iccid")
+    };
+    let with = |k, v| {
+        let mut p = before.to_vec();
+        p.push((k, v));
+        p
+    };
+    [case(path, &with(km, m), ki), case(path, &with(ki, i), km)]
 }
 
 fn md5_hex(s: &str) -> String {
@@ -33,8 +67,8 @@ fn md5_hex(s: &str) -> String {
 async fn send(h: &SandboxHandle, case: &Case) -> Value {
     let ts = ts();
     let mut plain = format!("{}{}{ts}", h.sid(), h.apikey());
-    for k in &case.signed {
-        plain.push_str(&case.params.iter().find(|(n, _)| n == k).unwrap().1);
+    for (_, v) in &case.params {
+        plain.push_str(v);
     }
     let mut text = format!("sid={}&sign={}&ts={ts}", h.sid(), md5_hex(&plain));
     for (k, v) in &case.params {
@@ -59,10 +93,6 @@ async fn send(h: &SandboxHandle, case: &Case) -> Value {
     serde_json::from_str(&r.text().await.unwrap()).unwrap()
 }
 
-fn p(k: &'static str, v: &str) -> (&'static str, String) {
-    (k, v.to_string())
-}
-
 async fn sandbox(strict: bool) -> SandboxHandle {
     cardboss_sandbox::start(SandboxConfig {
         strict,
@@ -73,167 +103,53 @@ async fn sandbox(strict: bool) -> SandboxHandle {
     .expect("sandbox starts")
 }
 
-/// A card of the fleet: (msisdn, iccid, a package code it owns, whether it has one APN).
-fn card(h: &SandboxHandle, i: usize) -> (String, String, String, bool) {
-    let st = h.state();
-    let w = st.lock();
-    let today = w.today();
-    let c = w
-        .fleet
-        .cards
-        .iter()
-        .skip(i)
-        .find(|c| {
-            c.pool.is_none()
-                && c.apns.len() == 1
-                && c.main_pkg(today)
-                    .is_some_and(|p| p.def().category == 1 && p.end >= today)
-        })
-        .unwrap();
-    let pkg = c.main_pkg(today).unwrap().def().code.to_string();
-    (c.msisdn.clone(), c.iccid.clone(), pkg, c.apns.len() == 1)
-}
-
 fn cases(h: &SandboxHandle) -> Vec<Case> {
-    let (m, i, pkg, _) = card(h, 0);
-    let month = {
-        let now = chrono::Utc::now() + chrono::Duration::hours(8);
-        now.format("%Y%m").to_string()
-    };
-    let day = {
-        let d = chrono::Utc::now() + chrono::Duration::hours(8) - chrono::Duration::days(1);
-        d.format("%Y%m%d").to_string()
-    };
-    let get = |path, params: Vec<(&'static str, String)>, signed, missing| Case {
-        path,
-        port2: false,
-        post: false,
-        params,
-        signed,
-        missing,
-    };
-    let op = |path, params: Vec<(&'static str, String)>, signed, missing| Case {
-        path,
-        port2: true,
-        post: true,
-        params,
-        signed,
-        missing,
-    };
-    vec![
-        get(
-            "card/detail",
-            vec![p("msisdns", &m)],
-            vec!["msisdns"],
-            "iccids",
-        ),
-        get(
-            "card/detail",
-            vec![p("iccids", &i)],
-            vec!["iccids"],
-            "msisdns",
-        ),
-        get(
-            "card/usage/current",
-            vec![p("msisdns", &m)],
-            vec!["msisdns"],
-            "iccids",
-        ),
-        get(
-            "card/usage/current",
-            vec![p("iccids", &i)],
-            vec!["iccids"],
-            "msisdns",
-        ),
-        get(
-            "card/usage/past",
-            vec![p("month", &month), p("msisdns", &m)],
-            vec!["month", "msisdns"],
-            "iccids",
-        ),
-        get(
-            "card/usage/past",
-            vec![p("month", &month), p("iccids", &i)],
-            vec!["month", "iccids"],
-            "msisdns",
-        ),
-        get(
-            "card/pkg/get",
-            vec![p("msisdn", &m)],
-            vec!["msisdn"],
-            "iccid",
-        ),
-        get(
-            "card/pkg/get",
-            vec![p("iccid", &i)],
-            vec!["iccid"],
-            "msisdn",
-        ),
-        get(
-            "card/usage/day",
-            vec![p("day", &day), p("msisdns", &m)],
-            vec!["day", "msisdns"],
-            "iccids",
-        ),
-        Case {
-            path: "card/pkg/renew",
-            port2: false,
-            post: true,
-            params: vec![p("msisdn", &m), p("pkgcode", &pkg), p("month", "12")],
-            signed: vec!["msisdn", "pkgcode", "month"],
-            missing: "iccid",
-        },
-        op(
-            "card/stoptest",
-            vec![p("msisdn", &m)],
-            vec!["msisdn"],
-            "iccid",
-        ),
-        op(
-            "card/setvoicewhitetable",
-            vec![
-                p("iccid", &i),
-                p("opertype", "1"),
-                p("content", "13800000000"),
-            ],
-            vec!["iccid", "opertype", "content"],
-            "msisdn",
-        ),
-    ]
+    let (m, i, pkg) = month_pack_card(h, 0);
+    let now = chrono::Utc::now() + chrono::Duration::hours(8);
+    let month = now.format("%Y%m").to_string();
+    let day = (now - chrono::Duration::days(1))
+        .format("%Y%m%d")
+        .to_string();
+    let mut all: Vec<Case> = Vec::new();
+    all.extend(both("card/detail", &[], true, &m, &i));
+    all.extend(both("card/usage/current", &[], true, &m, &i));
+    all.extend(both("card/usage/past", &[("month", &month)], true, &m, &i));
+    all.extend(both("card/pkg/get", &[], false, &m, &i));
+    all.push(case(
+        "card/usage/day",
+        &[("day", &day), ("msisdns", &m)],
+        "iccids",
+    ));
+    all.push(case(
+        "card/pkg/renew",
+        &[("msisdn", &m), ("pkgcode", &pkg), ("month", "12")],
+        "iccid",
+    ));
+    all.push(case("card/stoptest", &[("msisdn", &m)], "iccid"));
+    all.push(case(
+        "card/setvoicewhitetable",
+        &[("iccid", &i), ("opertype", "1"), ("content", "13800000000")],
+        "msisdn",
+    ));
+    all
 }
 
 /// The other lifecycle operations share one 3-minute cooldown per card: each gets a card of
 /// its own.
 fn more_ops(h: &SandboxHandle) -> Vec<Case> {
-    let (m2, _, _, _) = card(h, 10);
-    let (_, i3, _, _) = card(h, 20);
-    let (m4, _, _, one_apn) = card(h, 30);
-    assert!(one_apn);
-    let op = |path, params: Vec<(&'static str, String)>, signed, missing| Case {
-        path,
-        port2: true,
-        post: true,
-        params,
-        signed,
-        missing,
-    };
+    let (m2, _, _) = month_pack_card(h, 10);
+    let (_, i3, _) = month_pack_card(h, 20);
+    let (m4, _, _) = month_pack_card(h, 30); // one APN: switchnet needs no apnname
     vec![
-        op(
-            "card/foractive",
-            vec![p("msisdn", &m2)],
-            vec!["msisdn"],
-            "iccid",
-        ),
-        op(
+        case("card/foractive", &[("msisdn", &m2)], "iccid"),
+        case(
             "card/stopkeep",
-            vec![p("iccid", &i3), p("stopkeep", "0")],
-            vec!["iccid", "stopkeep"],
+            &[("iccid", &i3), ("stopkeep", "0")],
             "msisdn",
         ),
-        op(
+        case(
             "card/switchnet",
-            vec![p("msisdn", &m4), p("opertype", "0")],
-            vec!["msisdn", "opertype"],
+            &[("msisdn", &m4), ("opertype", "0")],
             "iccid",
         ),
     ]
@@ -332,16 +248,9 @@ async fn setvoicewhitetable_lenient() {
 #[tokio::test]
 async fn lenient_keeps_the_other_checks() {
     let h = sandbox(false).await;
-    let none = Case {
-        path: "card/detail",
-        port2: false,
-        post: false,
-        params: vec![],
-        signed: vec![],
-        missing: "msisdns",
-    };
+    let none = case("card/detail", &[], "msisdns");
     assert_eq!(code(&send(&h, &none).await), "1031");
-    let (m, _, _, _) = card(&h, 0);
+    let (m, _, _) = month_pack_card(&h, 0);
     let ts = ts();
     let sign = md5_hex(&format!("{}{}{ts}{m}{m}", h.sid(), h.apikey()));
     let url = format!(
@@ -358,6 +267,21 @@ async fn lenient_keeps_the_other_checks() {
 #[tokio::test]
 async fn strict_mode_refuses_a_missing_pair_key() {
     let h = sandbox(true).await;
+    // The cases cover every endpoint with an id pair.
+    let mut covered: Vec<&str> = cases(&h)
+        .iter()
+        .chain(&more_ops(&h))
+        .map(|c| c.path)
+        .collect();
+    covered.sort();
+    covered.dedup();
+    let mut paired: Vec<&str> = cardboss_sandbox::checks::ENDPOINTS
+        .iter()
+        .filter(|e| e.required.iter().any(|k| k.starts_with("msisdn")))
+        .map(|e| e.path)
+        .collect();
+    paired.sort();
+    assert_eq!(covered, paired);
     for case in cases(&h).iter().chain(more_ops(&h).iter()) {
         let v = send(&h, case).await;
         assert_eq!(code(&v), "1012", "{}: {v}", case.path);
