@@ -1,13 +1,28 @@
 //! The sandbox's shared state: the fleet, the account, orders, SMS queues, ledger, stats, clock.
+//!
+//! Locking: the [`World`] sits behind one `RwLock`. Queries (the bulk of any client's traffic:
+//! card/list, card/detail, card/usage/…) take the read lock and run side by side; operations,
+//! SMS, renewals and admin changes take the write lock for the few microseconds their change
+//! takes (no I/O and no `.await` under it; pushes are sent after it is released). One lock keeps
+//! what must stay consistent across cards consistent without further thought: the ledger's order
+//! and ids, the balance against pending orders, SMS queues and usage counters. What every
+//! request touches is kept out of the world so that it needs no write lock: the request counters
+//! are atomics, the fault RNG has its own mutex (taken only while faults are on), due orders are
+//! looked for under the read lock and confirmed under the write lock only when there are some,
+//! and answers rendered from a card are cached per card behind per-card locks (`render.rs`).
+//! Rejected alternatives: per-card locks or sharding for the state itself would need lock
+//! ordering for multi-card operations and the ledger; an arc-swapped copy-on-write world would
+//! copy the fleet on every operation.
 
 use std::collections::{BTreeMap, VecDeque};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard, Weak};
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::data::{self, Fleet};
 use crate::faults::FaultConfig;
@@ -31,6 +46,9 @@ pub enum PushFormat {
 pub struct Settings {
     pub style: Style,
     pub legacy: bool,
+    /// Refuse (1012) a request that leaves out a key of an id pair, instead of taking it as
+    /// empty as the platform does.
+    pub strict: bool,
     pub account_disabled: bool,
     pub push_url: Option<String>,
     pub sms_push_url: Option<String>,
@@ -49,12 +67,15 @@ pub struct Account {
     pub extcode: String,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum OrderStatus {
     Pending,
     Confirmed,
+    /// Confirmed without enough balance: nothing was added.
     Failed,
+    /// Refused by the (admin) auditor: nothing was charged.
+    Rejected,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -113,7 +134,7 @@ pub struct LedgerEntry {
     pub details: Value,
 }
 
-/// Everything mutable, behind one lock.
+/// Everything mutable, behind one read-write lock.
 pub struct World {
     pub sid: String,
     pub apikey: String,
@@ -128,12 +149,12 @@ pub struct World {
     pub rpts: VecDeque<Report>,
     pub mos: VecDeque<Upstream>,
     pub ledger: Vec<LedgerEntry>,
-    pub stats: BTreeMap<String, u64>,
     pub pushes: Vec<PushRecord>,
     pub outbox: Vec<PushJob>,
     pub rng: StdRng,
-    pub fault_rng: StdRng,
     next_ledger_id: u64,
+    /// The earliest `due_at` of a pending order, if any (maybe already settled otherwise).
+    next_due: Option<i64>,
 }
 
 pub fn utc8() -> FixedOffset {
@@ -152,6 +173,7 @@ impl World {
             settings: Settings {
                 style: config.style,
                 legacy: config.legacy,
+                strict: config.strict,
                 account_disabled: false,
                 push_url: config.push_url.clone(),
                 sms_push_url: config.sms_push_url.clone(),
@@ -174,12 +196,11 @@ impl World {
             rpts: VecDeque::new(),
             mos: VecDeque::new(),
             ledger: Vec::new(),
-            stats: BTreeMap::new(),
             pushes: Vec::new(),
             outbox: Vec::new(),
             rng: StdRng::seed_from_u64(config.seed ^ 0x5EED_0001),
-            fault_rng: StdRng::seed_from_u64(config.seed ^ 0xFA17_0002),
             next_ledger_id: 1,
+            next_due: None,
         }
     }
 
@@ -230,8 +251,24 @@ impl World {
         id
     }
 
+    /// A new renewal order.
+    pub fn add_order(&mut self, order: Order) {
+        if let Some(d) = order.due_at {
+            self.next_due = Some(self.next_due.map_or(d, |n| n.min(d)));
+        }
+        self.orders.push(order);
+    }
+
+    /// Whether [`World::tick`] has anything to do.
+    pub fn is_due(&self) -> bool {
+        self.next_due.is_some_and(|d| d <= self.now_unix())
+    }
+
     /// Runs what time makes happen: automatic order confirmations.
     pub fn tick(&mut self) {
+        if !self.is_due() {
+            return;
+        }
         let now = self.now_unix();
         let due: Vec<String> = self
             .orders
@@ -242,73 +279,138 @@ impl World {
         for id in due {
             let _ = crate::operations::confirm_order(self, &id);
         }
-    }
-
-    pub fn card_json(&self, idx: u32) -> Value {
-        let c = &self.fleet.cards[idx as usize];
-        let mut v = serde_json::to_value(c).unwrap_or(Value::Null);
-        v["pkgs_detail"] = json!(c
-            .pkgs
+        self.next_due = self
+            .orders
             .iter()
-            .map(|p| json!({"pkgcode": p.def().code, "pkgname": p.def().name, "startdate": p.start.to_string(), "enddate": p.end.to_string()}))
-            .collect::<Vec<_>>());
-        v
+            .filter(|o| o.status == OrderStatus::Pending)
+            .filter_map(|o| o.due_at)
+            .min();
     }
 }
 
 /// The shared sandbox: state plus the HTTP client used for pushes.
 pub struct Sandbox {
-    world: Mutex<World>,
+    world: RwLock<World>,
+    /// Requests per endpoint, in `checks::ENDPOINTS` order.
+    counters: Vec<AtomicU64>,
+    pub(crate) fault_rng: Mutex<StdRng>,
     pub(crate) http: reqwest::Client,
     pub(crate) config: SandboxConfig,
+    /// The runtime the servers run on: pushes are sent there, whichever thread asked.
+    rt: tokio::runtime::Handle,
+    /// This sandbox itself, for the push tasks (which outlive a call).
+    me: Weak<Sandbox>,
+}
+
+fn fault_rng(config: &SandboxConfig) -> StdRng {
+    StdRng::seed_from_u64(config.seed ^ 0xFA17_0002)
 }
 
 /// A handle to the shared state for in-process tests.
 pub type SandboxState = Arc<Sandbox>;
 
 impl Sandbox {
-    pub(crate) fn new(config: SandboxConfig) -> Sandbox {
+    /// Must run inside a tokio runtime (the one that will send pushes).
+    pub(crate) fn new_shared(config: SandboxConfig) -> Arc<Sandbox> {
         let world = World::new(&config);
         let http = reqwest::Client::builder()
             .timeout(std::time::Duration::from_secs(5))
             .build()
             .unwrap_or_default();
-        Sandbox {
-            world: Mutex::new(world),
+        let rt = tokio::runtime::Handle::current();
+        Arc::new_cyclic(|me| Sandbox {
+            world: RwLock::new(world),
+            counters: crate::checks::ENDPOINTS
+                .iter()
+                .map(|_| AtomicU64::new(0))
+                .collect(),
+            fault_rng: Mutex::new(fault_rng(&config)),
             http,
             config,
+            rt,
+            me: me.clone(),
+        })
+    }
+
+    /// Locks the state for writing. Do not hold the guard across an `.await`; change cards
+    /// only through `fleet.card_mut`.
+    pub fn lock(&self) -> RwLockWriteGuard<'_, World> {
+        self.world.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Locks the state for reading, beside other readers.
+    pub fn read(&self) -> RwLockReadGuard<'_, World> {
+        self.world.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Counts a request to endpoint number `index` of `checks::ENDPOINTS`.
+    pub(crate) fn count(&self, index: usize) {
+        self.counters[index].fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Requests per endpoint path (the endpoints that had any).
+    pub(crate) fn counts(&self) -> BTreeMap<String, u64> {
+        crate::checks::ENDPOINTS
+            .iter()
+            .zip(&self.counters)
+            .map(|(e, c)| (e.path.to_string(), c.load(Ordering::Relaxed)))
+            .filter(|(_, n)| *n > 0)
+            .collect()
+    }
+
+    /// Confirms the automatic orders that are due, if any, and drops rendered answers of
+    /// another style or day; the write lock only when there is something to do.
+    pub(crate) fn catch_up(&self) {
+        let (due, stale) = {
+            let w = self.read();
+            let stale = !w.fleet.rendered.is_for(w.settings.style, w.today());
+            (w.is_due(), stale)
+        };
+        if due || stale {
+            self.with_pushes(|w| {
+                w.tick();
+                let (style, today) = (w.settings.style, w.today());
+                w.fleet.rendered.refresh(style, today);
+            });
         }
     }
 
-    /// Locks the state. Do not hold the guard across an `.await`.
-    pub fn lock(&self) -> MutexGuard<'_, World> {
-        self.world.lock().unwrap_or_else(|e| e.into_inner())
+    /// Runs `f` on the locked state, then sends the pushes it queued.
+    pub(crate) fn with_pushes<R>(&self, f: impl FnOnce(&mut World) -> R) -> R {
+        let (out, jobs) = {
+            let mut w = self.lock();
+            let out = f(&mut w);
+            (out, std::mem::take(&mut w.outbox))
+        };
+        self.send_pushes(jobs);
+        out
+    }
+
+    /// Sends pushes in the background, on the sandbox's runtime.
+    pub(crate) fn send_pushes(&self, jobs: Vec<PushJob>) {
+        let Some(me) = self.me.upgrade() else { return };
+        for job in jobs {
+            self.rt.spawn(crate::push::deliver(me.clone(), job));
+        }
     }
 
     /// Number of cards in the fleet.
     pub fn card_count(&self) -> usize {
-        self.lock().fleet.cards.len()
+        self.read().fleet.cards.len()
     }
 
     /// The msisdn of the card at `index` in fleet order.
     pub fn msisdn(&self, index: usize) -> String {
-        self.lock().fleet.cards[index].msisdn.clone()
+        self.read().fleet.cards[index].msisdn.clone()
     }
 
-    /// Moves the business clock forward and runs what became due.
-    pub fn advance_clock(self: &Arc<Self>, seconds: i64) {
-        let jobs = {
-            let mut w = self.lock();
-            w.clock_offset_secs += seconds;
-            w.tick();
-            std::mem::take(&mut w.outbox)
-        };
-        crate::push::spawn_all(self, jobs);
-    }
-
-    /// Regenerates everything from the start-up configuration.
+    /// Regenerates everything from the start-up configuration (counters included).
     pub fn reset(&self) {
         let mut w = self.lock();
         *w = World::new(&self.config);
+        for c in &self.counters {
+            c.store(0, Ordering::Relaxed);
+        }
+        *self.fault_rng.lock().unwrap_or_else(|e| e.into_inner()) = fault_rng(&self.config);
     }
 }
