@@ -7,7 +7,7 @@
 //!
 //! ```no_run
 //! # async fn run() -> std::io::Result<()> {
-//! let sandbox = cardboss_sandbox::start(cardboss_sandbox::SandboxConfig { port1: 0, port2: 0, ..Default::default() }).await?;
+//! let sandbox = cardboss_sandbox::start(cardboss_sandbox::SandboxConfig::in_process()).await?;
 //! println!("{} {}", sandbox.base_url(), sandbox.ops_url());
 //! sandbox.shutdown().await;
 //! # Ok(()) }
@@ -60,6 +60,20 @@ pub enum Style {
     Table,
 }
 
+impl Style {
+    /// The style named `name` (`"example"` or `"table"`), for the language packages.
+    pub fn parse(name: &str) -> cardboss::Result<Style> {
+        match name {
+            "example" => Ok(Style::Example),
+            "table" => Ok(Style::Table),
+            _ => Err(cardboss::Error::InvalidInput {
+                field: "style".into(),
+                reason: "must be \"example\" or \"table\"".into(),
+            }),
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct SandboxConfig {
     /// Queries, SMS, renewals (0 picks a free port).
@@ -101,6 +115,18 @@ impl Default for SandboxConfig {
             legacy: false,
             push_url: None,
             sms_push_url: None,
+        }
+    }
+}
+
+impl SandboxConfig {
+    /// The configuration of a sandbox started inside another program (the language packages'
+    /// `testing` modules, tests): the defaults, on free ports of the loopback interface.
+    pub fn in_process() -> Self {
+        SandboxConfig {
+            port1: 0,
+            port2: 0,
+            ..Default::default()
         }
     }
 }
@@ -299,6 +325,22 @@ pub async fn start(config: SandboxConfig) -> io::Result<SandboxHandle> {
         state: sb,
         stop,
         tasks,
+    })
+}
+
+/// [`start`] for a program using the SDK (the language packages' `testing` modules): a refused
+/// configuration is the SDK's `InvalidInput`, any other failure (no free port) `Transport`.
+pub async fn start_in_process(config: SandboxConfig) -> cardboss::Result<SandboxHandle> {
+    start(config).await.map_err(|e| match e.kind() {
+        io::ErrorKind::InvalidInput => cardboss::Error::InvalidInput {
+            field: "sandbox configuration".into(),
+            reason: e.to_string(),
+        },
+        _ => cardboss::Error::Transport {
+            endpoint: "sandbox start".into(),
+            message: e.to_string(),
+            outcome_unknown: false,
+        },
     })
 }
 
