@@ -1293,3 +1293,53 @@ class AsyncClient:
         """3.5.4 sms/mo/get: replies not fetched before."""
 
 
+
+# ---------------------------------------------------------------------------------------------
+# The in-process sandbox (re-exported by `cardboss.testing`)
+
+@final
+class Sandbox:
+    """The CardBOSS sandbox running in this process on free loopback ports; `with` / `async
+    with` stop it at the end. Arguments left out keep the sandbox's defaults (1000 cards, seed
+    1, style "example", lenient, no faults)."""
+
+    def __init__(
+        self,
+        *,
+        cards: int | None = None,
+        seed: int | None = None,
+        style: Literal["example", "table"] | None = None,
+        strict: bool | None = None,
+        faults: float | None = None,
+        sid: str | None = None,
+        apikey: str | None = None,
+        legacy: bool | None = None,
+    ) -> None: ...
+    @property
+    def base_url(self) -> str:
+        """Queries, SMS, renewals, and the admin API under `/_sandbox/`."""
+    @property
+    def ops_url(self) -> str:
+        """Lifecycle operations."""
+    @property
+    def sid(self) -> str: ...
+    @property
+    def apikey(self) -> str: ...
+    @property
+    def closed(self) -> bool: ...
+    def client(self, **options: Any) -> Client:
+        """A `Client` pointed at this sandbox (`options`: `Client`'s keyword arguments)."""
+    def async_client(self, **options: Any) -> AsyncClient:
+        """An `AsyncClient` pointed at this sandbox."""
+    def close(self) -> None:
+        """Stops the servers. Idempotent."""
+    async def aclose(self) -> None:
+        """`close()` without blocking the event loop."""
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
