@@ -68,7 +68,7 @@ pub async fn handle(
         let jobs = std::mem::take(&mut w.outbox);
         (result.unwrap_or_else(|e| e.to_json()), jobs)
     };
-    crate::push::spawn_all(&sb, jobs);
+    sb.send_pushes(jobs);
     let text = value.to_string();
     if let Some((kind, Stage::After)) = fault {
         if kind == FaultKind::Delay {

@@ -437,6 +437,21 @@ pub fn many_cards(w: &World, p: &Params) -> Result<Vec<u32>, ApiError> {
     Ok(out)
 }
 
+/// A JSON number without a needless `.0` (`512000`, not `512000.0`), for typed answers.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Num(pub f64);
+
+impl serde::Serialize for Num {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let v = self.0;
+        if v.fract() == 0.0 && v.abs() < 9.0e15 {
+            s.serialize_i64(v as i64)
+        } else {
+            s.serialize_f64(v)
+        }
+    }
+}
+
 /// A JSON number without a needless `.0` (`512000`, not `512000.0`).
 pub fn num(v: f64) -> Value {
     if v.fract() == 0.0 && v.abs() < 9.0e15 {

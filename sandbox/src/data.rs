@@ -237,6 +237,12 @@ pub struct Fleet {
 }
 
 impl Fleet {
+    /// The card to change. Every change of a card goes through here (answers rendered from the
+    /// card may be kept until it changes).
+    pub fn card_mut(&mut self, idx: u32) -> &mut Card {
+        &mut self.cards[idx as usize]
+    }
+
     pub fn find(&self, id: &str) -> Option<u32> {
         self.by_msisdn
             .get(id)

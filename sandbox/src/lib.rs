@@ -22,6 +22,7 @@ pub mod admin;
 pub mod api;
 pub mod cards;
 pub mod checks;
+pub mod control;
 pub mod customer;
 pub mod data;
 pub mod faults;
@@ -32,7 +33,6 @@ pub mod sms;
 pub mod state;
 
 use std::io;
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Bytes;
@@ -45,7 +45,13 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-pub use state::{Sandbox, SandboxState, World};
+pub use control::{
+    AdminError, CardState, ClockInfo, ConfigUpdate, ConfigView, Stats, UsageChange, UsageUpdate,
+    WarningFigures, WarningSent, WARNING_TYPES,
+};
+pub use faults::{FaultConfig, FaultKind};
+pub use push::{PushRecord, WarningItem};
+pub use state::{LedgerEntry, Order, OrderStatus, Sandbox, SandboxState, Upstream, World};
 
 /// The default apikey (32 characters: the SMS key and IV are its halves).
 pub const DEFAULT_APIKEY: &str = "cardbosssandboxkey0123456789abcd";
@@ -93,6 +99,9 @@ pub struct SandboxConfig {
     pub faults: f64,
     /// Serve the withdrawn endpoints (card/abnormal, card/usage/day) instead of 1098.
     pub legacy: bool,
+    /// Refuse (1012) a request that leaves out a key of an id pair (`msisdns`/`iccids`,
+    /// `msisdn`/`iccid`); by default a missing key is taken as empty, as the platform does.
+    pub strict: bool,
     /// Data push (OD1002, OD1010) receiver.
     pub push_url: Option<String>,
     /// SMS push (P0001, P0002) receiver.
@@ -113,6 +122,7 @@ impl Default for SandboxConfig {
             ts_window_secs: 300,
             faults: 0.0,
             legacy: false,
+            strict: false,
             push_url: None,
             sms_push_url: None,
         }
@@ -167,6 +177,9 @@ pub struct Args {
     /// Serve the withdrawn endpoints instead of answering 1098.
     #[arg(long)]
     pub legacy: bool,
+    /// Answer 1012 when a request leaves out a key of an id pair (the platform takes it as empty).
+    #[arg(long)]
+    pub strict: bool,
     /// Receiver of data pushes (OD1002 renewal results, OD1010 warnings).
     #[arg(long = "push-url")]
     pub push_url: Option<String>,
@@ -189,6 +202,7 @@ impl Args {
             ts_window_secs: self.ts_window,
             faults: self.faults,
             legacy: self.legacy,
+            strict: self.strict,
             push_url: self.push_url,
             sms_push_url: self.sms_push_url,
         }
@@ -219,7 +233,7 @@ impl SandboxHandle {
     pub fn apikey(&self) -> &str {
         &self.state.config.apikey
     }
-    /// The shared state, for in-process tests.
+    /// The shared state and its admin API (also reachable through `Deref`).
     pub fn state(&self) -> SandboxState {
         self.state.clone()
     }
@@ -246,6 +260,14 @@ impl SandboxHandle {
                 abort.abort();
             }
         }
+    }
+}
+
+/// The admin API (`control.rs`) is callable on the handle: `handle.advance_clock(180)`.
+impl std::ops::Deref for SandboxHandle {
+    type Target = Sandbox;
+    fn deref(&self) -> &Sandbox {
+        &self.state
     }
 }
 
@@ -289,7 +311,7 @@ pub async fn start(config: SandboxConfig) -> io::Result<SandboxHandle> {
     let l1 = TcpListener::bind((config.host.as_str(), config.port1)).await?;
     let l2 = TcpListener::bind((config.host.as_str(), config.port2)).await?;
     let (base_url, ops_url) = (url(l1.local_addr()?), url(l2.local_addr()?));
-    let sb: SandboxState = Arc::new(Sandbox::new(config));
+    let sb: SandboxState = Sandbox::new_shared(config);
     let (stop, _) = watch::channel(false);
     let mut tasks = Vec::new();
     for (listener, port) in [(l1, 1u8), (l2, 2u8)] {
@@ -313,7 +335,7 @@ pub async fn start(config: SandboxConfig) -> io::Result<SandboxHandle> {
         let mut every = tokio::time::interval(Duration::from_secs(1));
         loop {
             tokio::select! {
-                _ = every.tick() => ticker_sb.advance_clock(0),
+                _ = every.tick() => { ticker_sb.advance_clock(0); }
                 _ = rx.wait_for(|s| *s) => break,
             }
         }

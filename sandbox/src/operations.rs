@@ -4,6 +4,7 @@ use chrono::{Datelike, Days, Months, NaiveDate};
 use serde_json::{json, Value};
 
 use crate::checks::{num, ok, ok_empty, one_card, ApiError, ApiResult, Params};
+use crate::control::AdminError;
 use crate::data::{pkg_index, round2, OwnedPkg, CATALOG};
 use crate::state::{Order, OrderStatus, World, AUTO_AUDIT_DELAY_SECS};
 
@@ -136,23 +137,34 @@ fn renew_checked(w: &mut World, p: &Params, idx: u32) -> Result<Value, ApiError>
     )
 }
 
-/// Confirms a pending order: adds the package, charges the balance, queues the OD1002 push.
-pub fn confirm_order(w: &mut World, orderid: &str) -> Result<Order, String> {
+fn pending_order(w: &World, orderid: &str) -> Result<usize, AdminError> {
     let pos = w
         .orders
         .iter()
         .position(|o| o.orderid == orderid)
-        .ok_or_else(|| format!("no order {orderid}"))?;
-    if w.orders[pos].status != OrderStatus::Pending {
-        return Err(format!("order {orderid} is not pending"));
+        .ok_or_else(|| AdminError::UnknownOrder {
+            orderid: orderid.into(),
+        })?;
+    match w.orders[pos].status {
+        OrderStatus::Pending => Ok(pos),
+        status => Err(AdminError::OrderNotPending {
+            orderid: orderid.into(),
+            status,
+        }),
     }
+}
+
+/// Confirms a pending order: adds the package, charges the balance, queues the OD1002 push
+/// (status 1; status 0 when the balance no longer covers it).
+pub fn confirm_order(w: &mut World, orderid: &str) -> Result<Order, AdminError> {
+    let pos = pending_order(w, orderid)?;
     let order = w.orders[pos].clone();
     let today = w.today();
     let idx = w.fleet.by_msisdn[&order.msisdn];
     let def = pkg_index(&order.pkgcode).expect("order of a catalog package");
     let success = w.account.balance >= order.amount;
     if success {
-        let card = &mut w.fleet.cards[idx as usize];
+        let card = w.fleet.card_mut(idx);
         let start = order.startdate.unwrap_or_else(|| {
             card.pkgs
                 .iter()
@@ -165,26 +177,63 @@ pub fn confirm_order(w: &mut World, orderid: &str) -> Result<Order, String> {
         card.pkgs.push(OwnedPkg { def, start, end });
         w.account.balance = round2(w.account.balance - order.amount);
     }
-    w.orders[pos].status = if success {
-        OrderStatus::Confirmed
+    let (status, action, msg, desc) = if success {
+        (
+            OrderStatus::Confirmed,
+            "renew.confirmed",
+            "订单续费成功, 资费已生效",
+            "订购成功",
+        )
     } else {
-        OrderStatus::Failed
+        (
+            OrderStatus::Failed,
+            "renew.failed",
+            "账户余额不足, 订单续费失败",
+            "订购失败",
+        )
     };
-    let action = if success {
-        "renew.confirmed"
-    } else {
-        "renew.failed"
-    };
+    settle(w, pos, status, action, msg, desc)
+}
+
+/// Rejects a pending order (the auditor refuses it): nothing is charged or added; OD1002 with
+/// status 0.
+pub fn reject_order(w: &mut World, orderid: &str) -> Result<Order, AdminError> {
+    let pos = pending_order(w, orderid)?;
+    settle(
+        w,
+        pos,
+        OrderStatus::Rejected,
+        "renew.rejected",
+        "订单审核未通过, 订单已取消",
+        "订购失败",
+    )
+}
+
+/// Ends an order: its new status, the ledger entry and the OD1002 push.
+fn settle(
+    w: &mut World,
+    pos: usize,
+    status: OrderStatus,
+    action: &str,
+    msg: &str,
+    desc: &str,
+) -> Result<Order, AdminError> {
+    w.orders[pos].status = status;
+    let order = w.orders[pos].clone();
+    let success = status == OrderStatus::Confirmed;
     w.record(
         "card/pkg/renew",
         action,
         vec![order.msisdn.clone()],
         json!({"orderid": order.orderid, "amount": order.amount, "balance": w.account.balance}),
     );
+    let idx = w.fleet.by_msisdn[&order.msisdn];
+    let def = pkg_index(&order.pkgcode).expect("order of a catalog package");
     let card = &w.fleet.cards[idx as usize];
+    let level = if success { "info" } else { "error" };
     let data = json!({
-        "level": if success { "info" } else { "error" },
-        "msg": if success { "订单续费成功, 资费已生效" } else { "账户余额不足, 订单续费失败" },
+        "level": level,
+        "msg": msg,
         "status": if success { "1" } else { "0" },
         "orderid": order.orderid,
         "msisdn": card.msisdn,
@@ -195,19 +244,7 @@ pub fn confirm_order(w: &mut World, orderid: &str) -> Result<Order, String> {
         "pkgname": CATALOG[def as usize].name,
         "month": order.month.to_string(),
     });
-    let desc = if success {
-        "订购成功"
-    } else {
-        "订购失败"
-    };
-    crate::push::queue_data_push(
-        w,
-        "OD1002",
-        if success { "info" } else { "error" },
-        data.to_string(),
-        desc,
-    );
-    let order = w.orders[pos].clone();
+    crate::push::queue_data_push(w, "OD1002", level, data.to_string(), desc);
     Ok(order)
 }
 
@@ -224,7 +261,7 @@ fn cooling(w: &World, idx: u32, endpoint: &str) -> bool {
 
 fn start_cooldown(w: &mut World, idx: u32, endpoint: &str, secs: u64) {
     let until = w.now_unix() + secs as i64;
-    let card = &mut w.fleet.cards[idx as usize];
+    let card = w.fleet.card_mut(idx);
     card.cooldowns.retain(|(e, _)| e != endpoint);
     card.cooldowns.push((endpoint.to_string(), until));
 }
@@ -250,7 +287,7 @@ fn finish(w: &mut World, idx: u32, endpoint: &str, action: &str, details: Value)
         cardboss::rules::LIFECYCLE_COOLDOWN_SECS,
     );
     let today = w.today();
-    let card = &mut w.fleet.cards[idx as usize];
+    let card = w.fleet.card_mut(idx);
     card.statusyncdate = today;
     let msisdn = card.msisdn.clone();
     w.record(endpoint, action, vec![msisdn], details);
@@ -261,7 +298,7 @@ fn finish(w: &mut World, idx: u32, endpoint: &str, action: &str, details: Value)
 pub fn stoptest(w: &mut World, p: &Params) -> ApiResult {
     let idx = lifecycle_card(w, p, "card/stoptest")?;
     let today = w.today();
-    let c = &mut w.fleet.cards[idx as usize];
+    let c = w.fleet.card_mut(idx);
     let before = (c.msstatus, c.cycle);
     if c.cycle == 1 {
         c.cycle = 2;
@@ -278,7 +315,7 @@ pub fn stoptest(w: &mut World, p: &Params) -> ApiResult {
 pub fn foractive(w: &mut World, p: &Params) -> ApiResult {
     let idx = lifecycle_card(w, p, "card/foractive")?;
     let today = w.today();
-    let c = &mut w.fleet.cards[idx as usize];
+    let c = w.fleet.card_mut(idx);
     let before = (c.msstatus, c.cycle);
     c.msstatus = 2;
     c.cycle = 3;
@@ -297,7 +334,7 @@ pub fn stopkeep(w: &mut World, p: &Params) -> ApiResult {
         ));
     }
     let idx = lifecycle_card(w, p, "card/stopkeep")?;
-    let c = &mut w.fleet.cards[idx as usize];
+    let c = w.fleet.card_mut(idx);
     let before = c.msstatus;
     c.msstatus = if op == "0" { 3 } else { 2 };
     if op == "0" {
@@ -374,7 +411,7 @@ pub fn switchnet(w: &mut World, p: &Params) -> ApiResult {
             ));
         }
     }
-    let c = &mut w.fleet.cards[idx as usize];
+    let c = w.fleet.card_mut(idx);
     for a in c
         .apns
         .iter_mut()
@@ -433,7 +470,7 @@ pub fn whitelist(w: &mut World, p: &Params) -> ApiResult {
     }
     let today = w.today();
     let yyyymm = today.year() as u32 * 100 + today.month();
-    let c = &mut w.fleet.cards[idx as usize];
+    let c = w.fleet.card_mut(idx);
     if adding {
         let mut merged = c.whitelist.clone();
         for n in &numbers {

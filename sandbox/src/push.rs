@@ -8,6 +8,8 @@ use std::time::Duration;
 use serde::Serialize;
 use serde_json::{json, Value};
 
+use crate::checks::Num;
+use crate::control::WarningFigures;
 use crate::state::{PushFormat, Report, Sandbox, Upstream, World};
 
 /// A push waiting to be sent.
@@ -141,70 +143,102 @@ pub fn queue_sms_replies(w: &mut World, replies: &[Upstream]) {
     );
 }
 
+/// One item of an OD1010 push's `data` array (spec 4.2).
+#[derive(Clone, Debug, Serialize)]
+pub struct WarningItem {
+    pub id: String,
+    /// `yyyyMM`.
+    pub date: String,
+    /// CM, CT, UN.
+    pub mon: &'static str,
+    pub msisdn: String,
+    pub iccid: String,
+    pub imei: String,
+    pub equipment: String,
+    #[serde(rename = "type")]
+    pub warning_type: String,
+    pub planname: String,
+    pub cardexpiry: String,
+    pub planexpiry: String,
+    pub total: Num,
+    pub usage: Num,
+    pub outflow: Num,
+}
+
+/// The figures of a warning type from the card's state: flow (kb) for the flow, package and
+/// card kinds, the counters for voice (12/22), SMS (13/23) and connections (14/24), which have
+/// no quota in the sandbox (total 0) unless `figures` gives one.
+pub fn warning_item(w: &World, idx: u32, ty: u8, figures: &WarningFigures) -> WarningItem {
+    let today = w.today();
+    let c = &w.fleet.cards[idx as usize];
+    let (total, usage) = match ty % 10 {
+        2 if ty < 30 => (0.0, c.voiceusage as f64),
+        3 if ty < 30 => (0.0, c.smsusage as f64),
+        4 if ty < 30 => (0.0, c.connectusage as f64),
+        _ => (c.pkg_total(today), c.flowusage),
+    };
+    let total = figures.total.unwrap_or(total);
+    let usage = figures.usage.unwrap_or(usage);
+    let outflow = figures.outflow.unwrap_or((usage - total).max(0.0));
+    let main = c.main_pkg(today);
+    WarningItem {
+        id: format!("{}{}", c.msisdn, ty),
+        date: today.format("%Y%m").to_string(),
+        mon: c.mno.code(),
+        msisdn: c.msisdn.clone(),
+        iccid: c.iccid.clone(),
+        imei: c.imei.clone(),
+        equipment: c.equipment.clone(),
+        warning_type: ty.to_string(),
+        planname: main.map(|p| p.def().name).unwrap_or_default().into(),
+        cardexpiry: c.expiredate().map(|d| d.to_string()).unwrap_or_default(),
+        planexpiry: main.map(|p| p.end.to_string()).unwrap_or_default(),
+        total: Num(total),
+        usage: Num(usage),
+        outflow: Num(outflow),
+    }
+}
+
+/// Queues one OD1010 push carrying `items`.
+pub fn queue_warnings(w: &mut World, items: &[WarningItem]) {
+    if items.is_empty() {
+        return;
+    }
+    let data = serde_json::to_string(items).unwrap_or_default();
+    queue_data_push(w, "OD1010", "warning", data, "达量预警");
+}
+
 /// OD1010: usage warnings when a card's usage crosses 80 % (type 11) or 100 % (type 21) of its
 /// packages. Each type is sent once per card until usage drops below the threshold again.
 pub fn check_usage_warnings(w: &mut World, idx: u32) -> Vec<u8> {
     let today = w.today();
     let c = &w.fleet.cards[idx as usize];
     let total = c.pkg_total(today);
-    let mut sent = Vec::new();
     if total <= 0.0 {
-        return sent;
+        return Vec::new();
     }
     let ratio = c.flowusage / total;
-    let mut crossed = Vec::new();
-    for (ty, threshold) in [(11u8, 0.8), (21u8, 1.0)] {
-        let warned = c.warned.contains(&ty);
-        if ratio >= threshold && !warned {
-            crossed.push(ty);
-        }
-    }
-    let main = c.main_pkg(today);
-    let items: Vec<Value> = crossed
-        .iter()
-        .map(|&ty| {
-            json!({
-                "id": format!("{}{}", c.msisdn, ty), "date": today.format("%Y%m").to_string(), "mon": c.mno.code(),
-                "msisdn": c.msisdn, "iccid": c.iccid, "imei": c.imei, "equipment": c.equipment,
-                "type": ty.to_string(), "planname": main.map(|p| p.def().name).unwrap_or_default(),
-                "cardexpiry": c.expiredate().map(|d| d.to_string()).unwrap_or_default(),
-                "planexpiry": main.map(|p| p.end.to_string()).unwrap_or_default(),
-                "total": crate::checks::num(total), "usage": crate::checks::num(c.flowusage),
-                "outflow": crate::checks::num((c.flowusage - total).max(0.0)),
-            })
-        })
+    let crossed: Vec<u8> = [(11u8, 0.8), (21u8, 1.0)]
+        .into_iter()
+        .filter(|&(ty, threshold)| ratio >= threshold && !c.warned.contains(&ty))
+        .map(|(ty, _)| ty)
         .collect();
-    let card = &mut w.fleet.cards[idx as usize];
+    let items: Vec<WarningItem> = crossed
+        .iter()
+        .map(|&ty| warning_item(w, idx, ty, &WarningFigures::default()))
+        .collect();
+    let card = w.fleet.card_mut(idx);
     card.warned.retain(|&ty| match ty {
         11 => ratio >= 0.8,
         21 => ratio >= 1.0,
         _ => true,
     });
-    for &ty in &crossed {
-        card.warned.push(ty);
-        sent.push(ty);
-    }
-    if !items.is_empty() {
-        queue_data_push(
-            w,
-            "OD1010",
-            "warning",
-            Value::Array(items).to_string(),
-            "达量预警",
-        );
-    }
-    sent
+    card.warned.extend(&crossed);
+    queue_warnings(w, &items);
+    crossed
 }
 
-/// Sends queued pushes in the background.
-pub fn spawn_all(sandbox: &Arc<Sandbox>, jobs: Vec<PushJob>) {
-    for job in jobs {
-        let sb = sandbox.clone();
-        tokio::spawn(async move { deliver(sb, job).await });
-    }
-}
-
-async fn deliver(sb: Arc<Sandbox>, job: PushJob) {
+pub(crate) async fn deliver(sb: Arc<Sandbox>, job: PushJob) {
     for attempt in 1..=job.max_attempts {
         let res = sb
             .http

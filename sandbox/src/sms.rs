@@ -102,7 +102,7 @@ fn deliver(
             rpttime: time.clone(),
         });
         if let Some(c) = card {
-            let card = &mut w.fleet.cards[c as usize];
+            let card = w.fleet.card_mut(c);
             card.smsusage += billed as u64;
             if card.replies && state == "DELIVRD" {
                 let apmid = format!("{:032x}", (h as u128) << 64 | mix(h) as u128);

@@ -1,13 +1,13 @@
 //! The sandbox's shared state: the fleet, the account, orders, SMS queues, ledger, stats, clock.
 
 use std::collections::{BTreeMap, VecDeque};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::data::{self, Fleet};
 use crate::faults::FaultConfig;
@@ -31,6 +31,9 @@ pub enum PushFormat {
 pub struct Settings {
     pub style: Style,
     pub legacy: bool,
+    /// Refuse (1012) a request that leaves out a key of an id pair, instead of taking it as
+    /// empty as the platform does.
+    pub strict: bool,
     pub account_disabled: bool,
     pub push_url: Option<String>,
     pub sms_push_url: Option<String>,
@@ -49,12 +52,15 @@ pub struct Account {
     pub extcode: String,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum OrderStatus {
     Pending,
     Confirmed,
+    /// Confirmed without enough balance: nothing was added.
     Failed,
+    /// Refused by the (admin) auditor: nothing was charged.
+    Rejected,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -152,6 +158,7 @@ impl World {
             settings: Settings {
                 style: config.style,
                 legacy: config.legacy,
+                strict: config.strict,
                 account_disabled: false,
                 push_url: config.push_url.clone(),
                 sms_push_url: config.sms_push_url.clone(),
@@ -243,17 +250,6 @@ impl World {
             let _ = crate::operations::confirm_order(self, &id);
         }
     }
-
-    pub fn card_json(&self, idx: u32) -> Value {
-        let c = &self.fleet.cards[idx as usize];
-        let mut v = serde_json::to_value(c).unwrap_or(Value::Null);
-        v["pkgs_detail"] = json!(c
-            .pkgs
-            .iter()
-            .map(|p| json!({"pkgcode": p.def().code, "pkgname": p.def().name, "startdate": p.start.to_string(), "enddate": p.end.to_string()}))
-            .collect::<Vec<_>>());
-        v
-    }
 }
 
 /// The shared sandbox: state plus the HTTP client used for pushes.
@@ -261,28 +257,55 @@ pub struct Sandbox {
     world: Mutex<World>,
     pub(crate) http: reqwest::Client,
     pub(crate) config: SandboxConfig,
+    /// The runtime the servers run on: pushes are sent there, whichever thread asked.
+    rt: tokio::runtime::Handle,
+    /// This sandbox itself, for the push tasks (which outlive a call).
+    me: Weak<Sandbox>,
 }
 
 /// A handle to the shared state for in-process tests.
 pub type SandboxState = Arc<Sandbox>;
 
 impl Sandbox {
-    pub(crate) fn new(config: SandboxConfig) -> Sandbox {
+    /// Must run inside a tokio runtime (the one that will send pushes).
+    pub(crate) fn new_shared(config: SandboxConfig) -> Arc<Sandbox> {
         let world = World::new(&config);
         let http = reqwest::Client::builder()
             .timeout(std::time::Duration::from_secs(5))
             .build()
             .unwrap_or_default();
-        Sandbox {
+        let rt = tokio::runtime::Handle::current();
+        Arc::new_cyclic(|me| Sandbox {
             world: Mutex::new(world),
             http,
             config,
-        }
+            rt,
+            me: me.clone(),
+        })
     }
 
     /// Locks the state. Do not hold the guard across an `.await`.
     pub fn lock(&self) -> MutexGuard<'_, World> {
         self.world.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Runs `f` on the locked state, then sends the pushes it queued.
+    pub(crate) fn with_pushes<R>(&self, f: impl FnOnce(&mut World) -> R) -> R {
+        let (out, jobs) = {
+            let mut w = self.lock();
+            let out = f(&mut w);
+            (out, std::mem::take(&mut w.outbox))
+        };
+        self.send_pushes(jobs);
+        out
+    }
+
+    /// Sends pushes in the background, on the sandbox's runtime.
+    pub(crate) fn send_pushes(&self, jobs: Vec<PushJob>) {
+        let Some(me) = self.me.upgrade() else { return };
+        for job in jobs {
+            self.rt.spawn(crate::push::deliver(me.clone(), job));
+        }
     }
 
     /// Number of cards in the fleet.
@@ -293,17 +316,6 @@ impl Sandbox {
     /// The msisdn of the card at `index` in fleet order.
     pub fn msisdn(&self, index: usize) -> String {
         self.lock().fleet.cards[index].msisdn.clone()
-    }
-
-    /// Moves the business clock forward and runs what became due.
-    pub fn advance_clock(self: &Arc<Self>, seconds: i64) {
-        let jobs = {
-            let mut w = self.lock();
-            w.clock_offset_secs += seconds;
-            w.tick();
-            std::mem::take(&mut w.outbox)
-        };
-        crate::push::spawn_all(self, jobs);
     }
 
     /// Regenerates everything from the start-up configuration.
