@@ -25,6 +25,7 @@ pub mod checks;
 pub mod control;
 pub mod customer;
 pub mod data;
+pub mod embedded;
 pub mod faults;
 pub mod operations;
 pub mod pools;
@@ -49,6 +50,7 @@ pub use control::{
     AdminError, CardState, ClockInfo, ConfigUpdate, ConfigView, Stats, UsageChange, UsageUpdate,
     WarningFigures, WarningSent, WARNING_TYPES,
 };
+pub use embedded::start_in_process;
 pub use faults::{FaultConfig, FaultKind};
 pub use push::{PushRecord, WarningItem};
 pub use state::{LedgerEntry, Order, OrderStatus, Sandbox, SandboxState, Upstream, World};
@@ -64,20 +66,6 @@ pub enum Style {
     #[default]
     Example,
     Table,
-}
-
-impl Style {
-    /// The style named `name` (`"example"` or `"table"`), for the language packages.
-    pub fn parse(name: &str) -> cardboss::Result<Style> {
-        match name {
-            "example" => Ok(Style::Example),
-            "table" => Ok(Style::Table),
-            _ => Err(cardboss::Error::InvalidInput {
-                field: "style".into(),
-                reason: "must be \"example\" or \"table\"".into(),
-            }),
-        }
-    }
 }
 
 #[derive(Clone, Debug)]
@@ -125,18 +113,6 @@ impl Default for SandboxConfig {
             strict: false,
             push_url: None,
             sms_push_url: None,
-        }
-    }
-}
-
-impl SandboxConfig {
-    /// The configuration of a sandbox started inside another program (the language packages'
-    /// `testing` modules, tests): the defaults, on free ports of the loopback interface.
-    pub fn in_process() -> Self {
-        SandboxConfig {
-            port1: 0,
-            port2: 0,
-            ..Default::default()
         }
     }
 }
@@ -308,6 +284,12 @@ pub async fn start(config: SandboxConfig) -> io::Result<SandboxHandle> {
             "apikey must be 32 ASCII characters",
         ));
     }
+    if !(0.0..=1.0).contains(&config.faults) {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "faults must be a rate between 0 and 1",
+        ));
+    }
     let l1 = TcpListener::bind((config.host.as_str(), config.port1)).await?;
     let l2 = TcpListener::bind((config.host.as_str(), config.port2)).await?;
     let (base_url, ops_url) = (url(l1.local_addr()?), url(l2.local_addr()?));
@@ -347,22 +329,6 @@ pub async fn start(config: SandboxConfig) -> io::Result<SandboxHandle> {
         state: sb,
         stop,
         tasks,
-    })
-}
-
-/// [`start`] for a program using the SDK (the language packages' `testing` modules): a refused
-/// configuration is the SDK's `InvalidInput`, any other failure (no free port) `Transport`.
-pub async fn start_in_process(config: SandboxConfig) -> cardboss::Result<SandboxHandle> {
-    start(config).await.map_err(|e| match e.kind() {
-        io::ErrorKind::InvalidInput => cardboss::Error::InvalidInput {
-            field: "sandbox configuration".into(),
-            reason: e.to_string(),
-        },
-        _ => cardboss::Error::Transport {
-            endpoint: "sandbox start".into(),
-            message: e.to_string(),
-            outcome_unknown: false,
-        },
     })
 }
 
