@@ -10,10 +10,12 @@
 
 use std::sync::{Arc, Mutex};
 
-use cardboss_sandbox::{SandboxConfig, SandboxHandle, SandboxState, Style};
+use cardboss_sandbox::{
+    FaultKind, SandboxConfig, SandboxHandle, SandboxState, Style, WarningFigures,
+};
 use uniffi::deps::async_compat::Compat;
 
-use crate::error::{guard, Result};
+use crate::error::{guard, guarded, Result};
 
 /// Options of a sandbox; each one left out keeps the sandbox's default (1000 cards, seed 1,
 /// style `"example"`, lenient, no faults).
@@ -56,7 +58,9 @@ impl SandboxOptions {
         if let Some(v) = self.style {
             config.style = Style::parse(&v)?;
         }
-        let _ = self.strict;
+        if let Some(v) = self.strict {
+            config.strict = v;
+        }
         if let Some(v) = self.faults {
             config.faults = v;
         }
@@ -77,7 +81,6 @@ impl SandboxOptions {
 #[derive(uniffi::Object)]
 pub struct SandboxServer {
     handle: Mutex<Option<SandboxHandle>>,
-    #[allow(dead_code)]
     state: SandboxState,
     base_url: String,
     ops_url: String,
@@ -97,6 +100,21 @@ impl std::fmt::Debug for SandboxServer {
 }
 
 impl SandboxServer {
+    /// Runs an admin call of the sandbox crate; its answer as JSON text (a refusal is
+    /// `CardBossException.InvalidInput`).
+    async fn admin<T: serde::Serialize, E: Into<cardboss::Error>>(
+        &self,
+        call: impl FnOnce(&SandboxState) -> std::result::Result<T, E>,
+    ) -> Result<String> {
+        guarded(async {
+            let answer = call(&self.state).map_err(Into::into)?;
+            serde_json::to_string(&answer).map_err(|e| cardboss::Error::Internal {
+                message: e.to_string(),
+            })
+        })
+        .await
+    }
+
     fn take(&self) -> Option<SandboxHandle> {
         self.handle.lock().unwrap_or_else(|p| p.into_inner()).take()
     }
@@ -157,6 +175,119 @@ impl SandboxServer {
         if let Some(handle) = self.take() {
             futures::executor::block_on(Compat::new(handle.shutdown()));
         }
+    }
+}
+
+/// The admin API, as suspend functions (Swift: async). Each answers JSON text: the sandbox's own
+/// records (see sandbox/src/control.rs), the same as its HTTP admin API answers.
+#[uniffi::export(async_runtime = "tokio")]
+impl SandboxServer {
+    /// The business clock: `{"offset_secs", "now", "unix"}`.
+    pub async fn clock(&self) -> Result<String> {
+        self.admin(|sb| Ok::<_, cardboss::Error>(sb.clock())).await
+    }
+
+    /// Moves the business clock forward: cooldowns expire, automatic renewals confirm (and
+    /// push). Answers the clock.
+    pub async fn advance_clock(&self, seconds: i64) -> Result<String> {
+        self.admin(|sb| Ok::<_, cardboss::Error>(sb.advance_clock(seconds)))
+            .await
+    }
+
+    /// Injects faults into that share of API requests (0 to 1; 0 turns them off), of the given
+    /// kinds (`http500`, `http502`, `reset`, `delay`, `truncated`, `code1090`; null: all).
+    #[uniffi::method(default(kinds = None))]
+    pub async fn set_faults(&self, rate: f64, kinds: Option<Vec<String>>) -> Result<String> {
+        self.admin(|sb| {
+            let kinds = kinds.as_deref().map(FaultKind::parse_all).transpose()?;
+            sb.set_faults(rate, kinds).map_err(cardboss::Error::from)
+        })
+        .await
+    }
+
+    /// Every renewal order, oldest first.
+    pub async fn orders(&self) -> Result<String> {
+        self.admin(|sb| Ok::<_, cardboss::Error>(sb.orders())).await
+    }
+
+    /// Confirms a pending (manually audited) renewal order: the package is added and an OD1002
+    /// push with status 1 goes to the push receiver. Answers the order.
+    pub async fn approve_order(&self, orderid: String) -> Result<String> {
+        self.admin(|sb| sb.approve_order(&orderid)).await
+    }
+
+    /// Rejects a pending renewal order: nothing is charged, an OD1002 push with status 0 goes to
+    /// the push receiver. Answers the order.
+    pub async fn reject_order(&self, orderid: String) -> Result<String> {
+        self.admin(|sb| sb.reject_order(&orderid)).await
+    }
+
+    /// Every operation the sandbox accepted (and POSTs a fault stopped), oldest first.
+    pub async fn ledger(&self) -> Result<String> {
+        self.admin(|sb| Ok::<_, cardboss::Error>(sb.ledger())).await
+    }
+
+    /// Requests received: `{"total": n, "endpoints": {"card/detail": n, ...}}`.
+    pub async fn stats(&self) -> Result<String> {
+        self.admin(|sb| Ok::<_, cardboss::Error>(sb.stats())).await
+    }
+
+    /// Every push sent (or tried), oldest first.
+    pub async fn pushes(&self) -> Result<String> {
+        self.admin(|sb| Ok::<_, cardboss::Error>(sb.pushes())).await
+    }
+
+    /// Where data pushes (OD1002 renewals, OD1010 warnings) go; null stops them.
+    pub async fn set_push_url(&self, url: Option<String>) -> Result<()> {
+        self.admin(|sb| Ok::<_, cardboss::Error>(sb.set_push_url(url)))
+            .await
+            .map(drop)
+    }
+
+    /// Where SMS pushes (P0001 reports, P0002 replies) go; null stops them.
+    pub async fn set_sms_push_url(&self, url: Option<String>) -> Result<()> {
+        self.admin(|sb| Ok::<_, cardboss::Error>(sb.set_sms_push_url(url)))
+            .await
+            .map(drop)
+    }
+
+    /// Sends one OD1010 warning push for `card` (msisdn or iccid) of `warning_type` (11–15,
+    /// 21–24, 31–32, 41–42, 51); figures left out (null) are the card's own. Answers
+    /// `{"item": {...}, "pushed": bool}`.
+    #[uniffi::method(default(total = None, usage = None, outflow = None))]
+    pub async fn send_warning(
+        &self,
+        card: String,
+        warning_type: u8,
+        total: Option<f64>,
+        usage: Option<f64>,
+        outflow: Option<f64>,
+    ) -> Result<String> {
+        let figures = WarningFigures {
+            total,
+            usage,
+            outflow,
+        };
+        self.admin(|sb| sb.send_warning(&card, warning_type, figures))
+            .await
+    }
+
+    /// Everything the sandbox knows about one card (msisdn or iccid).
+    pub async fn card(&self, card: String) -> Result<String> {
+        self.admin(|sb| sb.card(&card)).await
+    }
+
+    /// An SMS reply from a device: queued for `smsReplies()` and pushed as P0002.
+    pub async fn upstream_sms(&self, mobile: String, content: String) -> Result<String> {
+        self.admin(|sb| Ok::<_, cardboss::Error>(sb.upstream_sms(&mobile, &content)))
+            .await
+    }
+
+    /// Regenerates everything from the start-up configuration.
+    pub async fn reset(&self) -> Result<()> {
+        self.admin(|sb| Ok::<_, cardboss::Error>(sb.reset()))
+            .await
+            .map(drop)
     }
 }
 

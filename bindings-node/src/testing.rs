@@ -9,12 +9,15 @@
 
 use std::sync::Mutex;
 
-use cardboss_sandbox::{SandboxConfig, SandboxHandle, SandboxState, Style};
+use cardboss_sandbox::{
+    FaultKind, SandboxConfig, SandboxHandle, SandboxState, Style, WarningFigures,
+};
 use napi::bindgen_prelude::PromiseRaw;
 use napi::{Env, Result};
 use napi_derive::napi;
+use serde_json::Value;
 
-use crate::error::spawn;
+use crate::error::{spawn, sync};
 
 /// Options of `Sandbox.start(...)`; each one left out keeps the sandbox's default (1000 cards,
 /// seed 1, style `'example'`, lenient, no faults).
@@ -49,7 +52,9 @@ impl SandboxOptions {
         if let Some(v) = self.style {
             config.style = Style::parse(&v)?;
         }
-        let _ = self.strict;
+        if let Some(v) = self.strict {
+            config.strict = v;
+        }
         if let Some(v) = self.faults {
             config.faults = v;
         }
@@ -64,6 +69,17 @@ impl SandboxOptions {
         }
         Ok(config)
     }
+}
+
+/// The figures of a warning push (`sendWarning`); left out, the card's own.
+#[napi(object)]
+pub struct WarningOptions {
+    /// Total of the package, in KB.
+    pub total: Option<f64>,
+    /// Used, in KB.
+    pub usage: Option<f64>,
+    /// Used beyond the package, in KB.
+    pub outflow: Option<f64>,
 }
 
 /// The CardBOSS sandbox, running inside this process.
@@ -145,6 +161,145 @@ impl Sandbox {
             }
             Ok(())
         })
+    }
+}
+
+impl Sandbox {
+    /// Runs an admin call of the sandbox crate now; its answer becomes a plain JS value, a
+    /// refusal an `INVALID_INPUT` CardbossError (thrown).
+    fn admin<T: serde::Serialize, E: Into<cardboss::Error>>(
+        &self,
+        env: &Env,
+        call: impl FnOnce(&SandboxState) -> std::result::Result<T, E>,
+    ) -> Result<Value> {
+        sync(env, || {
+            let answer = call(&self.state).map_err(Into::into)?;
+            serde_json::to_value(answer).map_err(|e| cardboss::Error::Internal {
+                message: e.to_string(),
+            })
+        })
+    }
+}
+
+/// Every admin call is synchronous: it changes or reads the sandbox's state without I/O (pushes
+/// it causes are sent in the background).
+#[napi]
+impl Sandbox {
+    /// The business clock: `{ offset_secs, now, unix }`.
+    #[napi]
+    pub fn clock(&self, env: &Env) -> Result<Value> {
+        self.admin(env, |sb| Ok::<_, cardboss::Error>(sb.clock()))
+    }
+
+    /// Moves the business clock forward: cooldowns expire, automatic renewals confirm (and
+    /// push). Returns the clock.
+    #[napi]
+    pub fn advance_clock(&self, env: &Env, seconds: i64) -> Result<Value> {
+        self.admin(env, |sb| {
+            Ok::<_, cardboss::Error>(sb.advance_clock(seconds))
+        })
+    }
+
+    /// Injects faults into that share of API requests (0 to 1; 0 turns them off), of the given
+    /// kinds (`'http500'`, `'http502'`, `'reset'`, `'delay'`, `'truncated'`, `'code1090'`;
+    /// default all). Returns the fault configuration.
+    #[napi]
+    pub fn set_faults(&self, env: &Env, rate: f64, kinds: Option<Vec<String>>) -> Result<Value> {
+        self.admin(env, |sb| {
+            let kinds = kinds.as_deref().map(FaultKind::parse_all).transpose()?;
+            sb.set_faults(rate, kinds).map_err(cardboss::Error::from)
+        })
+    }
+
+    /// Every renewal order, oldest first.
+    #[napi]
+    pub fn orders(&self, env: &Env) -> Result<Value> {
+        self.admin(env, |sb| Ok::<_, cardboss::Error>(sb.orders()))
+    }
+
+    /// Confirms a pending (manually audited) renewal order: the package is added and an OD1002
+    /// push with status 1 goes to the push receiver. Returns the order.
+    #[napi]
+    pub fn approve_order(&self, env: &Env, orderid: String) -> Result<Value> {
+        self.admin(env, |sb| sb.approve_order(&orderid))
+    }
+
+    /// Rejects a pending renewal order: nothing is charged, an OD1002 push with status 0 goes to
+    /// the push receiver. Returns the order.
+    #[napi]
+    pub fn reject_order(&self, env: &Env, orderid: String) -> Result<Value> {
+        self.admin(env, |sb| sb.reject_order(&orderid))
+    }
+
+    /// Every operation the sandbox accepted (and POSTs a fault stopped), oldest first.
+    #[napi]
+    pub fn ledger(&self, env: &Env) -> Result<Value> {
+        self.admin(env, |sb| Ok::<_, cardboss::Error>(sb.ledger()))
+    }
+
+    /// Requests received: `{ total, endpoints: { 'card/detail': n, ... } }`.
+    #[napi]
+    pub fn stats(&self, env: &Env) -> Result<Value> {
+        self.admin(env, |sb| Ok::<_, cardboss::Error>(sb.stats()))
+    }
+
+    /// Every push sent (or tried), oldest first.
+    #[napi]
+    pub fn pushes(&self, env: &Env) -> Result<Value> {
+        self.admin(env, |sb| Ok::<_, cardboss::Error>(sb.pushes()))
+    }
+
+    /// Where data pushes (OD1002 renewals, OD1010 warnings) go; `null` stops them.
+    #[napi]
+    pub fn set_push_url(&self, env: &Env, url: Option<String>) -> Result<()> {
+        self.admin(env, |sb| Ok::<_, cardboss::Error>(sb.set_push_url(url)))
+            .map(drop)
+    }
+
+    /// Where SMS pushes (P0001 reports, P0002 replies) go; `null` stops them.
+    #[napi]
+    pub fn set_sms_push_url(&self, env: &Env, url: Option<String>) -> Result<()> {
+        self.admin(env, |sb| Ok::<_, cardboss::Error>(sb.set_sms_push_url(url)))
+            .map(drop)
+    }
+
+    /// Sends one OD1010 warning push for `card` (msisdn or iccid) of `warningType` (11–15,
+    /// 21–24, 31–32, 41–42, 51). Returns `{ item, pushed }`.
+    #[napi]
+    pub fn send_warning(
+        &self,
+        env: &Env,
+        card: String,
+        warning_type: u8,
+        figures: Option<WarningOptions>,
+    ) -> Result<Value> {
+        let figures = figures.map_or_else(WarningFigures::default, |f| WarningFigures {
+            total: f.total,
+            usage: f.usage,
+            outflow: f.outflow,
+        });
+        self.admin(env, |sb| sb.send_warning(&card, warning_type, figures))
+    }
+
+    /// Everything the sandbox knows about one card (msisdn or iccid).
+    #[napi]
+    pub fn card(&self, env: &Env, card: String) -> Result<Value> {
+        self.admin(env, |sb| sb.card(&card))
+    }
+
+    /// An SMS reply from a device: queued for `smsReplies()` and pushed as P0002.
+    #[napi]
+    pub fn upstream_sms(&self, env: &Env, mobile: String, content: String) -> Result<Value> {
+        self.admin(env, |sb| {
+            Ok::<_, cardboss::Error>(sb.upstream_sms(&mobile, &content))
+        })
+    }
+
+    /// Regenerates everything from the start-up configuration.
+    #[napi]
+    pub fn reset(&self, env: &Env) -> Result<()> {
+        self.admin(env, |sb| Ok::<_, cardboss::Error>(sb.reset()))
+            .map(drop)
     }
 }
 

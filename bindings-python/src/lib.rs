@@ -33,13 +33,18 @@ pub(crate) fn json_to_dict<'py, T: serde::Serialize>(
     py: Python<'py>,
     value: &T,
 ) -> PyResult<Bound<'py, PyDict>> {
+    Ok(json_to_object(py, value)?.cast_into::<PyDict>()?)
+}
+
+/// A serializable value as the Python object `json.loads` makes of it.
+pub(crate) fn json_to_object<'py, T: serde::Serialize>(
+    py: Python<'py>,
+    value: &T,
+) -> PyResult<Bound<'py, PyAny>> {
     static LOADS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
     let text = serde_json::to_string(value)
         .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
-    Ok(LOADS
-        .import(py, "json", "loads")?
-        .call1((text,))?
-        .cast_into::<PyDict>()?)
+    LOADS.import(py, "json", "loads")?.call1((text,))
 }
 
 /// Panics, for the test that checks a panic surfaces as `InternalError`.

@@ -9,12 +9,15 @@
 
 use std::sync::Mutex;
 
-use cardboss_sandbox::{SandboxConfig, SandboxHandle, SandboxState, Style};
+use cardboss_sandbox::{
+    FaultKind, SandboxConfig, SandboxHandle, SandboxState, Style, WarningFigures,
+};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
 use crate::client::Done;
-use crate::error::guard;
+use crate::error::{guard, to_pyerr};
+use crate::json_to_object;
 use crate::runtime::{block_on, future_into_py, runtime, Outcome};
 
 /// A sandbox running in this process. `with Sandbox() as sb:` (or `async with`) stops it at the
@@ -30,6 +33,26 @@ pub struct Sandbox {
 }
 
 impl Sandbox {
+    /// Runs an admin call of the sandbox crate with the GIL released; its answer becomes the
+    /// Python object of its JSON (dicts and lists), a refusal `InvalidInputError`.
+    fn admin<'py, T, E>(
+        &self,
+        py: Python<'py>,
+        call: impl FnOnce(&SandboxState) -> Result<T, E> + Send,
+    ) -> PyResult<Bound<'py, PyAny>>
+    where
+        T: serde::Serialize + Send,
+        E: Into<cardboss::Error> + Send,
+    {
+        let state = &self.state;
+        let answer = py.detach(|| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| call(state)))
+                .map_err(crate::error::panic_error)
+                .and_then(|r| r.map_err(Into::into))
+        });
+        json_to_object(py, &answer.map_err(|e| to_pyerr(py, e))?)
+    }
+
     fn take(&self) -> Option<SandboxHandle> {
         self.handle.lock().unwrap_or_else(|p| p.into_inner()).take()
     }
@@ -83,7 +106,9 @@ impl Sandbox {
             if let Some(v) = style {
                 config.style = Style::parse(&v)?;
             }
-            let _ = strict;
+            if let Some(v) = strict {
+                config.strict = v;
+            }
             if let Some(v) = faults {
                 config.faults = v;
             }
@@ -193,6 +218,128 @@ impl Sandbox {
             }
             Outcome::Value(Done)
         })
+    }
+
+    /// The business clock: `{"offset_secs", "now", "unix"}`.
+    fn clock<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.admin(py, |sb| Ok::<_, cardboss::Error>(sb.clock()))
+    }
+
+    /// Moves the business clock forward by `seconds`: cooldowns expire, automatic renewals
+    /// confirm (and push). Returns the clock.
+    #[pyo3(signature = (seconds))]
+    fn advance_clock<'py>(&self, py: Python<'py>, seconds: i64) -> PyResult<Bound<'py, PyAny>> {
+        self.admin(py, |sb| Ok::<_, cardboss::Error>(sb.advance_clock(seconds)))
+    }
+
+    /// Injects faults into that share of API requests (0 to 1; 0 turns them off), of the given
+    /// kinds (`"http500"`, `"http502"`, `"reset"`, `"delay"`, `"truncated"`, `"code1090"`;
+    /// default all). Returns the fault configuration.
+    #[pyo3(signature = (rate, kinds = None))]
+    fn set_faults<'py>(
+        &self,
+        py: Python<'py>,
+        rate: f64,
+        kinds: Option<Vec<String>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.admin(py, |sb| {
+            let kinds = kinds.as_deref().map(FaultKind::parse_all).transpose()?;
+            sb.set_faults(rate, kinds).map_err(cardboss::Error::from)
+        })
+    }
+
+    /// Every renewal order, oldest first.
+    fn orders<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.admin(py, |sb| Ok::<_, cardboss::Error>(sb.orders()))
+    }
+
+    /// Confirms a pending (manually audited) renewal order: the package is added and an OD1002
+    /// push with status 1 goes to the push receiver. Returns the order.
+    #[pyo3(signature = (orderid))]
+    fn approve_order<'py>(&self, py: Python<'py>, orderid: String) -> PyResult<Bound<'py, PyAny>> {
+        self.admin(py, |sb| sb.approve_order(&orderid))
+    }
+
+    /// Rejects a pending renewal order: nothing is charged, an OD1002 push with status 0 goes
+    /// to the push receiver. Returns the order.
+    #[pyo3(signature = (orderid))]
+    fn reject_order<'py>(&self, py: Python<'py>, orderid: String) -> PyResult<Bound<'py, PyAny>> {
+        self.admin(py, |sb| sb.reject_order(&orderid))
+    }
+
+    /// Every operation the sandbox accepted (and POSTs a fault stopped), oldest first.
+    fn ledger<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.admin(py, |sb| Ok::<_, cardboss::Error>(sb.ledger()))
+    }
+
+    /// Requests received: `{"total": n, "endpoints": {"card/detail": n, ...}}`.
+    fn stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.admin(py, |sb| Ok::<_, cardboss::Error>(sb.stats()))
+    }
+
+    /// Every push sent (or tried), oldest first.
+    fn pushes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.admin(py, |sb| Ok::<_, cardboss::Error>(sb.pushes()))
+    }
+
+    /// Where data pushes (OD1002 renewals, OD1010 warnings) go; `None` stops them.
+    #[pyo3(signature = (url))]
+    fn set_push_url(&self, py: Python<'_>, url: Option<String>) -> PyResult<()> {
+        self.admin(py, |sb| Ok::<_, cardboss::Error>(sb.set_push_url(url)))
+            .map(drop)
+    }
+
+    /// Where SMS pushes (P0001 reports, P0002 replies) go; `None` stops them.
+    #[pyo3(signature = (url))]
+    fn set_sms_push_url(&self, py: Python<'_>, url: Option<String>) -> PyResult<()> {
+        self.admin(py, |sb| Ok::<_, cardboss::Error>(sb.set_sms_push_url(url)))
+            .map(drop)
+    }
+
+    /// Sends one OD1010 warning push for `card` (msisdn or iccid) of `warning_type` (11–15,
+    /// 21–24, 31–32, 41–42, 51); figures left out are the card's own. Returns
+    /// `{"item": {...}, "pushed": bool}`.
+    #[pyo3(signature = (card, warning_type, *, total = None, usage = None, outflow = None))]
+    fn send_warning<'py>(
+        &self,
+        py: Python<'py>,
+        card: String,
+        warning_type: u8,
+        total: Option<f64>,
+        usage: Option<f64>,
+        outflow: Option<f64>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let figures = WarningFigures {
+            total,
+            usage,
+            outflow,
+        };
+        self.admin(py, |sb| sb.send_warning(&card, warning_type, figures))
+    }
+
+    /// Everything the sandbox knows about one card (msisdn or iccid).
+    #[pyo3(signature = (card))]
+    fn card<'py>(&self, py: Python<'py>, card: String) -> PyResult<Bound<'py, PyAny>> {
+        self.admin(py, |sb| sb.card(&card))
+    }
+
+    /// An SMS reply from a device: queued for `sms_replies()` and pushed as P0002.
+    #[pyo3(signature = (mobile, content))]
+    fn upstream_sms<'py>(
+        &self,
+        py: Python<'py>,
+        mobile: String,
+        content: String,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.admin(py, |sb| {
+            Ok::<_, cardboss::Error>(sb.upstream_sms(&mobile, &content))
+        })
+    }
+
+    /// Regenerates everything from the start-up configuration.
+    fn reset(&self, py: Python<'_>) -> PyResult<()> {
+        self.admin(py, |sb| Ok::<_, cardboss::Error>(sb.reset()))
+            .map(drop)
     }
 
     fn __enter__(slf: Py<Self>) -> Py<Self> {

@@ -66,6 +66,37 @@ class Sandbox private constructor(private val server: SandboxServer) : AutoClose
     @JvmOverloads
     fun client(configure: (ClientConfig) -> ClientConfig = { it }): CardBossClient = CardBossClient(configure(config()))
 
+    // The admin API (the sandbox crate's own functions). Each answers JSON text, as the HTTP
+    // admin API under `/_sandbox/` does.
+
+    /** The business clock: `{"offset_secs", "now", "unix"}`. */
+    suspend fun clock(): String = server.clock()
+    /** Moves the business clock forward: cooldowns expire, automatic renewals confirm. */
+    suspend fun advanceClock(seconds: Long): String = server.advanceClock(seconds)
+    /** Faults on that share of API requests (0 turns them off), of `kinds` (null: all). */
+    suspend fun setFaults(rate: Double, kinds: List<String>? = null): String = server.setFaults(rate, kinds)
+    suspend fun orders(): String = server.orders()
+    /** Confirms a pending renewal order (an OD1002 push with status 1 follows). */
+    suspend fun approveOrder(orderid: String): String = server.approveOrder(orderid)
+    /** Rejects a pending renewal order (an OD1002 push with status 0 follows). */
+    suspend fun rejectOrder(orderid: String): String = server.rejectOrder(orderid)
+    /** Every operation the sandbox accepted, oldest first. */
+    suspend fun ledger(): String = server.ledger()
+    suspend fun stats(): String = server.stats()
+    suspend fun pushes(): String = server.pushes()
+    /** Receiver of data pushes (OD1002, OD1010); null stops them. */
+    suspend fun setPushUrl(url: String?) = server.setPushUrl(url)
+    /** Receiver of SMS pushes (P0001, P0002); null stops them. */
+    suspend fun setSmsPushUrl(url: String?) = server.setSmsPushUrl(url)
+    /** One OD1010 warning push for `card` of `warningType` (11–15, 21–24, 31–32, 41–42, 51). */
+    suspend fun sendWarning(card: String, warningType: Int, total: Double? = null, usage: Double? = null, outflow: Double? = null): String {
+        require(warningType in 0..255) { "warningType must be between 0 and 255" }
+        return server.sendWarning(card, warningType.toUByte(), total, usage, outflow)
+    }
+    suspend fun card(card: String): String = server.card(card)
+    suspend fun upstreamSms(mobile: String, content: String): String = server.upstreamSms(mobile, content)
+    suspend fun reset() = server.reset()
+
     /** Stops the servers. Idempotent. */
     override fun close() = server.close()
 
