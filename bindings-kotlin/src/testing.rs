@@ -162,16 +162,17 @@ impl SandboxServer {
         self.apikey.clone()
     }
 
-    /// True once `close()` was called.
-    pub fn is_closed(&self) -> bool {
+    /// True once `stop()` was called.
+    pub fn is_stopped(&self) -> bool {
         self.handle
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .is_none()
     }
 
-    /// Stops both servers, waiting for them (blocking). Idempotent.
-    pub fn close(&self) {
+    /// Stops both servers, waiting for them (blocking). Idempotent. (Not `close`: UniFFI's own
+    /// `close()` frees the object, which stops the servers too.)
+    pub fn stop(&self) {
         if let Some(handle) = self.take() {
             futures::executor::block_on(Compat::new(handle.shutdown()));
         }
@@ -292,7 +293,7 @@ impl SandboxServer {
 }
 
 impl Drop for SandboxServer {
-    /// A sandbox collected without `close()` still stops its servers.
+    /// A sandbox freed without `stop()` still stops its servers.
     fn drop(&mut self) {
         if let Some(handle) = self.take() {
             futures::executor::block_on(Compat::new(handle.shutdown()));

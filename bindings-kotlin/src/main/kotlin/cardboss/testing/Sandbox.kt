@@ -57,7 +57,7 @@ class Sandbox private constructor(private val server: SandboxServer) : AutoClose
     val sid: String = server.sid()
     /** The account's secret (a test value). */
     val apikey: String get() = server.apikey()
-    val isClosed: Boolean get() = server.isClosed()
+    val isClosed: Boolean get() = server.isStopped()
 
     /** A client configuration pointed at this sandbox (change it with `copy(...)`). */
     fun config(): ClientConfig = ClientConfig(sid = sid, apikey = apikey, baseUrl = baseUrl, opsUrl = opsUrl)
@@ -98,7 +98,7 @@ class Sandbox private constructor(private val server: SandboxServer) : AutoClose
     suspend fun reset() = server.reset()
 
     /** Stops the servers. Idempotent. */
-    override fun close() = server.close()
+    override fun close() = server.stop()
 
     override fun toString(): String = "Sandbox(sid=$sid, baseUrl=$baseUrl, opsUrl=$opsUrl)"
 }
