@@ -2,8 +2,9 @@
 // `cardboss/testing`: the CardBOSS sandbox inside this process, for your own tests.
 //
 //   const { Sandbox } = require('cardboss/testing')   // or: import { Sandbox } from 'cardboss/testing'
-//   await using sb = await Sandbox.start({ cards: 100, strict: true })
+//   const sb = await Sandbox.start({ cards: 100, strict: true })
 //   const me = await sb.client().customer()
+//   await sb.close()     // or `await using sb = ...` where the syntax exists (Node 24, TypeScript)
 //
 // The server is the sandbox crate's, compiled into the addon (see src/testing.rs); this file
 // only adds what napi cannot generate: `client()` (a `Client` pointed at the sandbox) and

@@ -86,8 +86,9 @@ pub struct WarningOptions {
 ///
 /// ```js
 /// const { Sandbox } = require('cardboss/testing')
-/// await using sb = await Sandbox.start({ cards: 100, strict: true })
+/// const sb = await Sandbox.start({ cards: 100, strict: true })
 /// const me = await sb.client().customer()
+/// await sb.close()
 /// ```
 #[napi]
 pub struct Sandbox {
