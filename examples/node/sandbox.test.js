@@ -26,7 +26,9 @@ test('suspends the cards', async () => {
     const details = await client.cardDetails({ msisdns: suspended })
     assert.deepEqual(details.map((d) => d.msstatus), [3, 3, 3])
     // the sandbox's ledger shows exactly what was done
-    assert.deepEqual(sb.ledger().map((e) => e.cards[0]).sort(), [...suspended].sort())
+    /** @type {Array<{ cards: string[] }>} */
+    const ledger = sb.ledger()
+    assert.deepEqual(ledger.map((e) => e.cards[0]).sort(), [...suspended].sort())
   } finally {
     await sb.close()
   }
