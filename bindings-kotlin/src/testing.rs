@@ -240,16 +240,22 @@ impl SandboxServer {
 
     /// Where data pushes (OD1002 renewals, OD1010 warnings) go; null stops them.
     pub async fn set_push_url(&self, url: Option<String>) -> Result<()> {
-        self.admin(|sb| Ok::<_, cardboss::Error>(sb.set_push_url(url)))
-            .await
-            .map(drop)
+        self.admin(|sb| {
+            sb.set_push_url(url);
+            Ok::<_, cardboss::Error>(())
+        })
+        .await
+        .map(drop)
     }
 
     /// Where SMS pushes (P0001 reports, P0002 replies) go; null stops them.
     pub async fn set_sms_push_url(&self, url: Option<String>) -> Result<()> {
-        self.admin(|sb| Ok::<_, cardboss::Error>(sb.set_sms_push_url(url)))
-            .await
-            .map(drop)
+        self.admin(|sb| {
+            sb.set_sms_push_url(url);
+            Ok::<_, cardboss::Error>(())
+        })
+        .await
+        .map(drop)
     }
 
     /// Sends one OD1010 warning push for `card` (msisdn or iccid) of `warning_type` (11–15,
@@ -286,9 +292,12 @@ impl SandboxServer {
 
     /// Regenerates everything from the start-up configuration.
     pub async fn reset(&self) -> Result<()> {
-        self.admin(|sb| Ok::<_, cardboss::Error>(sb.reset()))
-            .await
-            .map(drop)
+        self.admin(|sb| {
+            sb.reset();
+            Ok::<_, cardboss::Error>(())
+        })
+        .await
+        .map(drop)
     }
 }
 

@@ -253,15 +253,21 @@ impl Sandbox {
     /// Where data pushes (OD1002 renewals, OD1010 warnings) go; `null` stops them.
     #[napi]
     pub fn set_push_url(&self, env: &Env, url: Option<String>) -> Result<()> {
-        self.admin(env, |sb| Ok::<_, cardboss::Error>(sb.set_push_url(url)))
-            .map(drop)
+        self.admin(env, |sb| {
+            sb.set_push_url(url);
+            Ok::<_, cardboss::Error>(())
+        })
+        .map(drop)
     }
 
     /// Where SMS pushes (P0001 reports, P0002 replies) go; `null` stops them.
     #[napi]
     pub fn set_sms_push_url(&self, env: &Env, url: Option<String>) -> Result<()> {
-        self.admin(env, |sb| Ok::<_, cardboss::Error>(sb.set_sms_push_url(url)))
-            .map(drop)
+        self.admin(env, |sb| {
+            sb.set_sms_push_url(url);
+            Ok::<_, cardboss::Error>(())
+        })
+        .map(drop)
     }
 
     /// Sends one OD1010 warning push for `card` (msisdn or iccid) of `warningType` (11–15,
@@ -299,8 +305,11 @@ impl Sandbox {
     /// Regenerates everything from the start-up configuration.
     #[napi]
     pub fn reset(&self, env: &Env) -> Result<()> {
-        self.admin(env, |sb| Ok::<_, cardboss::Error>(sb.reset()))
-            .map(drop)
+        self.admin(env, |sb| {
+            sb.reset();
+            Ok::<_, cardboss::Error>(())
+        })
+        .map(drop)
     }
 }
 

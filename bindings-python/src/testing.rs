@@ -285,15 +285,21 @@ impl Sandbox {
     /// Where data pushes (OD1002 renewals, OD1010 warnings) go; `None` stops them.
     #[pyo3(signature = (url))]
     fn set_push_url(&self, py: Python<'_>, url: Option<String>) -> PyResult<()> {
-        self.admin(py, |sb| Ok::<_, cardboss::Error>(sb.set_push_url(url)))
-            .map(drop)
+        self.admin(py, |sb| {
+            sb.set_push_url(url);
+            Ok::<_, cardboss::Error>(())
+        })
+        .map(drop)
     }
 
     /// Where SMS pushes (P0001 reports, P0002 replies) go; `None` stops them.
     #[pyo3(signature = (url))]
     fn set_sms_push_url(&self, py: Python<'_>, url: Option<String>) -> PyResult<()> {
-        self.admin(py, |sb| Ok::<_, cardboss::Error>(sb.set_sms_push_url(url)))
-            .map(drop)
+        self.admin(py, |sb| {
+            sb.set_sms_push_url(url);
+            Ok::<_, cardboss::Error>(())
+        })
+        .map(drop)
     }
 
     /// Sends one OD1010 warning push for `card` (msisdn or iccid) of `warning_type` (11–15,
@@ -338,8 +344,11 @@ impl Sandbox {
 
     /// Regenerates everything from the start-up configuration.
     fn reset(&self, py: Python<'_>) -> PyResult<()> {
-        self.admin(py, |sb| Ok::<_, cardboss::Error>(sb.reset()))
-            .map(drop)
+        self.admin(py, |sb| {
+            sb.reset();
+            Ok::<_, cardboss::Error>(())
+        })
+        .map(drop)
     }
 
     fn __enter__(slf: Py<Self>) -> Py<Self> {

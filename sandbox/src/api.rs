@@ -1,4 +1,5 @@
 //! The HTTP entry of the CardBOSS endpoints: routing by port, stats, faults, checks, dispatch.
+//! Queries run under the world's read lock, everything else under its write lock (`state.rs`).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -7,7 +8,7 @@ use axum::body::Bytes;
 use axum::http::{header, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-use crate::checks::{self, Params};
+use crate::checks::{self, Handler, Params};
 use crate::faults::{self, FaultKind, Stage};
 use crate::state::{FaultMark, Sandbox};
 
@@ -20,9 +21,11 @@ pub async fn handle(
     query: Option<String>,
     body: Bytes,
 ) -> Response {
-    let Some(ep) = checks::endpoint(&path).filter(|e| e.port == port) else {
+    let Some(index) = checks::endpoint_index(&path).filter(|&i| checks::ENDPOINTS[i].port == port)
+    else {
         return (StatusCode::NOT_FOUND, "404 Not Found").into_response();
     };
+    let ep = &checks::ENDPOINTS[index];
     let post = method == Method::POST;
     // GET reads the query string, POST only the form body (never the URL).
     let mut params = if post {
@@ -31,13 +34,16 @@ pub async fn handle(
         Params::parse(query.as_deref().unwrap_or(""))
     };
     checks::normalise(ep, &mut params);
+    sb.count(index);
     let (fault, delay) = {
-        let mut w = sb.lock();
-        *w.stats.entry(ep.path.to_string()).or_default() += 1;
-        (
-            faults::decide(&mut w, post),
-            Duration::from_secs_f64(w.faults.delay_secs.max(0.0)),
-        )
+        let w = sb.read();
+        let fault = if w.faults.rate > 0.0 {
+            let mut rng = sb.fault_rng.lock().unwrap_or_else(|e| e.into_inner());
+            faults::decide(&w.faults, &mut rng, post)
+        } else {
+            None
+        };
+        (fault, Duration::from_secs_f64(w.faults.delay_secs.max(0.0)))
     };
     if let Some((kind, Stage::Before)) = fault {
         if post {
@@ -51,25 +57,27 @@ pub async fn handle(
             return faults::response(kind, None);
         }
     }
-    let (value, jobs) = {
-        let mut w = sb.lock();
-        w.tick();
-        let start = w.ledger.len();
-        let result =
-            checks::check(&w, ep, post, &params).and_then(|()| (ep.handler)(&mut w, &params));
-        if let Some((kind, stage)) = fault {
-            for e in &mut w.ledger[start..] {
-                e.fault = Some(FaultMark {
-                    kind: kind.as_str().into(),
-                    stage: stage.as_str().into(),
-                });
-            }
+    sb.catch_up();
+    let result = match ep.handler {
+        Handler::Read(h) => {
+            let w = sb.read();
+            checks::check(&w, ep, post, &params).and_then(|()| h(&w, &params))
         }
-        let jobs = std::mem::take(&mut w.outbox);
-        (result.unwrap_or_else(|e| e.to_json()), jobs)
+        Handler::Write(h) => sb.with_pushes(|w| {
+            let start = w.ledger.len();
+            let result = checks::check(w, ep, post, &params).and_then(|()| h(w, &params));
+            if let Some((kind, stage)) = fault {
+                for e in &mut w.ledger[start..] {
+                    e.fault = Some(FaultMark {
+                        kind: kind.as_str().into(),
+                        stage: stage.as_str().into(),
+                    });
+                }
+            }
+            result
+        }),
     };
-    sb.send_pushes(jobs);
-    let text = value.to_string();
+    let text = result.unwrap_or_else(|e| e.to_bytes());
     if let Some((kind, Stage::After)) = fault {
         if kind == FaultKind::Delay {
             tokio::time::sleep(delay).await;

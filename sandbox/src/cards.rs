@@ -1,10 +1,11 @@
 //! 3.2 card queries, in both response styles.
 
 use chrono::Datelike;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
-use crate::checks::{many_cards, num, ok, one_card, ApiError, ApiResult, Params};
+use crate::checks::{many_cards, num, ok, one_card, ApiError, ApiResult, Num, Params};
 use crate::data::{past_usage, round2, Card};
+use crate::render::{array, envelope, Fragment, Obj};
 use crate::state::World;
 use crate::Style;
 
@@ -27,7 +28,7 @@ fn page(p: &Params) -> Result<usize, ApiError> {
 }
 
 /// 3.2.1: pages of 100.
-pub fn list(w: &mut World, p: &Params) -> ApiResult {
+pub fn list(w: &World, p: &Params) -> ApiResult {
     let index = page(p)?;
     let per = cardboss::rules::CARDS_PER_PAGE;
     let total = w.fleet.cards.len();
@@ -36,24 +37,35 @@ pub fn list(w: &mut World, p: &Params) -> ApiResult {
     } else {
         "msisdn"
     };
-    let cards: Vec<Value> = w
+    let cards = w
         .fleet
         .cards
         .iter()
         .skip((index - 1).saturating_mul(per))
-        .take(per)
-        .map(|c| {
-            let mut m = Map::new();
-            m.insert(key.into(), c.msisdn.clone().into());
-            m.insert("imsi".into(), c.imsi.clone().into());
-            m.insert("iccid".into(), c.iccid.clone().into());
-            m.insert("state".into(), c.state.to_string().into());
-            Value::Object(m)
-        })
-        .collect();
-    ok(
-        json!({"count": total, "pageindex": index, "totalpage": total.div_ceil(per), "cards": cards}),
-    )
+        .take(per);
+    Ok(envelope("result", per * 96, |out| {
+        Obj::new(out)
+            .field("count", &total)
+            .field("pageindex", &index)
+            .field("totalpage", &total.div_ceil(per))
+            .raw("cards", |out| {
+                array(out, cards, |out, c| {
+                    Obj::new(out)
+                        .field(key, &c.msisdn)
+                        .field("imsi", &c.imsi)
+                        .field("iccid", &c.iccid)
+                        .field("state", digit(c.state))
+                        .end()
+                })
+            })
+            .end()
+    }))
+}
+
+/// A small number as the string the platform sends (`"1"`).
+fn digit(n: u8) -> &'static str {
+    const DIGITS: [&str; 10] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+    DIGITS.get(n as usize).copied().unwrap_or("")
 }
 
 /// Flow figures of a card: (total, used, total used, left).
@@ -78,151 +90,142 @@ fn status_text(ms: u8) -> &'static str {
     }
 }
 
-fn detail_json(w: &World, idx: u32) -> Value {
-    let c = &w.fleet.cards[idx as usize];
-    let today = w.today();
-    let example = w.settings.style == Style::Example;
-    let (total, used, total_used, left) = flows(c, today);
+/// One card of card/detail, in either style (see NOTES.md's table of field names).
+fn render_detail(c: &Card, example: bool, today: chrono::NaiveDate, out: &mut Vec<u8>) {
     let main = c.main_pkg(today);
     let apnstatus: Vec<String> = c
         .apns
         .iter()
         .map(|a| format!("{}:{}", a.name, if a.active { "正常" } else { "暂停" }))
         .collect();
+    let openapns: Vec<&str> = c.apns.iter().map(|a| a.name.as_str()).collect();
+    let rat = c
+        .apns
+        .first()
+        .map(|a| a.name.to_lowercase())
+        .unwrap_or_default();
     let sync = c.statusyncdate.to_string();
-    let mut m = Map::new();
-    let mut put = |k: &str, v: Value| {
-        m.insert(k.to_string(), v);
-    };
-    put("msisdn", c.msisdn.clone().into());
-    put("imsi", c.imsi.clone().into());
-    put("iccid", c.iccid.clone().into());
-    put("imei", c.imei.clone().into());
-    put("state", c.state.to_string().into());
-    put(if example { "yys" } else { "mno" }, c.mno.code().into());
-    put("balance", num(c.balance));
-    put("cycle", c.cycle.to_string().into());
-    put("status", status_text(c.msstatus).into());
-    put(
-        if example { "msStatus" } else { "msstatus" },
-        c.msstatus.to_string().into(),
-    );
+    let flag = |b: bool| if b { "1" } else { "0" };
+    let mut o = Obj::new(out);
+    o.field("msisdn", &c.msisdn)
+        .field("imsi", &c.imsi)
+        .field("iccid", &c.iccid)
+        .field("imei", &c.imei)
+        .field("state", digit(c.state))
+        .field(if example { "yys" } else { "mno" }, c.mno.code())
+        .field("balance", &Num(c.balance))
+        .field("cycle", digit(c.cycle))
+        .field("status", status_text(c.msstatus))
+        .field(
+            if example { "msStatus" } else { "msstatus" },
+            digit(c.msstatus),
+        );
     if example {
-        put("onOff", if c.power_on { "1" } else { "0" }.into());
-        put("gprsStatus", if c.online { "在线" } else { "离线" }.into());
+        o.field("onOff", flag(c.power_on))
+            .field("gprsStatus", if c.online { "在线" } else { "离线" });
     } else {
-        put("onoff", if c.power_on { "开机" } else { "关机" }.into());
-        put("online", if c.online { "在线" } else { "离线" }.into());
+        o.field("onoff", if c.power_on { "开机" } else { "关机" })
+            .field("online", if c.online { "在线" } else { "离线" });
     }
-    put("ip", c.ip.clone().into());
-    put("apn", "4G".into());
-    put(
-        "rat",
-        c.apns
-            .first()
-            .map(|a| a.name.to_lowercase())
-            .unwrap_or_default()
-            .into(),
-    );
-    put("activedate", date(c.activedate).into());
-    put("stoptestdate", date(c.stoptestdate).into());
-    put("stopsleepdate", date(c.stopsleepdate).into());
-    put("expiredate", date(c.expiredate()).into());
-    put("openpool", if c.pool.is_some() { "1" } else { "0" }.into());
-    put(
-        "pkgcode",
-        main.map(|p| p.def().code).unwrap_or_default().into(),
-    );
-    put(
-        "pkgname",
-        main.map(|p| p.def().name).unwrap_or_default().into(),
-    );
-    put("isxn", "0".into());
-    put(
-        "isjyb",
-        if c.has_addon(3, today) { "1" } else { "0" }.into(),
-    );
-    put(
-        "isaxb",
-        if c.has_addon(4, today) { "1" } else { "0" }.into(),
-    );
-    put("sbbh", c.equipment.clone().into());
-    put(
-        "openapns",
-        c.apns
-            .iter()
-            .map(|a| a.name.as_str())
-            .collect::<Vec<_>>()
-            .join(",")
-            .into(),
-    );
-    put("apnstatus", apnstatus.join(",").into());
-    put("statusyncdate", sync.clone().into());
-    put("pkgsyncdate", sync.clone().into());
-    put(
-        if example {
-            "monthsyncdate"
-        } else {
-            "monthsincdate"
-        },
-        sync.into(),
-    );
-    put("pkgtotalflow", num(total));
-    put("pkgusedflow", num(used));
-    put("pkgtotalusedflow", num(total_used));
-    put("pkgleftflow", num(left));
-    put("flowusage", num(c.flowusage));
-    put("outflowusage", num(c.outflowusage));
-    put("smsusage", c.smsusage.into());
-    put("voiceusage", c.voiceusage.into());
-    put("connectusage", c.connectusage.into());
-    Value::Object(m)
+    o.field("ip", &c.ip)
+        .field("apn", "4G")
+        .field("rat", &rat)
+        .field("activedate", &date(c.activedate))
+        .field("stoptestdate", &date(c.stoptestdate))
+        .field("stopsleepdate", &date(c.stopsleepdate))
+        .field("expiredate", &date(c.expiredate()))
+        .field("openpool", flag(c.pool.is_some()))
+        .field("pkgcode", main.map(|p| p.def().code).unwrap_or_default())
+        .field("pkgname", main.map(|p| p.def().name).unwrap_or_default())
+        .field("isxn", "0")
+        .field("isjyb", flag(c.has_addon(3, today)))
+        .field("isaxb", flag(c.has_addon(4, today)))
+        .field("sbbh", &c.equipment)
+        .field("openapns", &openapns.join(","))
+        .field("apnstatus", &apnstatus.join(","))
+        .field("statusyncdate", &sync)
+        .field("pkgsyncdate", &sync)
+        .field(
+            if example {
+                "monthsyncdate"
+            } else {
+                "monthsincdate"
+            },
+            &sync,
+        );
+    usage_fields(&mut o, c, today);
+    o.end();
+}
+
+/// One card of card/usage/current, in either style.
+fn render_usage(c: &Card, example: bool, today: chrono::NaiveDate, out: &mut Vec<u8>) {
+    let mut o = Obj::new(out);
+    o.field("msisdn", &c.msisdn);
+    if example {
+        o.field("iccid", &c.iccid).field("imsi", &c.imsi);
+    } else {
+        o.field("iccids", &c.iccid);
+    }
+    o.field("state", digit(c.state));
+    usage_fields(&mut o, c, today);
+    o.end();
+}
+
+/// The package and usage figures card/detail and card/usage/current share.
+fn usage_fields(o: &mut Obj, c: &Card, today: chrono::NaiveDate) {
+    let (total, used, total_used, left) = flows(c, today);
+    o.field("pkgtotalflow", &Num(total))
+        .field("pkgusedflow", &Num(used))
+        .field("pkgtotalusedflow", &Num(total_used))
+        .field("pkgleftflow", &Num(left))
+        .field("flowusage", &Num(c.flowusage))
+        .field("outflowusage", &Num(c.outflowusage))
+        .field("smsusage", &c.smsusage)
+        .field("voiceusage", &c.voiceusage)
+        .field("connectusage", &c.connectusage);
+}
+
+/// `{"count":N,KEY:[…]}` of the cards' kept fragments (rendered now where there is none).
+fn card_fragments(w: &World, p: &Params, key: &str, what: Fragment) -> ApiResult {
+    let cards = many_cards(w, p)?;
+    let (style, today) = (w.settings.style, w.today());
+    let render = match what {
+        Fragment::Detail => render_detail,
+        Fragment::Usage => render_usage,
+    };
+    Ok(envelope("result", cards.len() * 900, |out| {
+        Obj::new(out)
+            .field("count", &cards.len())
+            .raw(key, |out| {
+                array(out, &cards, |out, &i| {
+                    w.fleet
+                        .rendered
+                        .append(i as usize, what, style, today, out, |buf| {
+                            render(
+                                &w.fleet.cards[i as usize],
+                                style == Style::Example,
+                                today,
+                                buf,
+                            )
+                        })
+                })
+            })
+            .end()
+    }))
 }
 
 /// 3.2.2.
-pub fn detail(w: &mut World, p: &Params) -> ApiResult {
-    let cards = many_cards(w, p)?;
-    let list: Vec<Value> = cards.iter().map(|&i| detail_json(w, i)).collect();
-    ok(json!({"count": list.len(), "cards": list}))
+pub fn detail(w: &World, p: &Params) -> ApiResult {
+    card_fragments(w, p, "cards", Fragment::Detail)
 }
 
 /// 3.2.3.
-pub fn usage_current(w: &mut World, p: &Params) -> ApiResult {
-    let cards = many_cards(w, p)?;
-    let today = w.today();
-    let example = w.settings.style == Style::Example;
-    let list: Vec<Value> = cards
-        .iter()
-        .map(|&i| {
-            let c = &w.fleet.cards[i as usize];
-            let (total, used, total_used, left) = flows(c, today);
-            let mut v = json!({
-                "msisdn": c.msisdn,
-                "state": c.state.to_string(),
-                "pkgtotalflow": num(total),
-                "pkgusedflow": num(used),
-                "pkgtotalusedflow": num(total_used),
-                "pkgleftflow": num(left),
-                "flowusage": num(c.flowusage),
-                "outflowusage": num(c.outflowusage),
-                "smsusage": c.smsusage,
-                "voiceusage": c.voiceusage,
-                "connectusage": c.connectusage,
-            });
-            if example {
-                v["iccid"] = c.iccid.clone().into();
-                v["imsi"] = c.imsi.clone().into();
-            } else {
-                v["iccids"] = c.iccid.clone().into();
-            }
-            v
-        })
-        .collect();
-    ok(json!({"count": list.len(), "usages": list}))
+pub fn usage_current(w: &World, p: &Params) -> ApiResult {
+    card_fragments(w, p, "usages", Fragment::Usage)
 }
 
 /// 3.2.4: one of the last three months; the current month shows live figures.
-pub fn usage_past(w: &mut World, p: &Params) -> ApiResult {
+pub fn usage_past(w: &World, p: &Params) -> ApiResult {
     let month = p.val("month");
     let now = w.now().with_timezone(&chrono::Utc);
     cardboss::rules::check_history_month(month, now, 480)
@@ -265,7 +268,7 @@ fn withdrawn(w: &World) -> Result<(), ApiError> {
 }
 
 /// 3.2.5 (withdrawn): cards with a negative balance.
-pub fn abnormal(w: &mut World, p: &Params) -> ApiResult {
+pub fn abnormal(w: &World, p: &Params) -> ApiResult {
     let index = page(p)?;
     withdrawn(w)?;
     let per = cardboss::rules::CARDS_PER_PAGE;
@@ -282,7 +285,7 @@ pub fn abnormal(w: &mut World, p: &Params) -> ApiResult {
 }
 
 /// 3.2.6: the valid (and future) packages.
-pub fn pkg_get(w: &mut World, p: &Params) -> ApiResult {
+pub fn pkg_get(w: &World, p: &Params) -> ApiResult {
     let idx = one_card(w, p)?;
     let today = w.today();
     let c = &w.fleet.cards[idx as usize];
@@ -303,7 +306,7 @@ pub fn pkg_get(w: &mut World, p: &Params) -> ApiResult {
 }
 
 /// 3.2.7 (withdrawn): daily usage of the last 7 days.
-pub fn usage_day(w: &mut World, p: &Params) -> ApiResult {
+pub fn usage_day(w: &World, p: &Params) -> ApiResult {
     let day = p.val("day");
     let now = w.now().with_timezone(&chrono::Utc);
     cardboss::rules::check_usage_day(day, now, 480)

@@ -165,7 +165,7 @@ pub struct WarningSent {
 impl Sandbox {
     /// The business clock.
     pub fn clock(&self) -> ClockInfo {
-        let w = self.lock();
+        let w = self.read();
         ClockInfo {
             offset_secs: w.clock_offset_secs,
             now: w.now_text(),
@@ -184,7 +184,7 @@ impl Sandbox {
     }
 
     pub fn faults(&self) -> FaultConfig {
-        self.lock().faults.clone()
+        self.read().faults.clone()
     }
 
     /// Fault rate (clamped to 0..=1) and the kinds to draw from (`None`: all kinds); the delay
@@ -215,7 +215,7 @@ impl Sandbox {
 
     /// Every renewal order, oldest first.
     pub fn orders(&self) -> Vec<Order> {
-        self.lock().orders.clone()
+        self.read().orders.clone()
     }
 
     /// Confirms a pending order (the package is added, the balance charged, OD1002 with status
@@ -231,20 +231,20 @@ impl Sandbox {
 
     /// Every recorded operation, oldest first.
     pub fn ledger(&self) -> Vec<LedgerEntry> {
-        self.lock().ledger.clone()
+        self.read().ledger.clone()
     }
 
     pub fn stats(&self) -> Stats {
-        let w = self.lock();
+        let endpoints = self.counts();
         Stats {
-            total: w.stats.values().sum(),
-            endpoints: w.stats.clone(),
+            total: endpoints.values().sum(),
+            endpoints,
         }
     }
 
     /// Every push and what became of it, oldest first.
     pub fn pushes(&self) -> Vec<crate::push::PushRecord> {
-        self.lock().pushes.clone()
+        self.read().pushes.clone()
     }
 
     /// The receiver of data pushes (OD1002, OD1010); `None` stops them.
@@ -258,7 +258,7 @@ impl Sandbox {
     }
 
     pub fn config(&self) -> ConfigView {
-        let w = self.lock();
+        let w = self.read();
         ConfigView {
             settings: w.settings.clone(),
             balance: w.account.balance,
@@ -305,7 +305,7 @@ impl Sandbox {
 
     /// One card by msisdn or iccid.
     pub fn card(&self, id: &str) -> Result<CardState, AdminError> {
-        let w = self.lock();
+        let w = self.read();
         let i = w.fleet.find(id).ok_or_else(|| unknown_card(id))?;
         Ok(CardState::of(&w.fleet.cards[i as usize]))
     }

@@ -7,7 +7,7 @@ use crate::state::World;
 use crate::Style;
 
 /// 3.1.1: the account; the answer uses the key `customer`, not `result`.
-pub fn get(w: &mut World, _p: &Params) -> ApiResult {
+pub fn get(w: &World, _p: &Params) -> ApiResult {
     let a = &w.account;
     let mut c = json!({
         "sid": a.sid,
@@ -25,5 +25,7 @@ pub fn get(w: &mut World, _p: &Params) -> ApiResult {
     if w.settings.style == Style::Example {
         c["signature"] = Value::from(a.signature.clone());
     }
-    Ok(json!({"code": "0", "msg": "成功", "detail": "", "customer": c}))
+    Ok(crate::render::envelope("customer", 512, |out| {
+        let _ = serde_json::to_writer(out, &c);
+    }))
 }

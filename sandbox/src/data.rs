@@ -10,6 +10,8 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::Serialize;
 
+use crate::render::RenderCache;
+
 /// Mobile network operator.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum Mno {
@@ -229,17 +231,21 @@ pub static TEMPLATES: &[Template] = &[
 pub const SUB_ACCOUNT_SID: &str = "1004301";
 
 pub struct Fleet {
+    /// Read freely; change a card only through [`Fleet::card_mut`].
     pub cards: Vec<Card>,
     pub by_msisdn: HashMap<String, u32>,
     pub by_iccid: HashMap<String, u32>,
     pub pools: Vec<Pool>,
     pub pool_members: Vec<Vec<u32>>,
+    /// Answers rendered from the cards (`render.rs`).
+    pub rendered: RenderCache,
 }
 
 impl Fleet {
-    /// The card to change. Every change of a card goes through here (answers rendered from the
-    /// card may be kept until it changes).
+    /// The card to change. Every change of a card goes through here: it drops the answers
+    /// rendered from the card.
     pub fn card_mut(&mut self, idx: u32) -> &mut Card {
+        self.rendered.invalidate(idx as usize);
         &mut self.cards[idx as usize]
     }
 
@@ -507,6 +513,7 @@ pub fn generate(n: usize, seed: u64, today: NaiveDate) -> Fleet {
         });
     }
     Fleet {
+        rendered: RenderCache::new(cards.len()),
         cards,
         by_msisdn,
         by_iccid,

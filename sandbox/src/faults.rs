@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use crate::state::World;
+use rand::rngs::StdRng;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -49,6 +49,18 @@ impl Stage {
             Stage::Before => "before",
             Stage::After => "after",
         }
+    }
+}
+
+impl std::str::FromStr for FaultKind {
+    type Err = String;
+    /// The names `as_str` gives (`"http500"`, `"delay"`, …), as the bindings pass them.
+    fn from_str(s: &str) -> Result<FaultKind, String> {
+        ALL_KINDS
+            .iter()
+            .copied()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| format!("unknown fault kind {s:?}"))
     }
 }
 
@@ -97,12 +109,11 @@ impl FaultConfig {
 }
 
 /// Draws whether this request is faulted (GET faults are always `Before`).
-pub fn decide(w: &mut World, post: bool) -> Option<(FaultKind, Stage)> {
-    let cfg = w.faults.clone();
+pub fn decide(cfg: &FaultConfig, rng: &mut StdRng, post: bool) -> Option<(FaultKind, Stage)> {
     if cfg.rate <= 0.0 {
         return None;
     }
-    let roll: f64 = w.fault_rng.random();
+    let roll: f64 = rng.random();
     if roll >= cfg.rate {
         return None;
     }
@@ -111,11 +122,11 @@ pub fn decide(w: &mut World, post: bool) -> Option<(FaultKind, Stage)> {
     } else {
         &cfg.kinds[..]
     };
-    let kind = kinds[w.fault_rng.random_range(0..kinds.len())];
+    let kind = kinds[rng.random_range(0..kinds.len())];
     let stage = if !post {
         Stage::Before
     } else {
-        cfg.stage.unwrap_or(if w.fault_rng.random_bool(0.5) {
+        cfg.stage.unwrap_or(if rng.random_bool(0.5) {
             Stage::Before
         } else {
             Stage::After
@@ -128,7 +139,7 @@ const HTML_502: &str = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\
 
 /// The faulty answer. `real` is the JSON the operation produced (after-stage faults), used to
 /// truncate a real answer.
-pub fn response(kind: FaultKind, real: Option<&str>) -> Response {
+pub fn response(kind: FaultKind, real: Option<&[u8]>) -> Response {
     match kind {
         FaultKind::Http500 => {
             (StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error").into_response()
@@ -150,7 +161,9 @@ pub fn response(kind: FaultKind, real: Option<&str>) -> Response {
                 .unwrap_or_default()
         }
         FaultKind::Truncated => {
-            let full = real.unwrap_or(r#"{"code":"0","msg":"成功","detail":"","result":{"count":1,"cards":[{"msisdn":"1064"#);
+            let full = real
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .unwrap_or(r#"{"code":"0","msg":"成功","detail":"","result":{"count":1,"cards":[{"msisdn":"1064"#);
             let cut = full
                 .char_indices()
                 .map(|(i, _)| i)

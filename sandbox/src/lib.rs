@@ -30,6 +30,7 @@ pub mod faults;
 pub mod operations;
 pub mod pools;
 pub mod push;
+pub mod render;
 pub mod sms;
 pub mod state;
 
@@ -40,6 +41,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::Method;
 use axum::routing::any;
+use axum::serve::ListenerExt;
 use axum::Router;
 use serde::{Deserialize, Serialize};
 use tokio::net::TcpListener;
@@ -51,7 +53,7 @@ pub use control::{
     WarningFigures, WarningSent, WARNING_TYPES,
 };
 pub use embedded::start_in_process;
-pub use faults::{FaultConfig, FaultKind};
+pub use faults::{FaultConfig, FaultKind, Stage};
 pub use push::{PushRecord, WarningItem};
 pub use state::{LedgerEntry, Order, OrderStatus, Sandbox, SandboxState, Upstream, World};
 
@@ -303,6 +305,11 @@ pub async fn start(config: SandboxConfig) -> io::Result<SandboxHandle> {
             let shutdown = async move {
                 let _ = rx.wait_for(|s| *s).await;
             };
+            // Answers go out at once, not held back by Nagle's algorithm behind an unacknowledged
+            // segment (nginx does the same on keep-alive connections).
+            let listener = listener.tap_io(|tcp| {
+                let _ = tcp.set_nodelay(true);
+            });
             if let Err(e) = axum::serve(listener, app)
                 .with_graceful_shutdown(shutdown)
                 .await
@@ -317,7 +324,7 @@ pub async fn start(config: SandboxConfig) -> io::Result<SandboxHandle> {
         let mut every = tokio::time::interval(Duration::from_secs(1));
         loop {
             tokio::select! {
-                _ = every.tick() => { ticker_sb.advance_clock(0); }
+                _ = every.tick() => ticker_sb.catch_up(),
                 _ = rx.wait_for(|s| *s) => break,
             }
         }

@@ -131,7 +131,7 @@ fn renew_checked(w: &mut World, p: &Params, idx: u32) -> Result<Value, ApiError>
         vec![msisdn.clone()],
         serde_json::to_value(&order).unwrap_or_default(),
     );
-    w.orders.push(order);
+    w.add_order(order);
     Ok(
         json!({"msisdn": msisdn, "orderid": orderid, "orderamount": num(amount), "ordertime": ordertime}),
     )

@@ -5,7 +5,7 @@ use serde_json::json;
 use crate::checks::{num, ok, ApiResult, Params};
 use crate::state::World;
 
-pub fn list(w: &mut World, _p: &Params) -> ApiResult {
+pub fn list(w: &World, _p: &Params) -> ApiResult {
     let tbsj = w.now().format("%Y-%m-%d %H:%M:%S").to_string();
     let pools: Vec<_> = w
         .fleet

@@ -1,7 +1,22 @@
 //! The sandbox's shared state: the fleet, the account, orders, SMS queues, ledger, stats, clock.
+//!
+//! Locking: the [`World`] sits behind one `RwLock`. Queries (the bulk of any client's traffic:
+//! card/list, card/detail, card/usage/…) take the read lock and run side by side; operations,
+//! SMS, renewals and admin changes take the write lock for the few microseconds their change
+//! takes (no I/O and no `.await` under it; pushes are sent after it is released). One lock keeps
+//! what must stay consistent across cards consistent without further thought: the ledger's order
+//! and ids, the balance against pending orders, SMS queues and usage counters. What every
+//! request touches is kept out of the world so that it needs no write lock: the request counters
+//! are atomics, the fault RNG has its own mutex (taken only while faults are on), due orders are
+//! looked for under the read lock and confirmed under the write lock only when there are some,
+//! and answers rendered from a card are cached per card behind per-card locks (`render.rs`).
+//! Rejected alternatives: per-card locks or sharding for the state itself would need lock
+//! ordering for multi-card operations and the ledger; an arc-swapped copy-on-write world would
+//! copy the fleet on every operation.
 
 use std::collections::{BTreeMap, VecDeque};
-use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard, Weak};
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use rand::rngs::StdRng;
@@ -119,7 +134,7 @@ pub struct LedgerEntry {
     pub details: Value,
 }
 
-/// Everything mutable, behind one lock.
+/// Everything mutable, behind one read-write lock.
 pub struct World {
     pub sid: String,
     pub apikey: String,
@@ -134,12 +149,12 @@ pub struct World {
     pub rpts: VecDeque<Report>,
     pub mos: VecDeque<Upstream>,
     pub ledger: Vec<LedgerEntry>,
-    pub stats: BTreeMap<String, u64>,
     pub pushes: Vec<PushRecord>,
     pub outbox: Vec<PushJob>,
     pub rng: StdRng,
-    pub fault_rng: StdRng,
     next_ledger_id: u64,
+    /// The earliest `due_at` of a pending order, if any (maybe already settled otherwise).
+    next_due: Option<i64>,
 }
 
 pub fn utc8() -> FixedOffset {
@@ -181,12 +196,11 @@ impl World {
             rpts: VecDeque::new(),
             mos: VecDeque::new(),
             ledger: Vec::new(),
-            stats: BTreeMap::new(),
             pushes: Vec::new(),
             outbox: Vec::new(),
             rng: StdRng::seed_from_u64(config.seed ^ 0x5EED_0001),
-            fault_rng: StdRng::seed_from_u64(config.seed ^ 0xFA17_0002),
             next_ledger_id: 1,
+            next_due: None,
         }
     }
 
@@ -237,8 +251,24 @@ impl World {
         id
     }
 
+    /// A new renewal order.
+    pub fn add_order(&mut self, order: Order) {
+        if let Some(d) = order.due_at {
+            self.next_due = Some(self.next_due.map_or(d, |n| n.min(d)));
+        }
+        self.orders.push(order);
+    }
+
+    /// Whether [`World::tick`] has anything to do.
+    pub fn is_due(&self) -> bool {
+        self.next_due.is_some_and(|d| d <= self.now_unix())
+    }
+
     /// Runs what time makes happen: automatic order confirmations.
     pub fn tick(&mut self) {
+        if !self.is_due() {
+            return;
+        }
         let now = self.now_unix();
         let due: Vec<String> = self
             .orders
@@ -249,18 +279,31 @@ impl World {
         for id in due {
             let _ = crate::operations::confirm_order(self, &id);
         }
+        self.next_due = self
+            .orders
+            .iter()
+            .filter(|o| o.status == OrderStatus::Pending)
+            .filter_map(|o| o.due_at)
+            .min();
     }
 }
 
 /// The shared sandbox: state plus the HTTP client used for pushes.
 pub struct Sandbox {
-    world: Mutex<World>,
+    world: RwLock<World>,
+    /// Requests per endpoint, in `checks::ENDPOINTS` order.
+    counters: Vec<AtomicU64>,
+    pub(crate) fault_rng: Mutex<StdRng>,
     pub(crate) http: reqwest::Client,
     pub(crate) config: SandboxConfig,
     /// The runtime the servers run on: pushes are sent there, whichever thread asked.
     rt: tokio::runtime::Handle,
     /// This sandbox itself, for the push tasks (which outlive a call).
     me: Weak<Sandbox>,
+}
+
+fn fault_rng(config: &SandboxConfig) -> StdRng {
+    StdRng::seed_from_u64(config.seed ^ 0xFA17_0002)
 }
 
 /// A handle to the shared state for in-process tests.
@@ -276,7 +319,12 @@ impl Sandbox {
             .unwrap_or_default();
         let rt = tokio::runtime::Handle::current();
         Arc::new_cyclic(|me| Sandbox {
-            world: Mutex::new(world),
+            world: RwLock::new(world),
+            counters: crate::checks::ENDPOINTS
+                .iter()
+                .map(|_| AtomicU64::new(0))
+                .collect(),
+            fault_rng: Mutex::new(fault_rng(&config)),
             http,
             config,
             rt,
@@ -284,9 +332,47 @@ impl Sandbox {
         })
     }
 
-    /// Locks the state. Do not hold the guard across an `.await`.
-    pub fn lock(&self) -> MutexGuard<'_, World> {
-        self.world.lock().unwrap_or_else(|e| e.into_inner())
+    /// Locks the state for writing. Do not hold the guard across an `.await`; change cards
+    /// only through `fleet.card_mut`.
+    pub fn lock(&self) -> RwLockWriteGuard<'_, World> {
+        self.world.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Locks the state for reading, beside other readers.
+    pub fn read(&self) -> RwLockReadGuard<'_, World> {
+        self.world.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Counts a request to endpoint number `index` of `checks::ENDPOINTS`.
+    pub(crate) fn count(&self, index: usize) {
+        self.counters[index].fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Requests per endpoint path (the endpoints that had any).
+    pub(crate) fn counts(&self) -> BTreeMap<String, u64> {
+        crate::checks::ENDPOINTS
+            .iter()
+            .zip(&self.counters)
+            .map(|(e, c)| (e.path.to_string(), c.load(Ordering::Relaxed)))
+            .filter(|(_, n)| *n > 0)
+            .collect()
+    }
+
+    /// Confirms the automatic orders that are due, if any, and drops rendered answers of
+    /// another style or day; the write lock only when there is something to do.
+    pub(crate) fn catch_up(&self) {
+        let (due, stale) = {
+            let w = self.read();
+            let stale = !w.fleet.rendered.is_for(w.settings.style, w.today());
+            (w.is_due(), stale)
+        };
+        if due || stale {
+            self.with_pushes(|w| {
+                w.tick();
+                let (style, today) = (w.settings.style, w.today());
+                w.fleet.rendered.refresh(style, today);
+            });
+        }
     }
 
     /// Runs `f` on the locked state, then sends the pushes it queued.
@@ -310,17 +396,21 @@ impl Sandbox {
 
     /// Number of cards in the fleet.
     pub fn card_count(&self) -> usize {
-        self.lock().fleet.cards.len()
+        self.read().fleet.cards.len()
     }
 
     /// The msisdn of the card at `index` in fleet order.
     pub fn msisdn(&self, index: usize) -> String {
-        self.lock().fleet.cards[index].msisdn.clone()
+        self.read().fleet.cards[index].msisdn.clone()
     }
 
-    /// Regenerates everything from the start-up configuration.
+    /// Regenerates everything from the start-up configuration (counters included).
     pub fn reset(&self) {
         let mut w = self.lock();
         *w = World::new(&self.config);
+        for c in &self.counters {
+            c.store(0, Ordering::Relaxed);
+        }
+        *self.fault_rng.lock().unwrap_or_else(|e| e.into_inner()) = fault_rng(&self.config);
     }
 }

@@ -35,6 +35,8 @@ async fn sandbox(cards: usize, seed: u64) -> SandboxHandle {
         cards,
         seed,
         style: Style::Example,
+        // Our SDK sends both keys of every pair: strict mode proves it.
+        strict: true,
         ..Default::default()
     };
     cardboss_sandbox::start(config)

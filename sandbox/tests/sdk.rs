@@ -21,6 +21,8 @@ async fn sandbox(cards: usize, style: Style, push_url: Option<String>) -> Sandbo
         style,
         legacy: true,
         push_url,
+        // Our SDK sends both keys of every pair: strict mode proves it.
+        strict: true,
         ..Default::default()
     };
     cardboss_sandbox::start(config)

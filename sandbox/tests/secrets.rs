@@ -35,7 +35,9 @@ struct Sandbox {
 impl Sandbox {
     fn start() -> Sandbox {
         let mut child = Command::new(env!("CARGO_BIN_EXE_cardboss-sandbox"))
-            .args(["--port1", "0", "--port2", "0", "--cards", "300", "--legacy"])
+            .args([
+                "--port1", "0", "--port2", "0", "--cards", "300", "--legacy", "--strict",
+            ])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()

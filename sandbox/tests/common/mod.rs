@@ -181,6 +181,28 @@ impl T {
     }
 }
 
+/// A card from fleet position `skip` on, outside pools, with one APN and a valid month pack:
+/// (msisdn, iccid, that pack's code).
+pub fn month_pack_card(h: &SandboxHandle, skip: usize) -> (String, String, String) {
+    let st = h.state();
+    let w = st.read();
+    let today = w.today();
+    let c = w
+        .fleet
+        .cards
+        .iter()
+        .skip(skip)
+        .find(|c| {
+            c.pool.is_none()
+                && c.apns.len() == 1
+                && c.main_pkg(today)
+                    .is_some_and(|p| p.def().category == 1 && p.end >= today)
+        })
+        .expect("a card with a month pack");
+    let pkg = c.main_pkg(today).unwrap().def().code.to_string();
+    (c.msisdn.clone(), c.iccid.clone(), pkg)
+}
+
 pub fn code(v: &Value) -> String {
     match &v["code"] {
         Value::String(s) => s.clone(),
