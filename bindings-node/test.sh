@@ -4,7 +4,8 @@
 #   2. builds the sandbox (unless $CARDBOSS_SANDBOX_BIN is set) and the addon from the current
 #      sources (`npm run build`: napi build --platform --release, core types regenerated)
 #   3. tsc --strict --noEmit on the typed test file and the examples
-#   4. node --test __test__/ against the sandbox (both response styles)
+#   4. node --test __test__/ against the sandbox (both response styles), then the README's
+#      node:test example (examples/node/sandbox.test.js, the in-process sandbox)
 #   5. npm pack, install the tarball in a fresh folder, require + import + types there
 # Exits non-zero on the first failure.
 set -euo pipefail
@@ -29,6 +30,11 @@ npx tsc -p tsconfig.json
 
 step "node --test __test__/"
 node --test __test__/
+
+step "node --test examples/node/sandbox.test.js (the README's example; cardboss linked as npm would)"
+mkdir -p ../examples/node/node_modules
+ln -sfn ../../../bindings-node ../examples/node/node_modules/cardboss
+node --test ../examples/node/sandbox.test.js
 
 step "npm pack, install the tarball in a fresh folder, require/import/types"
 node scripts/check-pack.js

@@ -5,7 +5,8 @@
 #   2. the sandbox binary (cargo build -p cardboss-sandbox) the tests start on free ports;
 #   3. `maturin build --release` -> an abi3 wheel in bindings-python/dist/, installed into the venv;
 #   4. mypy --strict on the package's stubs, examples/python/ and tests/test_typed.py;
-#   5. pytest (bindings-python/tests) against the installed wheel;
+#   5. pytest (bindings-python/tests) against the installed wheel, then the README's pytest example
+#      (examples/python/test_with_sandbox.py, the in-process sandbox through the pytest plugin);
 #   6. `pip install ./bindings-python` into a second fresh venv, and an import check
 #      (skip with CARDBOSS_PY_SKIP_SOURCE_INSTALL=1).
 # Needs Python >= 3.9 with venv and pip ($PYTHON, default python3), Rust (cargo), and access to PyPI.
@@ -43,6 +44,9 @@ step "mypy --strict (stubs, examples, typed test)"
 
 step "pytest"
 (cd "$HERE" && "$PY" -m pytest -p no:cacheprovider tests "$@")
+
+step "pytest examples/python/test_with_sandbox.py (the README's example, through the installed pytest plugin)"
+(cd "$REPO" && "$PY" -m pytest -p no:cacheprovider examples/python/test_with_sandbox.py)
 
 if [ "${CARDBOSS_PY_SKIP_SOURCE_INSTALL:-0}" != "1" ]; then
     step "pip install ./bindings-python into a second fresh virtualenv"

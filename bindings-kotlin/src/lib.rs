@@ -7,8 +7,8 @@
 //!
 //! Files follow the spec's groups: `client` (configuration, the client object, card sets),
 //! `customer`, `cards` (with `batches`: bulk results batch by batch), `pools`, `operations`,
-//! `sms`, `push`, and `error` (the sealed `CardBossException`). The Kotlin package is
-//! `cardboss` (see `uniffi.toml`).
+//! `sms`, `push`, and `error` (the sealed `CardBossException`); `testing` is the in-process
+//! sandbox (`cardboss.testing.Sandbox`). The Kotlin package is `cardboss` (see `uniffi.toml`).
 
 // UniFFI lifts errors by value (a boxed error cannot cross the FFI), and the core's error is
 // large by design (it carries the server's whole refusal).
@@ -25,6 +25,7 @@ pub mod operations;
 pub mod pools;
 pub mod push;
 pub mod sms;
+pub mod testing;
 
 use std::time::SystemTime;
 
@@ -34,6 +35,7 @@ pub use client::{CardBossClient, CardRef, CardSet, ClientConfig};
 pub use error::CardBossError;
 pub use push::PushGuard;
 pub use sms::TemplateParam;
+pub use testing::{SandboxOptions, SandboxServer};
 
 /// Lowercase hex MD5 of the plain concatenation of `parts` (`sid, apikey, ts, params…` as the
 /// spec lists them; absent optional parameters as "").

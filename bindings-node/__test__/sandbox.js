@@ -1,5 +1,6 @@
 'use strict'
-// Starts the sandbox binary on free ports and reads its ready line (docs/CONVENTIONS.md).
+// Starts the sandbox binary on free ports, in strict mode (a request lacking a key of an id pair
+// is refused: the SDK never sends one), and reads its ready line (docs/CONVENTIONS.md).
 const { spawn } = require('node:child_process')
 const { existsSync } = require('node:fs')
 const path = require('node:path')
@@ -18,7 +19,7 @@ async function startSandbox({ style = 'example', cards = 300, args = [] } = {}) 
   if (!existsSync(BIN)) {
     throw new Error(`sandbox binary not found at ${BIN}: run \`cargo build -p cardboss-sandbox\` or set CARDBOSS_SANDBOX_BIN`)
   }
-  const child = spawn(BIN, ['--port1', '0', '--port2', '0', '--cards', String(cards), '--style', style, ...args], {
+  const child = spawn(BIN, ['--strict', '--port1', '0', '--port2', '0', '--cards', String(cards), '--style', style, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'warn' },
   })

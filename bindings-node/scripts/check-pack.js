@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Packs the package (`npm pack`), installs the tarball in a fresh temporary project, and checks
 // what a user gets: `require('cardboss')`, `import { Client } from 'cardboss'` (the same named
-// exports), a working addon, and types that compile under `tsc --strict` from both module
-// systems.
+// exports), `cardboss/testing` (the in-process sandbox) both ways, a working addon, and types
+// that compile under `tsc --strict` from both module systems.
 'use strict'
 const { execFileSync } = require('node:child_process')
 const fs = require('node:fs')
@@ -17,7 +17,7 @@ const packed = JSON.parse(run(npm, ['pack', '--json', '--pack-destination', os.t
 const tarball = path.join(os.tmpdir(), packed.filename)
 const files = packed.files.map((f) => f.path).sort()
 console.log(`packed ${packed.filename}: ${files.join(', ')}`)
-for (const needed of ['lib.js', 'lib.d.ts', 'index.js', 'index.d.ts', 'package.json']) {
+for (const needed of ['lib.js', 'lib.d.ts', 'testing.js', 'testing.d.ts', 'index.js', 'index.d.ts', 'package.json']) {
   if (!files.includes(needed)) throw new Error(`${needed} is missing from the tarball`)
 }
 if (!files.some((f) => f.endsWith('.node'))) throw new Error('the addon (.node) is missing from the tarball')
@@ -36,12 +36,17 @@ try {
     const client = new cardboss.Client({ sid: '10043', apikey: '0123456789abcdef0123456789abcdef' })
     assert.equal(typeof client.cards()[Symbol.asyncIterator], 'function')
     assert.throws(() => new cardboss.Client({ sid: '1', apikey: 'x' }), (e) => cardboss.isCardbossError(e) && e.code === 'INVALID_INPUT')
+    assert.equal(typeof require('cardboss/testing').Sandbox.start, 'function')
     console.log(JSON.stringify(Object.keys(cardboss).sort()))
   `
   const esm = `
     import assert from 'node:assert/strict'
     import { Client, sign, PushGuard, PUSH_ACK, isCardbossError } from 'cardboss'
     import * as all from 'cardboss'
+    import { Sandbox } from 'cardboss/testing'
+    const sb = await Sandbox.start({ cards: 2 })
+    assert.equal((await sb.client().customer()).cardqty, 2)
+    await sb.close()
     assert.equal(typeof Client, 'function')
     assert.equal(typeof PushGuard, 'function')
     assert.equal(PUSH_ACK, 'success')
@@ -67,8 +72,12 @@ try {
   `)
   fs.writeFileSync(path.join(dir, 'consumer.mts'), `
     import { Client, type Customer } from 'cardboss'
+    import { Sandbox } from 'cardboss/testing'
     const me: Customer = await new Client({ sid: '1', apikey: 'k' }).customer()
-    export default me.cardqty
+    const sb: Sandbox = await Sandbox.start({ cards: 2, strict: true })
+    const mine: Customer = await sb.client({ maxRetries: 0 }).customer()
+    await sb.close()
+    export default me.cardqty + mine.cardqty
   `)
   fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({
     compilerOptions: {

@@ -3,7 +3,7 @@
 //! Translation only: every rule (signing, validation, batching, retries, cooldowns, decoding,
 //! push verification) is the core crate's. Files follow the spec's grouping: `customer`,
 //! `cards` (with `batches`, its bulk results batch by batch), `pools`, `operations`, `sms`,
-//! `push`; `client` builds the two clients, `error` maps the one error type to the exception
+//! `push`; `testing` is the in-process sandbox of `cardboss.testing`; `client` builds the two clients, `error` maps the one error type to the exception
 //! hierarchy, `runtime` holds the shared tokio runtime and `logging` forwards the core's events
 //! to Python's `logging`.
 
@@ -26,19 +26,25 @@ mod push;
 mod runtime;
 mod sign;
 mod sms;
+mod testing;
 
 /// A serializable value as a `dict` (through `json.loads`, which keeps the field order).
 pub(crate) fn json_to_dict<'py, T: serde::Serialize>(
     py: Python<'py>,
     value: &T,
 ) -> PyResult<Bound<'py, PyDict>> {
+    Ok(json_to_object(py, value)?.cast_into::<PyDict>()?)
+}
+
+/// A serializable value as the Python object `json.loads` makes of it.
+pub(crate) fn json_to_object<'py, T: serde::Serialize>(
+    py: Python<'py>,
+    value: &T,
+) -> PyResult<Bound<'py, PyAny>> {
     static LOADS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
     let text = serde_json::to_string(value)
         .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
-    Ok(LOADS
-        .import(py, "json", "loads")?
-        .call1((text,))?
-        .cast_into::<PyDict>()?)
+    LOADS.import(py, "json", "loads")?.call1((text,))
 }
 
 /// Panics, for the test that checks a panic surfaces as `InternalError`.
@@ -102,6 +108,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<push::PySmsPush>()?;
     m.add_class::<push::PyPushGuard>()?;
     m.add_class::<sms::PySmsPlaintext>()?;
+
+    m.add_class::<testing::Sandbox>()?;
 
     m.add_function(wrap_pyfunction!(push::verify_push, m)?)?;
     m.add_function(wrap_pyfunction!(push::parse_sms_push, m)?)?;

@@ -1,4 +1,6 @@
-"""Fixtures: the sandbox binary on free ports (both response styles), clients, a push receiver.
+"""Fixtures: the sandbox binary on free ports (both response styles, strict mode: a request
+lacking a key of an id pair is refused, as a careful client never sends one), clients, a push
+receiver. (test_testing.py tests the in-process sandbox of `cardboss.testing` instead.)
 
 The sandbox is `target/debug/cardboss-sandbox` (or `$CARDBOSS_SANDBOX_BIN`); it is built with
 cargo when missing. Its first stdout line is the JSON ready line described in
@@ -44,7 +46,7 @@ class Sandbox:
     def __init__(self, style: str, cards: int, *extra: str) -> None:
         self.style = style
         self.proc = subprocess.Popen(
-            [str(sandbox_binary()), "--port1", "0", "--port2", "0", "--cards", str(cards), "--style", style, *extra],
+            [str(sandbox_binary()), "--strict", "--port1", "0", "--port2", "0", "--cards", str(cards), "--style", style, *extra],
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,

@@ -7,7 +7,7 @@
 //!
 //! ```no_run
 //! # async fn run() -> std::io::Result<()> {
-//! let sandbox = cardboss_sandbox::start(cardboss_sandbox::SandboxConfig { port1: 0, port2: 0, ..Default::default() }).await?;
+//! let sandbox = cardboss_sandbox::start(cardboss_sandbox::SandboxConfig::in_process()).await?;
 //! println!("{} {}", sandbox.base_url(), sandbox.ops_url());
 //! sandbox.shutdown().await;
 //! # Ok(()) }
@@ -25,6 +25,7 @@ pub mod checks;
 pub mod control;
 pub mod customer;
 pub mod data;
+pub mod embedded;
 pub mod faults;
 pub mod operations;
 pub mod pools;
@@ -51,6 +52,7 @@ pub use control::{
     AdminError, CardState, ClockInfo, ConfigUpdate, ConfigView, Stats, UsageChange, UsageUpdate,
     WarningFigures, WarningSent, WARNING_TYPES,
 };
+pub use embedded::start_in_process;
 pub use faults::{FaultConfig, FaultKind, Stage};
 pub use push::{PushRecord, WarningItem};
 pub use state::{LedgerEntry, Order, OrderStatus, Sandbox, SandboxState, Upstream, World};
@@ -282,6 +284,12 @@ pub async fn start(config: SandboxConfig) -> io::Result<SandboxHandle> {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
             "apikey must be 32 ASCII characters",
+        ));
+    }
+    if !(0.0..=1.0).contains(&config.faults) {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "faults must be a rate between 0 and 1",
         ));
     }
     let l1 = TcpListener::bind((config.host.as_str(), config.port1)).await?;

@@ -1293,3 +1293,94 @@ class AsyncClient:
         """3.5.4 sms/mo/get: replies not fetched before."""
 
 
+
+# ---------------------------------------------------------------------------------------------
+# The in-process sandbox (re-exported by `cardboss.testing`)
+
+@final
+class Sandbox:
+    """The CardBOSS sandbox running in this process on free loopback ports; `with` / `async
+    with` stop it at the end. Arguments left out keep the sandbox's defaults (1000 cards, seed
+    1, style "example", lenient, no faults)."""
+
+    def __init__(
+        self,
+        *,
+        cards: int | None = None,
+        seed: int | None = None,
+        style: Literal["example", "table"] | None = None,
+        strict: bool | None = None,
+        faults: float | None = None,
+        sid: str | None = None,
+        apikey: str | None = None,
+        legacy: bool | None = None,
+    ) -> None: ...
+    @property
+    def base_url(self) -> str:
+        """Queries, SMS, renewals, and the admin API under `/_sandbox/`."""
+    @property
+    def ops_url(self) -> str:
+        """Lifecycle operations."""
+    @property
+    def sid(self) -> str: ...
+    @property
+    def apikey(self) -> str: ...
+    @property
+    def closed(self) -> bool: ...
+    def client(self, **options: Any) -> Client:
+        """A `Client` pointed at this sandbox (`options`: `Client`'s keyword arguments)."""
+    def async_client(self, **options: Any) -> AsyncClient:
+        """An `AsyncClient` pointed at this sandbox."""
+    # The admin API: the sandbox crate's own functions (also served under `/_sandbox/`). Each
+    # answers the sandbox's record as plain JSON data; a refusal raises `InvalidInputError`.
+    def clock(self) -> dict[str, Any]:
+        """The business clock: `{"offset_secs", "now", "unix"}`."""
+    def advance_clock(self, seconds: int) -> dict[str, Any]:
+        """Moves the business clock forward: cooldowns expire, automatic renewals confirm."""
+    def set_faults(self, rate: float, kinds: Sequence[str] | None = None) -> dict[str, Any]:
+        """Faults on that share of API requests (0 turns them off), of `kinds` ("http500",
+        "http502", "reset", "delay", "truncated", "code1090"; default all)."""
+    def orders(self) -> list[dict[str, Any]]:
+        """Every renewal order, oldest first."""
+    def approve_order(self, orderid: str) -> dict[str, Any]:
+        """Confirms a pending renewal order; an OD1002 push with status 1 follows."""
+    def reject_order(self, orderid: str) -> dict[str, Any]:
+        """Rejects a pending renewal order; an OD1002 push with status 0 follows."""
+    def ledger(self) -> list[dict[str, Any]]:
+        """Every operation the sandbox accepted (and POSTs a fault stopped), oldest first."""
+    def stats(self) -> dict[str, Any]:
+        """Requests received: `{"total": n, "endpoints": {"card/detail": n, ...}}`."""
+    def pushes(self) -> list[dict[str, Any]]:
+        """Every push sent (or tried), oldest first."""
+    def set_push_url(self, url: str | None) -> None:
+        """Receiver of data pushes (OD1002 renewals, OD1010 warnings); `None` stops them."""
+    def set_sms_push_url(self, url: str | None) -> None:
+        """Receiver of SMS pushes (P0001 reports, P0002 replies); `None` stops them."""
+    def send_warning(
+        self,
+        card: str,
+        warning_type: int,
+        *,
+        total: float | None = None,
+        usage: float | None = None,
+        outflow: float | None = None,
+    ) -> dict[str, Any]:
+        """One OD1010 warning push for `card` of `warning_type` (11-15, 21-24, 31-32, 41-42, 51)."""
+    def card(self, card: str) -> dict[str, Any]:
+        """Everything the sandbox knows about one card (msisdn or iccid)."""
+    def upstream_sms(self, mobile: str, content: str) -> dict[str, Any]:
+        """An SMS reply from a device: queued for `sms_replies()` and pushed as P0002."""
+    def reset(self) -> None:
+        """Regenerates everything from the start-up configuration."""
+    def close(self) -> None:
+        """Stops the servers. Idempotent."""
+    async def aclose(self) -> None:
+        """`close()` without blocking the event loop."""
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...

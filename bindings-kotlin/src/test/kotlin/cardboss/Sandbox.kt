@@ -26,9 +26,9 @@ val JsonElement.obj: JsonObject get() = jsonObject
 fun JsonElement.str(key: String): String = jsonObject.getValue(key).jsonPrimitive.content
 
 /**
- * A `cardboss-sandbox` process on free ports (docs/CONVENTIONS.md): started with
- * `--port1 0 --port2 0`, ready when it prints its JSON ready line. Its admin API is under
- * `baseUrl/_sandbox/`.
+ * A `cardboss-sandbox` process on free ports (docs/CONVENTIONS.md), in strict mode (the SDK never
+ * leaves out a key of an id pair): started with `--strict --port1 0 --port2 0`, ready when it
+ * prints its JSON ready line. Its admin API is under `baseUrl/_sandbox/`.
  */
 class Sandbox(cards: Int = 250, style: String = "example", vararg extra: String) : AutoCloseable {
     private val process: Process
@@ -44,7 +44,7 @@ class Sandbox(cards: Int = 250, style: String = "example", vararg extra: String)
         check(File(bin).canExecute()) {
             "no sandbox binary at $bin: run `cargo build -p cardboss-sandbox` or set CARDBOSS_SANDBOX_BIN"
         }
-        val command = listOf(bin, "--port1", "0", "--port2", "0", "--cards", cards.toString(), "--style", style) + extra
+        val command = listOf(bin, "--strict", "--port1", "0", "--port2", "0", "--cards", cards.toString(), "--style", style) + extra
         process = ProcessBuilder(command)
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .start()

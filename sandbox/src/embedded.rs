@@ -1,0 +1,85 @@
+//! What the language packages need to run the sandbox inside their own process (Python's
+//! `cardboss.testing`, Node's `cardboss/testing`, Kotlin's `cardboss.testing`): the in-process
+//! configuration (free ports), and start-up and admin failures as the SDK's own error type, so
+//! every binding raises them as its usual exceptions without a mapping of its own.
+
+// `cardboss::Error` is large by design (the core and the bindings allow the same lint).
+#![allow(clippy::result_large_err)]
+
+use crate::control::AdminError;
+use crate::faults::FaultKind;
+use crate::{start, SandboxConfig, SandboxHandle, Style};
+
+impl SandboxConfig {
+    /// The configuration of a sandbox started inside another program: the defaults, on free
+    /// ports of the loopback interface.
+    pub fn in_process() -> Self {
+        SandboxConfig {
+            port1: 0,
+            port2: 0,
+            ..Default::default()
+        }
+    }
+}
+
+fn invalid(field: &str, reason: impl Into<String>) -> cardboss::Error {
+    cardboss::Error::InvalidInput {
+        field: field.into(),
+        reason: reason.into(),
+    }
+}
+
+impl Style {
+    /// The style named `name`: `"example"` or `"table"`.
+    pub fn parse(name: &str) -> cardboss::Result<Style> {
+        match name {
+            "example" => Ok(Style::Example),
+            "table" => Ok(Style::Table),
+            _ => Err(invalid("style", "must be \"example\" or \"table\"")),
+        }
+    }
+}
+
+impl FaultKind {
+    /// The fault kind named `name` (its serde name: `"http500"`, `"reset"`, ...), as the SDK's
+    /// `InvalidInput` when there is none.
+    pub fn parse(name: &str) -> cardboss::Result<FaultKind> {
+        name.parse().map_err(|_| {
+            let names: Vec<&str> = crate::faults::ALL_KINDS
+                .iter()
+                .map(|k| k.as_str())
+                .collect();
+            invalid("kinds", format!("must be among {}", names.join(", ")))
+        })
+    }
+
+    /// [`FaultKind::parse`] of each name.
+    pub fn parse_all<S: AsRef<str>>(names: &[S]) -> cardboss::Result<Vec<FaultKind>> {
+        names.iter().map(|n| FaultKind::parse(n.as_ref())).collect()
+    }
+}
+
+impl From<AdminError> for cardboss::Error {
+    /// A refused admin call is bad input of the caller, named by the field it concerns.
+    fn from(e: AdminError) -> Self {
+        let field = match &e {
+            AdminError::UnknownOrder { .. } | AdminError::OrderNotPending { .. } => "orderid",
+            AdminError::UnknownCard { .. } => "card",
+            AdminError::InvalidInput { .. } => "argument",
+        };
+        invalid(field, e.to_string())
+    }
+}
+
+/// [`start`] for a program using the SDK: a refused configuration is the SDK's `InvalidInput`,
+/// any other failure (no free port) `Transport`.
+pub async fn start_in_process(config: SandboxConfig) -> cardboss::Result<SandboxHandle> {
+    start(config).await.map_err(|e| match e.kind() {
+        std::io::ErrorKind::InvalidInput => invalid("sandbox configuration", e.to_string()),
+        _ => cardboss::Error::Transport {
+            endpoint: "sandbox start".into(),
+            message: e.to_string(),
+            outcome_unknown: false,
+        },
+    })
+}
