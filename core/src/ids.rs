@@ -180,6 +180,16 @@ impl CardRef {
         }
     }
 
+    /// One id of either form, told apart like the ids of a [`CardSet::Mixed`].
+    pub fn from_id(id: &str) -> Self {
+        let id = id.trim();
+        if looks_like_iccid(id) {
+            CardRef::iccid(id)
+        } else {
+            CardRef::msisdn(id)
+        }
+    }
+
     /// From optional parts as bindings receive them; empty strings count as absent.
     pub fn new(msisdn: Option<String>, iccid: Option<String>) -> Result<Self> {
         let card = CardRef {
@@ -273,6 +283,14 @@ mod tests {
         assert_eq!(ordered[2].0, "1064787000002");
         assert!(CardSet::mixed(["1064787000001", "abc"]).validate().is_err());
         assert!(CardSet::mixed(Vec::<String>::new()).validate().is_err());
+        assert_eq!(
+            CardRef::from_id(" 898607B8101700000001 "),
+            CardRef::iccid("898607B8101700000001")
+        );
+        assert_eq!(
+            CardRef::from_id("1064787000001"),
+            CardRef::msisdn("1064787000001")
+        );
     }
 
     #[test]

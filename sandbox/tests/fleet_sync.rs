@@ -339,3 +339,34 @@ async fn a_mixed_card_set_is_fetched_and_returned_in_input_order() {
     );
     h.shutdown().await;
 }
+
+async fn requests_served(h: &SandboxHandle) -> u64 {
+    let url = format!("{}/_sandbox/stats", h.base_url());
+    let text = reqwest::get(url).await.unwrap().text().await.unwrap();
+    let stats: Value = serde_json::from_str(&text).unwrap();
+    stats["total"].as_u64().expect("a request count")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_sync_sends_nothing_more_than_what_was_in_flight() {
+    const CARDS: usize = 20_000;
+    let h = sandbox(CARDS, 13).await;
+    let c = client(&h, 3);
+    let before = requests_served(&h).await;
+    let mut sync = c
+        .fleet_sync(FleetSyncOptions {
+            concurrency: Some(2),
+            ..Default::default()
+        })
+        .unwrap();
+    let first = sync.next_batch().await.unwrap().unwrap();
+    assert_eq!(first.len(), 100);
+    drop(sync);
+    // Whenever this is read, the run can have sent at most what its pipeline holds (2 pages
+    // being listed, 2 units being enriched, 2 handed over, each unit 3 requests), nowhere near
+    // the 600 requests of the whole fleet: nothing new starts after the drop.
+    c.customer().await.unwrap();
+    let sent = requests_served(&h).await - before;
+    assert!(sent <= 40, "{sent} requests after a drop at batch 1");
+    h.shutdown().await;
+}

@@ -240,9 +240,13 @@ impl Client {
         Ok(FleetSync {
             deliveries,
             task,
-            cursor,
-            report: FleetSyncReport::default(),
-            counters,
+            status: FleetSyncStatus {
+                inner: Arc::new(Mutex::new(Received {
+                    cursor,
+                    report: FleetSyncReport::default(),
+                })),
+                counters,
+            },
         })
     }
 }
@@ -608,20 +612,27 @@ fn index<T>(
 pub struct FleetSync {
     deliveries: mpsc::Receiver<Result<Delivery>>,
     task: JoinHandle<()>,
-    cursor: Cursor,
-    report: FleetSyncReport,
+    status: FleetSyncStatus,
+}
+
+/// A handle on a fleet sync's report and checkpoint, apart from the sync itself: a binding
+/// keeps it while the sync is being iterated elsewhere. Cheap to clone.
+#[derive(Clone)]
+pub struct FleetSyncStatus {
+    inner: Arc<Mutex<Received>>,
     counters: Arc<Counters>,
 }
 
-impl FleetSync {
-    /// The next batch of records, `None` after the last.
-    pub async fn next_batch(&mut self) -> Option<Result<Vec<FleetRecord>>> {
-        StreamExt::next(self).await
-    }
+/// What the consumer's side has received so far.
+struct Received {
+    cursor: Cursor,
+    report: FleetSyncReport,
+}
 
+impl FleetSyncStatus {
     /// The counts so far; final (`finished`) after the last batch.
     pub fn report(&self) -> FleetSyncReport {
-        let mut report = self.report.clone();
+        let mut report = self.lock().report.clone();
         let c = &self.counters;
         report.pages = c.pages.load(Ordering::Relaxed);
         report.batches = c.batches.load(Ordering::Relaxed);
@@ -632,7 +643,33 @@ impl FleetSync {
 
     /// What was received so far, as JSON text for [`FleetSyncOptions::resume_from`].
     pub fn checkpoint(&self) -> String {
-        serde_json::to_string(&self.cursor).unwrap_or_default()
+        serde_json::to_string(&self.lock().cursor).unwrap_or_default()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Received> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl FleetSync {
+    /// The next batch of records, `None` after the last.
+    pub async fn next_batch(&mut self) -> Option<Result<Vec<FleetRecord>>> {
+        StreamExt::next(self).await
+    }
+
+    /// The counts so far; final (`finished`) after the last batch.
+    pub fn report(&self) -> FleetSyncReport {
+        self.status.report()
+    }
+
+    /// What was received so far, as JSON text for [`FleetSyncOptions::resume_from`].
+    pub fn checkpoint(&self) -> String {
+        self.status.checkpoint()
+    }
+
+    /// A handle on the report and checkpoint that outlives a move of the sync.
+    pub fn status(&self) -> FleetSyncStatus {
+        self.status.clone()
     }
 
     /// Stops the run's requests now (dropping it does the same).
@@ -642,7 +679,8 @@ impl FleetSync {
     }
 
     fn absorb(&mut self, d: Delivery) -> Vec<FleetRecord> {
-        let cursor = &mut self.cursor;
+        let mut received = self.status.lock();
+        let Received { cursor, report } = &mut *received;
         cursor.pages = cursor.pages.max(d.pages);
         match &d.source {
             Source::Page(p) => cursor.next_page = cursor.next_page.max(p + 1),
@@ -661,22 +699,23 @@ impl FleetSync {
         }
         if let Some(page) = d.missing_page {
             cursor.owed_pages.push(page.page);
-            self.report.missing_pages.push(page);
+            report.missing_pages.push(page);
         }
         for (missing, owed) in d.missing_cards {
             cursor.owed_cards.push(owed);
-            self.report.missing_cards.push(missing);
+            report.missing_cards.push(missing);
         }
         cursor.delivered += d.records.len() as u64;
-        self.report.cards += d.records.len() as i64;
-        self.report.duplicates += d.duplicates as i64;
+        report.cards += d.records.len() as i64;
+        report.duplicates += d.duplicates as i64;
         d.records
     }
 
     fn finish(&mut self) {
-        self.report.finished = true;
-        self.report.complete =
-            self.report.missing_cards.is_empty() && self.report.missing_pages.is_empty();
+        let mut received = self.status.lock();
+        let report = &mut received.report;
+        report.finished = true;
+        report.complete = report.missing_cards.is_empty() && report.missing_pages.is_empty();
     }
 }
 

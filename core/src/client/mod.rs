@@ -16,7 +16,7 @@ use std::sync::Arc;
 pub use batches::Batches;
 pub use cards::CardStream;
 pub use config::Config;
-pub use fleet::{FleetSync, FleetSyncOptions, DEFAULT_RETRY_BUDGET, RETRY_COST};
+pub use fleet::{FleetSync, FleetSyncOptions, FleetSyncStatus, DEFAULT_RETRY_BUDGET, RETRY_COST};
 
 use crate::cooldown::Cooldowns;
 use crate::error::Result;
