@@ -6,7 +6,7 @@
 //! method forwards to `cardboss::Client` in one line.
 //!
 //! Files follow the spec's groups: `client` (configuration, the client object, card sets),
-//! `customer`, `cards` (with `batches`: bulk results batch by batch), `pools`, `operations`,
+//! `customer`, `cards` (with `batches`: bulk results batch by batch, and `fleet`: the whole fleet synced), `pools`, `operations`,
 //! `sms`, `push`, and `error` (the sealed `CardBossException`). The Kotlin package is
 //! `cardboss` (see `uniffi.toml`).
 
@@ -21,6 +21,7 @@ pub mod cards;
 pub mod client;
 pub mod customer;
 pub mod error;
+pub mod fleet;
 pub mod operations;
 pub mod pools;
 pub mod push;
@@ -32,6 +33,7 @@ pub use batches::{CardDetailBatches, CurrentUsageBatches, MonthlyUsageBatches};
 pub use cards::CardPager;
 pub use client::{CardBossClient, CardRef, CardSet, ClientConfig};
 pub use error::CardBossError;
+pub use fleet::{FleetSyncBatches, FleetSyncOptions};
 pub use push::PushGuard;
 pub use sms::TemplateParam;
 

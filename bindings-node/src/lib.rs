@@ -5,7 +5,7 @@
 //! the core; this crate only translates, one core call per method.
 //!
 //! Files follow the spec's grouping: `client` (the class and its options), `customer`,
-//! `cards`, `pools`, `operations`, `sms`, `push`, and `error` (the one error mapping). The
+//! `cards` (and `fleet`, the whole fleet synced), `pools`, `operations`, `sms`, `push`, and `error` (the one error mapping). The
 //! models (`Customer`, `CardDetail`, ...) are the core's own structs, made plain JS objects by
 //! the core's `napi` feature, keyed by the spec's table field names.
 
@@ -19,6 +19,7 @@ mod cards;
 mod client;
 mod customer;
 mod error;
+mod fleet;
 mod operations;
 mod pools;
 mod push;

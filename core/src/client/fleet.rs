@@ -27,7 +27,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -186,6 +186,8 @@ struct Delivery {
 
 #[derive(Default)]
 struct Counters {
+    /// The driver went through every unit (a closed channel without it is a crash or a cancel).
+    ended: AtomicBool,
     pages: AtomicI64,
     batches: AtomicI64,
     requests: AtomicI64,
@@ -237,6 +239,7 @@ impl Client {
         });
         let (tx, deliveries) = mpsc::channel(concurrency);
         let task = tokio::spawn(drive(run, cursor.clone(), concurrency, tx));
+        let abort = task.abort_handle();
         Ok(FleetSync {
             deliveries,
             task,
@@ -244,8 +247,10 @@ impl Client {
                 inner: Arc::new(Mutex::new(Received {
                     cursor,
                     report: FleetSyncReport::default(),
+                    cancelled: false,
                 })),
                 counters,
+                abort,
             },
         })
     }
@@ -305,6 +310,7 @@ async fn drive(
             return;
         }
     }
+    run.counters.ended.store(true, Ordering::SeqCst);
 }
 
 /// The key a card is known by: its msisdn, or its iccid when it has none.
@@ -621,12 +627,14 @@ pub struct FleetSync {
 pub struct FleetSyncStatus {
     inner: Arc<Mutex<Received>>,
     counters: Arc<Counters>,
+    abort: tokio::task::AbortHandle,
 }
 
 /// What the consumer's side has received so far.
 struct Received {
     cursor: Cursor,
     report: FleetSyncReport,
+    cancelled: bool,
 }
 
 impl FleetSyncStatus {
@@ -644,6 +652,12 @@ impl FleetSyncStatus {
     /// What was received so far, as JSON text for [`FleetSyncOptions::resume_from`].
     pub fn checkpoint(&self) -> String {
         serde_json::to_string(&self.lock().cursor).unwrap_or_default()
+    }
+
+    /// Stops the run's requests now; the batches then end, and the report stays unfinished.
+    pub fn cancel(&self) {
+        self.lock().cancelled = true;
+        self.abort.abort();
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Received> {
@@ -674,13 +688,13 @@ impl FleetSync {
 
     /// Stops the run's requests now (dropping it does the same).
     pub fn cancel(&mut self) {
-        self.task.abort();
+        self.status.cancel();
         self.deliveries.close();
     }
 
     fn absorb(&mut self, d: Delivery) -> Vec<FleetRecord> {
         let mut received = self.status.lock();
-        let Received { cursor, report } = &mut *received;
+        let Received { cursor, report, .. } = &mut *received;
         cursor.pages = cursor.pages.max(d.pages);
         match &d.source {
             Source::Page(p) => cursor.next_page = cursor.next_page.max(p + 1),
@@ -711,11 +725,23 @@ impl FleetSync {
         d.records
     }
 
-    fn finish(&mut self) {
+    /// The channel closed: the end, a cancel, or a driver that stopped (a bug), which must not
+    /// pass for a complete run.
+    fn finish(&mut self) -> Option<Result<Vec<FleetRecord>>> {
         let mut received = self.status.lock();
+        if received.cancelled || received.report.finished {
+            return None;
+        }
+        if !self.status.counters.ended.load(Ordering::SeqCst) {
+            received.cancelled = true;
+            return Some(Err(Error::Internal {
+                message: "the fleet sync stopped before its end".into(),
+            }));
+        }
         let report = &mut received.report;
         report.finished = true;
         report.complete = report.missing_cards.is_empty() && report.missing_pages.is_empty();
+        None
     }
 }
 
@@ -729,10 +755,7 @@ impl futures::Stream for FleetSync {
         use std::task::Poll;
         loop {
             match self.deliveries.poll_recv(cx) {
-                Poll::Ready(None) => {
-                    self.finish();
-                    return Poll::Ready(None);
-                }
+                Poll::Ready(None) => return Poll::Ready(self.finish()),
                 Poll::Ready(Some(Err(e))) => {
                     self.task.abort();
                     return Poll::Ready(Some(Err(e)));

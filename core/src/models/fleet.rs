@@ -54,9 +54,12 @@ pub struct FleetRecord {
     pub statusyncdate: Option<String>,
     pub pkgsyncdate: Option<String>,
     pub monthsyncdate: Option<String>,
-    /// card/detail answered for this card.
+    /// card/detail answered for this card. (In Node too the records keep these names: they
+    /// cross as JSON, see bindings-node/src/records.rs.)
+    #[cfg_attr(feature = "napi", napi(js_name = "detail_found"))]
     pub detail_found: bool,
     /// card/usage/current answered for this card.
+    #[cfg_attr(feature = "napi", napi(js_name = "usage_found"))]
     pub usage_found: bool,
     /// card/pkg/get, when the sync asked for packages.
     pub packages: Option<Vec<Package>>,
