@@ -17,8 +17,7 @@ impl Chunked for FleetSync {
     type Record = FleetRecord;
     fn next_chunk(
         &mut self,
-    ) -> impl std::future::Future<Output = Option<cardboss::Result<Vec<FleetRecord>>>> + Send
-    {
+    ) -> impl std::future::Future<Output = Option<cardboss::Result<Vec<FleetRecord>>>> + Send {
         self.next_batch()
     }
 }
@@ -64,7 +63,11 @@ impl Client {
     /// under a run budget, and `report()` names every card not delivered. Bad options throw
     /// now (`INVALID_INPUT`, nothing sent).
     #[napi]
-    pub fn fleet_sync(&self, env: Env, options: Option<FleetSyncOptions>) -> Result<FleetSyncBatches> {
+    pub fn fleet_sync(
+        &self,
+        env: Env,
+        options: Option<FleetSyncOptions>,
+    ) -> Result<FleetSyncBatches> {
         sync(&env, || {
             let options = options.map(FleetSyncOptions::core).unwrap_or_default();
             let core = within_runtime_if_available(|| self.core().fleet_sync(options))?;
@@ -90,7 +93,10 @@ impl FleetSyncBatches {
     /// The next batch, `null` after the last. Only a failure that leaves nothing to name (page
     /// 1 of the listing, the account refused) rejects; the rest is named in `report()`.
     #[napi(ts_return_type = "Promise<Array<FleetRecord> | null>")]
-    pub fn next_batch<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, Option<JsonRecords>>> {
+    pub fn next_batch<'env>(
+        &self,
+        env: &'env Env,
+    ) -> Result<PromiseRaw<'env, Option<JsonRecords>>> {
         self.pull.next(env)
     }
 

@@ -42,9 +42,8 @@ fn start(
         status = Some(sync.status());
         Ok(sync.map(|batch| batch.map(Batch::Fleet)).boxed())
     })?;
-    let status = status.ok_or_else(|| {
-        pyo3::exceptions::PyRuntimeError::new_err("fleet sync did not start")
-    })?;
+    let status = status
+        .ok_or_else(|| pyo3::exceptions::PyRuntimeError::new_err("fleet sync did not start"))?;
     Ok((state, status))
 }
 
@@ -140,8 +139,15 @@ impl Client {
         checkpoint: Option<String>,
     ) -> PyResult<FleetSync> {
         let (state, status) = start(
-            py, &self.shared, details, usage, packages, history_month, concurrency,
-            retry_budget, checkpoint,
+            py,
+            &self.shared,
+            details,
+            usage,
+            packages,
+            history_month,
+            concurrency,
+            retry_budget,
+            checkpoint,
         )?;
         Ok(FleetSync { state, status })
     }
@@ -164,8 +170,15 @@ impl AsyncClient {
         checkpoint: Option<String>,
     ) -> PyResult<AsyncFleetSync> {
         let (state, status) = start(
-            py, &self.shared, details, usage, packages, history_month, concurrency,
-            retry_budget, checkpoint,
+            py,
+            &self.shared,
+            details,
+            usage,
+            packages,
+            history_month,
+            concurrency,
+            retry_budget,
+            checkpoint,
         )?;
         Ok(AsyncFleetSync { state, status })
     }

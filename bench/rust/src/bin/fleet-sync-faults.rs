@@ -49,7 +49,14 @@ async fn main() {
     let mut complete = 0;
     for seed in 1..=runs {
         let mut child = Command::new(&bin)
-            .args(["--port1", "0", "--port2", "0", "--cards", &cards.to_string()])
+            .args([
+                "--port1",
+                "0",
+                "--port2",
+                "0",
+                "--cards",
+                &cards.to_string(),
+            ])
             .args(["--seed", &seed.to_string()])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -141,7 +148,10 @@ fn key(msisdn: &str) -> u64 {
 /// A plain HTTP/1.1 POST to the sandbox's admin API (`/_sandbox/faults`), with the standard
 /// library only: the benchmark crate has no HTTP client of its own.
 fn reqwest_free_post(base: &str) -> impl Fn(&str) {
-    let hostport = base.trim_start_matches("http://").trim_end_matches('/').to_string();
+    let hostport = base
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
     move |body: &str| {
         use std::io::{Read, Write};
         let mut s = std::net::TcpStream::connect(&hostport).expect("admin connect");
