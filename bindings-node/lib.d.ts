@@ -1,5 +1,5 @@
 // The package's types: everything napi generated in index.d.ts, plus what lib.js adds.
-import type { Card, CardDetail, CardSet, CurrentUsage, ErrorInfo, MonthlyUsage } from './index'
+import type { Card, CardDetail, CardSet, CurrentUsage, ErrorInfo, FleetRecord, MonthlyUsage } from './index'
 
 export * from './index'
 
@@ -16,6 +16,11 @@ declare module './index' {
   interface CurrentUsageBatches extends AsyncIterable<Array<CurrentUsage>> {}
   /** `for await (const batch of client.usageHistoryBatches(month, cards))`. */
   interface MonthlyUsageBatches extends AsyncIterable<Array<MonthlyUsage>> {}
+  /**
+   * `for await (const batch of client.fleetSync())`: the whole fleet, `FleetRecord[]` in list
+   * order, each card once; leaving the loop early stops the sync's requests.
+   */
+  interface FleetSyncBatches extends AsyncIterable<Array<FleetRecord>> {}
 
   interface Client {
     /**

@@ -26,7 +26,7 @@ const NAPI_TYPE_ERRORS = {
   ArrayBufferExpected: 'must be an ArrayBuffer or a Buffer',
 }
 /** Methods that return a value, not a Promise (the other methods of the classes do). */
-const SYNC_METHODS = new Set(['cards', 'cardDetailBatches', 'currentUsageBatches', 'usageHistoryBatches', 'clearCooldowns', 'close', 'verify', 'checkId'])
+const SYNC_METHODS = new Set(['cards', 'fleetSync', 'report', 'checkpoint', 'cardDetailBatches', 'currentUsageBatches', 'usageHistoryBatches', 'clearCooldowns', 'close', 'verify', 'checkId'])
 
 function typed(err) {
   if (!(err instanceof Error) || isCardbossError(err) || !Object.hasOwn(NAPI_TYPE_ERRORS, err.code)) return err
@@ -60,7 +60,7 @@ function guardClass(Class) {
 
 const Client = guardClass(native.Client)
 const PushGuard = guardClass(native.PushGuard)
-for (const Class of [native.CardPages, native.CardDetailBatches, native.CurrentUsageBatches, native.MonthlyUsageBatches]) {
+for (const Class of [native.CardPages, native.CardDetailBatches, native.CurrentUsageBatches, native.MonthlyUsageBatches, native.FleetSyncBatches]) {
   guardClass(Class)
 }
 
@@ -85,7 +85,7 @@ async function* batches() {
     this.close()
   }
 }
-for (const Batches of [native.CardDetailBatches, native.CurrentUsageBatches, native.MonthlyUsageBatches]) {
+for (const Batches of [native.CardDetailBatches, native.CurrentUsageBatches, native.MonthlyUsageBatches, native.FleetSyncBatches]) {
   Batches.prototype[Symbol.asyncIterator] = batches
 }
 
@@ -121,6 +121,7 @@ exports.CardPages = native.CardPages
 exports.CardDetailBatches = native.CardDetailBatches
 exports.CurrentUsageBatches = native.CurrentUsageBatches
 exports.MonthlyUsageBatches = native.MonthlyUsageBatches
+exports.FleetSyncBatches = native.FleetSyncBatches
 exports.PushGuard = PushGuard
 exports.sign = guardFunction(native.sign, true)
 exports.timestamp = guardFunction(native.timestamp, true)

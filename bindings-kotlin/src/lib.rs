@@ -6,9 +6,10 @@
 //! method forwards to `cardboss::Client` in one line.
 //!
 //! Files follow the spec's groups: `client` (configuration, the client object, card sets),
-//! `customer`, `cards` (with `batches`: bulk results batch by batch), `pools`, `operations`,
-//! `sms`, `push`, and `error` (the sealed `CardBossException`); `testing` is the in-process
-//! sandbox (`cardboss.testing.Sandbox`). The Kotlin package is `cardboss` (see `uniffi.toml`).
+//! `customer`, `cards` (with `batches`: bulk results batch by batch, and `fleet`: the whole
+//! fleet synced), `pools`, `operations`, `sms`, `push`, and `error` (the sealed
+//! `CardBossException`); `testing` is the in-process sandbox (`cardboss.testing.Sandbox`). The
+//! Kotlin package is `cardboss` (see `uniffi.toml`).
 
 // UniFFI lifts errors by value (a boxed error cannot cross the FFI), and the core's error is
 // large by design (it carries the server's whole refusal).
@@ -21,6 +22,7 @@ pub mod cards;
 pub mod client;
 pub mod customer;
 pub mod error;
+pub mod fleet;
 pub mod operations;
 pub mod pools;
 pub mod push;
@@ -33,6 +35,7 @@ pub use batches::{CardDetailBatches, CurrentUsageBatches, MonthlyUsageBatches};
 pub use cards::CardPager;
 pub use client::{CardBossClient, CardRef, CardSet, ClientConfig};
 pub use error::CardBossError;
+pub use fleet::{FleetSyncBatches, FleetSyncOptions};
 pub use push::PushGuard;
 pub use sms::TemplateParam;
 pub use testing::{SandboxOptions, SandboxServer};

@@ -5,10 +5,10 @@
 //! the core; this crate only translates, one core call per method.
 //!
 //! Files follow the spec's grouping: `client` (the class and its options), `customer`,
-//! `cards`, `pools`, `operations`, `sms`, `push`, and `error` (the one error mapping);
-//! `testing` is the in-process sandbox of `cardboss/testing`. The models (`Customer`,
-//! `CardDetail`, ...) are the core's own structs, made plain JS objects by the core's `napi`
-//! feature, keyed by the spec's table field names.
+//! `cards` (and `fleet`, the whole fleet synced), `pools`, `operations`, `sms`, `push`, and
+//! `error` (the one error mapping); `testing` is the in-process sandbox of `cardboss/testing`.
+//! The models (`Customer`, `CardDetail`, ...) are the core's own structs, made plain JS objects
+//! by the core's `napi` feature, keyed by the spec's table field names.
 
 // `cardboss::Error` is the core's one error type, passed through as is.
 #![allow(clippy::result_large_err)]
@@ -20,6 +20,7 @@ mod cards;
 mod client;
 mod customer;
 mod error;
+mod fleet;
 mod operations;
 mod pools;
 mod push;

@@ -10,7 +10,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use cardboss::{Batches, CardDetail, CurrentUsage, MonthlyUsage};
+use cardboss::{Batches, CardDetail, CurrentUsage, FleetRecord, MonthlyUsage};
 use futures::stream::BoxStream;
 use futures::{FutureExt, StreamExt};
 use pyo3::prelude::*;
@@ -22,11 +22,12 @@ use crate::client::{AsyncClient, Client, Done, Shared};
 use crate::error::{guard, to_pyerr};
 use crate::runtime::{block_on, future_into_py, runtime, settle_now, Outcome, Ready};
 
-/// One batch (up to 100 records) of any of the three bulk calls.
+/// One batch (up to 100 records) of any of the three bulk calls, or of a fleet sync.
 pub enum Batch {
     Details(Vec<CardDetail>),
     Usage(Vec<CurrentUsage>),
     History(Vec<MonthlyUsage>),
+    Fleet(Vec<FleetRecord>),
 }
 
 impl<'py> IntoPyObject<'py> for Batch {
@@ -39,11 +40,12 @@ impl<'py> IntoPyObject<'py> for Batch {
             Batch::Details(records) => records.into_bound_py_any(py),
             Batch::Usage(records) => records.into_bound_py_any(py),
             Batch::History(records) => records.into_bound_py_any(py),
+            Batch::Fleet(records) => records.into_bound_py_any(py),
         }
     }
 }
 
-type BatchStream = BoxStream<'static, cardboss::Result<Batch>>;
+pub type BatchStream = BoxStream<'static, cardboss::Result<Batch>>;
 
 /// The core's batches with their record type erased (dropping the stream drops them).
 fn erase<T: Send + 'static>(batches: Batches<T>, wrap: fn(Vec<T>) -> Batch) -> BatchStream {
@@ -51,7 +53,7 @@ fn erase<T: Send + 'static>(batches: Batches<T>, wrap: fn(Vec<T>) -> Batch) -> B
 }
 
 /// The batches still to come, shared by the iterator object and the waits it started.
-struct State {
+pub struct State {
     stream: Mutex<Option<BatchStream>>,
     closed: AtomicBool,
     closing: Notify,
@@ -59,7 +61,7 @@ struct State {
 
 impl State {
     /// Calls the core (inside the runtime, which the fetching task is spawned on).
-    fn start(
+    pub fn start(
         py: Python<'_>,
         shared: &Shared,
         open: impl FnOnce(cardboss::Client) -> cardboss::Result<BatchStream>,
@@ -134,8 +136,40 @@ impl State {
         }
     }
 
+    /// `__next__`: a batch that has arrived at once, else waiting with the GIL released.
+    pub fn next_blocking(self: &Arc<Self>, py: Python<'_>) -> PyResult<Option<Batch>> {
+        let outcome = match self.ready() {
+            Some(outcome) => outcome,
+            None => {
+                let state = self.clone();
+                block_on(py, async move { Ok(state.next().await) })?
+            }
+        };
+        match outcome {
+            Outcome::Value(batch) => Ok(Some(batch)),
+            Outcome::Failed(error) => Err(to_pyerr(py, error)),
+            Outcome::Stop => Ok(None),
+        }
+    }
+
+    /// `__anext__`: an awaitable of the next batch, which never blocks the event loop.
+    pub fn next_awaitable<'py>(self: &Arc<Self>, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        // A batch that has already arrived needs neither the runtime nor the event loop.
+        if let Some(outcome) = self.ready() {
+            return Ready::awaitable(py, outcome);
+        }
+        let state = self.clone();
+        future_into_py(py, async move { state.next().await })
+    }
+
+    /// `aclose()`: closes, as an awaitable (for `contextlib.aclosing`).
+    pub fn aclose<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.close();
+        Ready::awaitable(py, Outcome::Value(Done))
+    }
+
     /// Stops the fetching now (a wait in progress ends with the end of the iteration).
-    fn close(&self) {
+    pub fn close(&self) {
         self.closed.store(true, Ordering::SeqCst);
         self.closing.notify_waiters();
         if let Ok(mut slot) = self.stream.try_lock() {
@@ -159,18 +193,7 @@ impl BatchIterator {
     }
 
     fn __next__(&self, py: Python<'_>) -> PyResult<Option<Batch>> {
-        let outcome = match self.state.ready() {
-            Some(outcome) => outcome,
-            None => {
-                let state = self.state.clone();
-                block_on(py, async move { Ok(state.next().await) })?
-            }
-        };
-        match outcome {
-            Outcome::Value(batch) => Ok(Some(batch)),
-            Outcome::Failed(error) => Err(to_pyerr(py, error)),
-            Outcome::Stop => Ok(None),
-        }
+        self.state.next_blocking(py)
     }
 
     /// Stops the background fetching and ends the iteration. Idempotent.
@@ -193,12 +216,7 @@ impl AsyncBatchIterator {
     }
 
     fn __anext__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        // A batch that has already arrived needs neither the runtime nor the event loop.
-        if let Some(outcome) = self.state.ready() {
-            return Ready::awaitable(py, outcome);
-        }
-        let state = self.state.clone();
-        future_into_py(py, async move { state.next().await })
+        self.state.next_awaitable(py)
     }
 
     /// Stops the background fetching and ends the iteration. Idempotent.
@@ -208,8 +226,7 @@ impl AsyncBatchIterator {
 
     /// `close()`, as an awaitable (for `contextlib.aclosing`).
     fn aclose<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        self.state.close();
-        Ready::awaitable(py, Outcome::Value(Done))
+        self.state.aclose(py)
     }
 }
 

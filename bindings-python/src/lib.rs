@@ -2,8 +2,9 @@
 //!
 //! Translation only: every rule (signing, validation, batching, retries, cooldowns, decoding,
 //! push verification) is the core crate's. Files follow the spec's grouping: `customer`,
-//! `cards` (with `batches`, its bulk results batch by batch), `pools`, `operations`, `sms`,
-//! `push`; `testing` is the in-process sandbox of `cardboss.testing`; `client` builds the two clients, `error` maps the one error type to the exception
+//! `cards` (with `batches`, its bulk results batch by batch, and `fleet`, the whole fleet
+//! synced), `pools`, `operations`, `sms`, `push`; `testing` is the in-process sandbox of
+//! `cardboss.testing`; `client` builds the two clients, `error` maps the one error type to the exception
 //! hierarchy, `runtime` holds the shared tokio runtime and `logging` forwards the core's events
 //! to Python's `logging`.
 
@@ -19,6 +20,7 @@ mod cards;
 mod client;
 mod customer;
 mod error;
+mod fleet;
 mod logging;
 mod operations;
 mod pools;
@@ -82,6 +84,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<cards::AsyncCardIterator>()?;
     m.add_class::<batches::BatchIterator>()?;
     m.add_class::<batches::AsyncBatchIterator>()?;
+    m.add_class::<fleet::FleetSync>()?;
+    m.add_class::<fleet::AsyncFleetSync>()?;
 
     m.add_class::<cardboss::Customer>()?;
     m.add_class::<cardboss::Card>()?;
@@ -102,6 +106,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<cardboss::SmsReceipt>()?;
     m.add_class::<cardboss::SmsReport>()?;
     m.add_class::<cardboss::SmsReply>()?;
+    m.add_class::<cardboss::FleetRecord>()?;
+    m.add_class::<cardboss::FleetSyncReport>()?;
+    m.add_class::<cardboss::MissingCard>()?;
+    m.add_class::<cardboss::MissingPage>()?;
 
     m.add_class::<push::PyPush>()?;
     m.add_class::<push::PyPushContent>()?;

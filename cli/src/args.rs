@@ -301,6 +301,14 @@ pub struct SyncArgs {
     /// within 30 days.
     #[arg(long)]
     pub summary: bool,
+    /// Keep a checkpoint in FILE as the export goes; if FILE exists, continue the export it
+    /// describes (the `--out` file is kept up to the checkpoint and appended to).
+    #[arg(long, value_name = "FILE")]
+    pub resume: Option<PathBuf>,
+    /// Re-tries of failed requests the whole run may make, in tokens (5 a re-try, one back per
+    /// success; default 500).
+    #[arg(long = "retry-budget", value_name = "TOKENS")]
+    pub retry_budget: Option<u32>,
 }
 
 /// The sandbox's own flags, parsed by `cardboss_sandbox::Args`.

@@ -6,7 +6,6 @@
 mod args;
 mod commands;
 mod failure;
-mod ids;
 mod output;
 mod settings;
 

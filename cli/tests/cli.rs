@@ -712,6 +712,73 @@ fn sync_to_jsonl_with_summary() {
     assert!(csv.iter().any(|r| r["section"] == "by_state_operator"));
 }
 
+#[test]
+fn an_incomplete_sync_names_its_missing_cards_and_resumes_to_every_card_once() {
+    use cardboss_sandbox::faults::{FaultConfig, FaultKind};
+    let sb = Sandbox::start(3_000);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("fleet.csv");
+    let resume = dir.path().join("fleet.checkpoint");
+    let set_faults = |rate: f64| {
+        let mut faults = FaultConfig::new(rate);
+        faults.kinds = vec![FaultKind::Http500, FaultKind::Reset, FaultKind::Code1090];
+        sb.h().state().lock().faults = faults;
+    };
+    let args = [
+        "sync",
+        "--out",
+        out.to_str().unwrap(),
+        "--resume",
+        resume.to_str().unwrap(),
+        "--retry-budget",
+        "0",
+        "--json",
+    ];
+    // 60% of the requests fail; without a budget a page or batch that fails its 4 attempts is
+    // named, not re-tried. Page 1 failing (nothing to name) fails the run before any record:
+    // it is simply run again.
+    set_faults(0.6);
+    let first = loop {
+        let run = sb.run(&args);
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        if run.stderr.contains("incomplete sync") {
+            break run;
+        }
+    };
+    let report = first.json();
+    let missing = report["sync"]["missing_cards"].as_array().unwrap().len()
+        + 100 * report["sync"]["missing_pages"].as_array().unwrap().len();
+    assert!(missing > 0, "{report}");
+    assert_eq!(report["sync"]["complete"], false);
+    assert!(first.stderr.contains("--resume"), "{}", first.stderr);
+    assert!(
+        resume.exists() && !out.exists(),
+        "the partial file and checkpoint are kept"
+    );
+
+    set_faults(0.0);
+    let second = sb.run(&args).ok().json();
+    assert_eq!(second["sync"]["complete"], true, "{second}");
+    assert!(!resume.exists(), "a finished sync leaves no checkpoint");
+    let mut reader = csv::Reader::from_path(&out).unwrap();
+    let col = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "msisdn")
+        .unwrap();
+    let mut seen = HashSet::new();
+    for rec in reader.records() {
+        let msisdn = rec.unwrap()[col].to_string();
+        assert!(seen.insert(msisdn.clone()), "{msisdn} exported twice");
+    }
+    let fleet: HashSet<String> = sb.all_msisdns().into_iter().collect();
+    assert_eq!(
+        seen, fleet,
+        "the two runs together export the fleet, each card once"
+    );
+}
+
 // ------------------------------------------------------------------------- sandbox and demo
 
 #[test]

@@ -4,15 +4,29 @@
 //! single-card endpoints take an msisdn, an iccid, or both. Both keys of a pair are always sent,
 //! the unused one empty, because the spec marks both required and a strict server refuses a
 //! request that omits one (1012).
+//!
+//! A caller holding a mix of both forms (a CSV of ids, a command line) gives `CardSet::Mixed`:
+//! each id is classified once here (19–20 letters and digits make an iccid, anything else is an
+//! msisdn), the msisdns and the iccids go out in separate requests, and the collected results are
+//! put back in the order the ids were given.
+
+use std::collections::HashMap;
 
 use crate::error::{Error, Result};
 use crate::rules::{check_ids, is_iccid, is_msisdn};
 
-/// Several cards, by msisdn or by iccid.
+/// Several cards, by msisdn, by iccid, or a mix of both.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CardSet {
     Msisdns(Vec<String>),
     Iccids(Vec<String>),
+    /// Each id an msisdn or an iccid, told apart by [`looks_like_iccid`].
+    Mixed(Vec<String>),
+}
+
+/// The rule that tells the ids of a mixed set apart: an iccid is 19–20 letters and digits.
+pub fn looks_like_iccid(id: &str) -> bool {
+    is_iccid(id)
 }
 
 impl CardSet {
@@ -26,6 +40,15 @@ impl CardSet {
 
     /// From both lists as a caller may hold them; msisdns win when both are non-empty, as the
     /// spec says. Both empty is an error.
+    /// Ids of either form, trimmed; see [`CardSet::Mixed`].
+    pub fn mixed<I: IntoIterator<Item = S>, S: Into<String>>(ids: I) -> Self {
+        CardSet::Mixed(
+            ids.into_iter()
+                .map(|s| s.into().trim().to_string())
+                .collect(),
+        )
+    }
+
     pub fn from_lists(msisdns: Vec<String>, iccids: Vec<String>) -> Result<Self> {
         match (msisdns.is_empty(), iccids.is_empty()) {
             (false, _) => Ok(CardSet::Msisdns(msisdns)),
@@ -36,7 +59,7 @@ impl CardSet {
 
     pub fn ids(&self) -> &[String] {
         match self {
-            CardSet::Msisdns(v) | CardSet::Iccids(v) => v,
+            CardSet::Msisdns(v) | CardSet::Iccids(v) | CardSet::Mixed(v) => v,
         }
     }
 
@@ -53,22 +76,86 @@ impl CardSet {
         match self {
             CardSet::Msisdns(v) => check_ids("msisdns", v, false),
             CardSet::Iccids(v) => check_ids("iccids", v, true),
+            CardSet::Mixed(v) if v.is_empty() => Err(Error::invalid("cards", "no card given")),
+            CardSet::Mixed(v) => {
+                let (iccids, msisdns) = split(v);
+                if !msisdns.is_empty() {
+                    check_ids("msisdns", &msisdns, false)?;
+                }
+                if !iccids.is_empty() {
+                    check_ids("iccids", &iccids, true)?;
+                }
+                Ok(())
+            }
         }
     }
 
-    /// Splits into request-sized chunks, each as the `(msisdns, iccids)` pair of parameters.
-    pub(crate) fn batches(&self, size: usize) -> Vec<(String, String)> {
-        self.ids()
-            .chunks(size)
-            .map(|chunk| {
-                let joined = chunk.join(",");
-                match self {
-                    CardSet::Msisdns(_) => (joined, String::new()),
-                    CardSet::Iccids(_) => (String::new(), joined),
-                }
-            })
-            .collect()
+    /// Whether collected results must be put back in input order (a mixed set is fetched as its
+    /// msisdns, then its iccids).
+    pub(crate) fn is_mixed(&self) -> bool {
+        matches!(self, CardSet::Mixed(_))
     }
+
+    /// Puts `records` back in the order of the ids, found by each record's `(msisdn, iccid)`;
+    /// records that match no id keep their relative order at the end.
+    pub(crate) fn in_input_order<T>(
+        &self,
+        records: Vec<T>,
+        keys: impl Fn(&T) -> [&str; 2],
+    ) -> Vec<T> {
+        let position: HashMap<&str, usize> = self
+            .ids()
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, id)| (id.as_str(), i))
+            .collect();
+        let mut keyed: Vec<(usize, T)> = records
+            .into_iter()
+            .map(|r| {
+                let at = keys(&r)
+                    .iter()
+                    .filter(|k| !k.is_empty())
+                    .find_map(|k| position.get(k).copied())
+                    .unwrap_or(usize::MAX);
+                (at, r)
+            })
+            .collect();
+        keyed.sort_by_key(|(at, _)| *at);
+        keyed.into_iter().map(|(_, r)| r).collect()
+    }
+
+    /// Splits into request-sized chunks, each as the `(msisdns, iccids)` pair of parameters.
+    /// A mixed set gives its msisdns' batches, then its iccids'.
+    pub(crate) fn batches(&self, size: usize) -> Vec<(String, String)> {
+        let chunks = |ids: &[String], iccid: bool| -> Vec<(String, String)> {
+            ids.chunks(size)
+                .map(|chunk| {
+                    let joined = chunk.join(",");
+                    if iccid {
+                        (String::new(), joined)
+                    } else {
+                        (joined, String::new())
+                    }
+                })
+                .collect()
+        };
+        match self {
+            CardSet::Msisdns(v) => chunks(v, false),
+            CardSet::Iccids(v) => chunks(v, true),
+            CardSet::Mixed(v) => {
+                let (iccids, msisdns) = split(v);
+                let mut all = chunks(&msisdns, false);
+                all.extend(chunks(&iccids, true));
+                all
+            }
+        }
+    }
+}
+
+/// `(iccids, msisdns)` of mixed ids, each in input order.
+fn split(ids: &[String]) -> (Vec<String>, Vec<String>) {
+    ids.iter().cloned().partition(|id| looks_like_iccid(id))
 }
 
 /// One card, by msisdn, iccid or both.
@@ -90,6 +177,16 @@ impl CardRef {
         CardRef {
             msisdn: None,
             iccid: Some(id.into()),
+        }
+    }
+
+    /// One id of either form, told apart like the ids of a [`CardSet::Mixed`].
+    pub fn from_id(id: &str) -> Self {
+        let id = id.trim();
+        if looks_like_iccid(id) {
+            CardRef::iccid(id)
+        } else {
+            CardRef::msisdn(id)
         }
     }
 
@@ -162,6 +259,38 @@ mod tests {
         assert!(b[0].0.starts_with("1064787000000,1064787000001"));
         assert_eq!(b[2].0.split(',').count(), 50);
         assert!(b.iter().all(|(_, i)| i.is_empty()));
+    }
+
+    #[test]
+    fn mixed_sets_split_and_reorder() {
+        let set = CardSet::mixed([" 898607b8101700000001", "1064787000001", "1064787000002"]);
+        set.validate().unwrap();
+        let b = set.batches(100);
+        assert_eq!(
+            b,
+            vec![
+                ("1064787000001,1064787000002".to_string(), String::new()),
+                (String::new(), "898607b8101700000001".to_string()),
+            ]
+        );
+        let fetched = vec![
+            ("1064787000001", ""),
+            ("1064787000002", ""),
+            ("x", "898607b8101700000001"),
+        ];
+        let ordered = set.in_input_order(fetched, |r| [r.0, r.1]);
+        assert_eq!(ordered[0].1, "898607b8101700000001");
+        assert_eq!(ordered[2].0, "1064787000002");
+        assert!(CardSet::mixed(["1064787000001", "abc"]).validate().is_err());
+        assert!(CardSet::mixed(Vec::<String>::new()).validate().is_err());
+        assert_eq!(
+            CardRef::from_id(" 898607B8101700000001 "),
+            CardRef::iccid("898607B8101700000001")
+        );
+        assert_eq!(
+            CardRef::from_id("1064787000001"),
+            CardRef::msisdn("1064787000001")
+        );
     }
 
     #[test]

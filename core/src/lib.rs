@@ -42,7 +42,9 @@ mod cooldown;
 mod envelope;
 mod transport;
 
-pub use client::{Batches, CardStream, Client, Config};
+pub use client::{
+    Batches, CardStream, Client, Config, FleetSync, FleetSyncOptions, FleetSyncStatus,
+};
 pub use crypto::{decrypt_sms, encrypt_sms, SmsPlaintext};
 pub use error::{ApiFailure, Error, Result};
 pub use ids::{CardRef, CardSet};

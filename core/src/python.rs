@@ -114,4 +114,8 @@ py_models!(
         }
     },
     SmsReply,
+    FleetRecord,
+    FleetSyncReport,
+    MissingCard,
+    MissingPage,
 );

@@ -29,6 +29,17 @@ pub const USAGE_HISTORY_MONTHS: u32 = 3;
 /// `card/usage/day` only serves this many most recent days (today included).
 pub const DAILY_USAGE_DAYS: i64 = 7;
 
+/// The name of a card's platform `state` (card/list, card/detail): 0 disabled, 1 usable,
+/// 2 paused; any other value is "other".
+pub fn state_name(state: i64) -> &'static str {
+    match state {
+        0 => "disabled",
+        1 => "usable",
+        2 => "paused",
+        _ => "other",
+    }
+}
+
 /// Billed messages for one SMS: up to 70 characters is one; longer ones are billed per 67.
 pub fn sms_billing_count(content: &str) -> u32 {
     let chars = content.chars().count() as u32;
@@ -105,7 +116,9 @@ pub fn check_sms_content(content: &str) -> Result<()> {
     Ok(())
 }
 
-fn today(now: DateTime<Utc>, utc_offset_minutes: i32) -> NaiveDate {
+/// The platform's date at `now` (its clock runs at `utc_offset_minutes`, UTC+8 by default):
+/// what "this month", "the last 7 days" and a package's days left are counted from.
+pub fn platform_today(now: DateTime<Utc>, utc_offset_minutes: i32) -> NaiveDate {
     now.with_timezone(&offset(utc_offset_minutes)).date_naive()
 }
 
@@ -120,7 +133,7 @@ pub fn check_history_month(month: &str, now: DateTime<Utc>, utc_offset_minutes: 
     if !(1..=12).contains(&mon) {
         return Err(bad());
     }
-    let today = today(now, utc_offset_minutes);
+    let today = platform_today(now, utc_offset_minutes);
     let back = (today.year() - year) * 12 + today.month() as i32 - mon as i32;
     if !(0..USAGE_HISTORY_MONTHS as i32).contains(&back) {
         return Err(Error::invalid(
@@ -139,7 +152,7 @@ pub fn check_usage_day(day: &str, now: DateTime<Utc>, utc_offset_minutes: i32) -
         .ok()
         .filter(|_| day.len() == 8)
         .ok_or_else(|| Error::invalid("day", format!("{day:?} is not a date in yyyyMMdd form")))?;
-    let today = today(now, utc_offset_minutes);
+    let today = platform_today(now, utc_offset_minutes);
     let age = today.signed_duration_since(date);
     if age < Duration::zero() || age >= Duration::days(DAILY_USAGE_DAYS) {
         return Err(Error::invalid(

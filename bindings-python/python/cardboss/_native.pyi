@@ -1096,6 +1096,254 @@ class AsyncBatchIterator(AsyncIterator[list[_T]]):
         """`close()`, as an awaitable (for `contextlib.aclosing`)."""
 
 @final
+class FleetRecord:
+    """One card of a fleet sync: the list's fields, its details, and its current usage (which wins over the detail's copy of the counters). Fields of a part not fetched are `None`."""
+
+    @property
+    def msisdn(self) -> str: ...
+
+    @property
+    def iccid(self) -> str: ...
+
+    @property
+    def imsi(self) -> str: ...
+
+    @property
+    def state(self) -> int:
+        """From the list: 0 disabled, 1 usable, 2 paused (see `rules::state_name`)."""
+
+    @property
+    def mno(self) -> str | None: ...
+
+    @property
+    def msstatus(self) -> int | None: ...
+
+    @property
+    def cycle(self) -> int | None: ...
+
+    @property
+    def imei(self) -> str | None: ...
+
+    @property
+    def balance(self) -> float | None: ...
+
+    @property
+    def openpool(self) -> int | None: ...
+
+    @property
+    def pkgcode(self) -> str | None: ...
+
+    @property
+    def pkgname(self) -> str | None: ...
+
+    @property
+    def activedate(self) -> str | None: ...
+
+    @property
+    def stoptestdate(self) -> str | None: ...
+
+    @property
+    def stopsleepdate(self) -> str | None: ...
+
+    @property
+    def expiredate(self) -> str | None: ...
+
+    @property
+    def openapns(self) -> str | None: ...
+
+    @property
+    def apnstatus(self) -> str | None: ...
+
+    @property
+    def onoff(self) -> str | None: ...
+
+    @property
+    def online(self) -> str | None: ...
+
+    @property
+    def apn(self) -> str | None: ...
+
+    @property
+    def rat(self) -> str | None: ...
+
+    @property
+    def ip(self) -> str | None: ...
+
+    @property
+    def sbbh(self) -> str | None: ...
+
+    @property
+    def pkgtotalflow(self) -> float | None: ...
+
+    @property
+    def pkgusedflow(self) -> float | None: ...
+
+    @property
+    def pkgtotalusedflow(self) -> float | None: ...
+
+    @property
+    def pkgleftflow(self) -> float | None: ...
+
+    @property
+    def flowusage(self) -> float | None: ...
+
+    @property
+    def smsusage(self) -> int | None: ...
+
+    @property
+    def voiceusage(self) -> int | None: ...
+
+    @property
+    def connectusage(self) -> int | None: ...
+
+    @property
+    def outflowusage(self) -> float | None: ...
+
+    @property
+    def statusyncdate(self) -> str | None: ...
+
+    @property
+    def pkgsyncdate(self) -> str | None: ...
+
+    @property
+    def monthsyncdate(self) -> str | None: ...
+
+    @property
+    def detail_found(self) -> bool:
+        """card/detail answered for this card."""
+
+    @property
+    def usage_found(self) -> bool:
+        """card/usage/current answered for this card."""
+
+    @property
+    def packages(self) -> list[Package] | None:
+        """card/pkg/get, when the sync asked for packages."""
+
+    @property
+    def history(self) -> MonthlyUsage | None:
+        """card/usage/past for the sync's month, when it asked for one and the platform answered."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record as a `dict`."""
+
+@final
+class MissingCard:
+    """A card the sync listed but could not fetch a part of, after every retry its budget allowed."""
+
+    @property
+    def msisdn(self) -> str: ...
+
+    @property
+    def iccid(self) -> str: ...
+
+    @property
+    def endpoint(self) -> str:
+        """The endpoint that failed, e.g. `card/detail`."""
+
+    @property
+    def code(self) -> str:
+        """The error's stable code (`Error::code`) and message."""
+
+    @property
+    def error(self) -> str: ...
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record as a `dict`."""
+
+@final
+class MissingPage:
+    """A page of card/list the sync could not fetch (its cards are unknown; resuming fetches it again)."""
+
+    @property
+    def page(self) -> int: ...
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def error(self) -> str: ...
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record as a `dict`."""
+
+@final
+class FleetSyncReport:
+    """How a fleet sync went: `complete`, or `missing_cards` and `missing_pages` name everything not delivered."""
+
+    @property
+    def finished(self) -> bool:
+        """The run reached its end (false while it runs, or if it was dropped or failed)."""
+
+    @property
+    def complete(self) -> bool: ...
+
+    @property
+    def cards(self) -> int:
+        """Cards delivered by this run."""
+
+    @property
+    def duplicates(self) -> int:
+        """List entries skipped because the card was already delivered (a fleet changing while it is listed)."""
+
+    @property
+    def pages(self) -> int:
+        """Pages of card/list fetched."""
+
+    @property
+    def batches(self) -> int:
+        """Batch requests (details, usage, history) and package requests that succeeded."""
+
+    @property
+    def requests(self) -> int:
+        """Requests started by the sync (each may have made several attempts: see `Config`)."""
+
+    @property
+    def retries(self) -> int:
+        """Requests the sync tried again, later, after they failed every attempt."""
+
+    @property
+    def missing_cards(self) -> list[MissingCard]: ...
+
+    @property
+    def missing_pages(self) -> list[MissingPage]: ...
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record as a `dict`."""
+
+@final
+class FleetSync(Iterator[list[FleetRecord]]):
+    """`for batch in client.fleet_sync()`: lists of `FleetRecord` in list order, each card once,
+    fetched ahead in the background. A failure that leaves nothing to name (page 1 of the
+    listing, the account refused) raises; everything else is named in `report`."""
+
+    def __iter__(self) -> Self: ...
+    def __next__(self) -> list[FleetRecord]: ...
+    @property
+    def report(self) -> FleetSyncReport:
+        """The run's counts and what it could not fetch; `finished` after the last batch."""
+    def checkpoint(self) -> str:
+        """JSON text of what was received so far, for `fleet_sync(checkpoint=...)`."""
+    def close(self) -> None:
+        """Stops the sync's requests and ends the iteration. Idempotent."""
+
+@final
+class AsyncFleetSync(AsyncIterator[list[FleetRecord]]):
+    """`FleetSync` for `async for`."""
+
+    def __aiter__(self) -> Self: ...
+    def __anext__(self) -> Awaitable[list[FleetRecord]]: ...
+    @property
+    def report(self) -> FleetSyncReport:
+        """The run's counts and what it could not fetch; `finished` after the last batch."""
+    def checkpoint(self) -> str:
+        """JSON text of what was received so far, for `fleet_sync(checkpoint=...)`."""
+    def close(self) -> None:
+        """Stops the sync's requests and ends the iteration. Idempotent."""
+    def aclose(self) -> Awaitable[None]:
+        """`close()`, as an awaitable (for `contextlib.aclosing`)."""
+
+@final
 class Client:
     """A synchronous CardBOSS client; every call releases the GIL while it waits."""
 
@@ -1146,6 +1394,8 @@ class Client:
         """3.2.3 card/usage/current for any number of cards."""
     def usage_history(self, month: str, *, msisdns: Sequence[str] | None = None, iccids: Sequence[str] | None = None, showday: str | None = None) -> list[MonthlyUsage]:
         """3.2.4 card/usage/past: a month (`yyyyMM`, within the last 3) of usage."""
+    def fleet_sync(self, *, details: bool | None = None, usage: bool | None = None, packages: bool | None = None, history_month: str | None = None, concurrency: int | None = None, retry_budget: int | None = None, checkpoint: str | None = None) -> FleetSync:
+        """The whole fleet: card/list + card/detail + card/usage/current merged per card (usage wins for the counters; details and usage default to on), optionally packages and a month's usage (`yyyyMM`), in batches in list order, each card once, failed requests re-tried later under a run budget; `checkpoint=` continues an earlier run."""
     def card_detail_batches(self, *, msisdns: Sequence[str] | None = None, iccids: Sequence[str] | None = None) -> BatchIterator[CardDetail]:
         """3.2.2 card/detail batch by batch (lists of up to 100, input order, fetched ahead); bad input raises here."""
     def current_usage_batches(self, *, msisdns: Sequence[str] | None = None, iccids: Sequence[str] | None = None) -> BatchIterator[CurrentUsage]:
@@ -1245,6 +1495,8 @@ class AsyncClient:
         """3.2.3 card/usage/current for any number of cards."""
     async def usage_history(self, month: str, *, msisdns: Sequence[str] | None = None, iccids: Sequence[str] | None = None, showday: str | None = None) -> list[MonthlyUsage]:
         """3.2.4 card/usage/past: a month (`yyyyMM`, within the last 3) of usage."""
+    def fleet_sync(self, *, details: bool | None = None, usage: bool | None = None, packages: bool | None = None, history_month: str | None = None, concurrency: int | None = None, retry_budget: int | None = None, checkpoint: str | None = None) -> AsyncFleetSync:
+        """`async for batch in client.fleet_sync()`: see `Client.fleet_sync`."""
     def card_detail_batches(self, *, msisdns: Sequence[str] | None = None, iccids: Sequence[str] | None = None) -> AsyncBatchIterator[CardDetail]:
         """3.2.2 card/detail batch by batch: `async for batch in ...` (lists of up to 100, input order, fetched ahead); bad input raises here."""
     def current_usage_batches(self, *, msisdns: Sequence[str] | None = None, iccids: Sequence[str] | None = None) -> AsyncBatchIterator[CurrentUsage]:

@@ -1,12 +1,12 @@
 //! 3.2 cards: list, detail, usage (current and past), packages.
 
+use cardboss::{CardRef, CardSet};
 use futures::StreamExt;
 use serde_json::json;
 
 use super::Ctx;
 use crate::args::{CardsCmd, UsageCmd};
 use crate::failure::CliResult;
-use crate::ids::{card_ref, card_sets, in_input_order};
 use crate::output::{progress_bar, View};
 
 pub const CARD_COLUMNS: &[&str] = &["msisdn", "iccid", "imsi", "state"];
@@ -149,11 +149,7 @@ pub async fn run(ctx: &Ctx, cmd: CardsCmd) -> CliResult {
         }
         CardsCmd::Detail { ids } => {
             let client = ctx.client()?;
-            let mut details = Vec::new();
-            for set in card_sets(&ids) {
-                details.extend(client.card_details(&set).await?);
-            }
-            let details = in_input_order(&ids, details, |d| (d.msisdn.clone(), d.iccid.clone()));
+            let details = client.card_details(&CardSet::mixed(ids)).await?;
             let view = View::many(&details, DETAIL_COLUMNS)?;
             let view = if details.len() == 1 {
                 View {
@@ -173,11 +169,7 @@ pub async fn usage(ctx: &Ctx, cmd: UsageCmd) -> CliResult {
     let client = ctx.client()?;
     match cmd {
         UsageCmd::Current { ids } => {
-            let mut usages = Vec::new();
-            for set in card_sets(&ids) {
-                usages.extend(client.current_usage(&set).await?);
-            }
-            let usages = in_input_order(&ids, usages, |u| (u.msisdn.clone(), u.iccids.clone()));
+            let usages = client.current_usage(&CardSet::mixed(ids)).await?;
             View::many(&usages, USAGE_COLUMNS)?
                 .table_columns(USAGE_TABLE)
                 .print(ctx.format)
@@ -187,22 +179,16 @@ pub async fn usage(ctx: &Ctx, cmd: UsageCmd) -> CliResult {
             showday,
             ids,
         } => {
-            let mut usages = Vec::new();
-            for set in card_sets(&ids) {
-                usages.extend(
-                    client
-                        .usage_history(&month, &set, showday.as_deref())
-                        .await?,
-                );
-            }
-            let usages = in_input_order(&ids, usages, |u| (u.msisdn.clone(), u.iccid.clone()));
+            let usages = client
+                .usage_history(&month, &CardSet::mixed(ids), showday.as_deref())
+                .await?;
             View::many(&usages, HISTORY_COLUMNS)?.print(ctx.format)
         }
     }
 }
 
 pub async fn packages(ctx: &Ctx, id: &str) -> CliResult {
-    let list = ctx.client()?.packages(&card_ref(id)).await?;
+    let list = ctx.client()?.packages(&CardRef::from_id(id)).await?;
     let footer = format!("{} package(s) of {}", list.pkgs.len(), list.msisdn);
     View::many(&list.pkgs, PACKAGE_COLUMNS)?
         .table_columns(&[

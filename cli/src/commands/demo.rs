@@ -18,7 +18,7 @@ use serde_json::{json, Value};
 use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch, Mutex};
 
-use super::sync::{export, indent, open_sink, platform_today, Summary};
+use super::sync::{export, indent, open_sink, today, Summary};
 use super::Ctx;
 use crate::args::DemoArgs;
 use crate::failure::{failed, CliError, CliResult};
@@ -196,15 +196,16 @@ impl<'a> Demo<'a> {
         step(2, "Fleet sync");
         line("list (100 a page, fetched ahead) + detail + current usage (batches of 100, 8 at a time) per card");
         let path = std::env::temp_dir().join(format!("cardboss-demo-{}.csv", std::process::id()));
-        let (mut sink, partial) = open_sink(&path)?;
-        let mut summary = Summary::new(platform_today(self.client.config().utc_offset_minutes));
+        let (mut sink, partial) = open_sink(&path, 0)?;
+        let mut summary = Summary::new(today(&self.client));
         let total = if self.ctx.progress {
             super::sync::fleet_size(&self.client).await
         } else {
             None
         };
         let bar = progress_bar(total, "syncing", self.ctx.progress);
-        let result = export(&self.client, &mut sink, &mut summary, &bar).await;
+        let options = cardboss::FleetSyncOptions::default();
+        let result = export(&self.client, options, &mut sink, &mut summary, &bar, None).await;
         bar.finish_and_clear();
         let report = result?;
         drop(sink);
@@ -217,6 +218,13 @@ impl<'a> Demo<'a> {
             report.exported as f64 / report.seconds.max(0.001),
             size / 1024
         ));
+        if !report.complete {
+            line(format!(
+                "incomplete: {} card(s) and {} list page(s) not fetched (named in `cardboss sync --json`)",
+                report.missing_cards.len(),
+                report.missing_pages.len()
+            ));
+        }
         if report.without_detail + report.without_usage > 0 {
             line(format!(
                 "{} without detail, {} without usage",

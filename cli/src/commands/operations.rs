@@ -1,12 +1,11 @@
 //! 3.4 operations: renewals, lifecycle operations, data switch, voice whitelist.
 
-use cardboss::{Audit, RenewOptions};
+use cardboss::{Audit, CardRef, RenewOptions};
 use serde::Serialize;
 
 use super::Ctx;
 use crate::args::{AuditArg, DataCmd, RenewArgs, WhitelistCmd};
 use crate::failure::CliResult;
-use crate::ids::card_ref;
 use crate::output::{Format, View};
 
 pub const ORDER_COLUMNS: &[&str] = &["msisdn", "orderid", "ordertime", "orderamount"];
@@ -52,7 +51,7 @@ pub async fn renew(ctx: &Ctx, a: RenewArgs) -> CliResult {
     };
     let order = ctx
         .client()?
-        .renew(&card_ref(&a.id), &a.pkg, a.months, &options)
+        .renew(&CardRef::from_id(&a.id), &a.pkg, a.months, &options)
         .await?;
     View::one(&order, ORDER_COLUMNS)?
         .footer("order placed; the platform confirms it later with an OD1002 push (`cardboss push verify`)")
@@ -61,7 +60,7 @@ pub async fn renew(ctx: &Ctx, a: RenewArgs) -> CliResult {
 
 pub async fn lifecycle(ctx: &Ctx, op: Op, id: &str) -> CliResult {
     let client = ctx.client()?;
-    let card = card_ref(id);
+    let card = CardRef::from_id(id);
     match op {
         Op::Suspend => client.suspend(&card).await?,
         Op::Resume => client.resume(&card).await?,
@@ -81,12 +80,14 @@ pub async fn data(ctx: &Ctx, cmd: DataCmd) -> CliResult {
     match cmd {
         DataCmd::On { id, apn, min_left } => {
             client
-                .enable_data(&card_ref(&id), apn.as_deref(), min_left)
+                .enable_data(&CardRef::from_id(&id), apn.as_deref(), min_left)
                 .await?;
             done(ctx, "data on", &id, "")
         }
         DataCmd::Off { id, apn } => {
-            client.disable_data(&card_ref(&id), apn.as_deref()).await?;
+            client
+                .disable_data(&CardRef::from_id(&id), apn.as_deref())
+                .await?;
             done(ctx, "data off", &id, "")
         }
     }
@@ -97,13 +98,13 @@ pub async fn whitelist(ctx: &Ctx, cmd: WhitelistCmd) -> CliResult {
     match cmd {
         WhitelistCmd::Add { id, numbers, group } => {
             client
-                .add_voice_whitelist(&card_ref(&id), &numbers, group.as_deref())
+                .add_voice_whitelist(&CardRef::from_id(&id), &numbers, group.as_deref())
                 .await?;
             done(ctx, "whitelist add", &id, &numbers.join(" "))
         }
         WhitelistCmd::Remove { id, numbers, group } => {
             client
-                .remove_voice_whitelist(&card_ref(&id), &numbers, group.as_deref())
+                .remove_voice_whitelist(&CardRef::from_id(&id), &numbers, group.as_deref())
                 .await?;
             done(ctx, "whitelist remove", &id, &numbers.join(" "))
         }

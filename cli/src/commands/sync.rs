@@ -1,149 +1,32 @@
-//! `sync`: the whole fleet, exported and/or summarised.
-//!
-//! The card list is streamed page by page (`Client::cards`, fetched ahead in the background);
-//! every `concurrency × 100` cards form a chunk whose details and current usage are fetched
-//! together (the core batches them by 100 and runs `concurrency` batches at a time). Each card is
-//! written once, as one merged record, as soon as its chunk is complete: memory stays flat
-//! whatever the fleet's size. A card the list repeats (a fleet changing during the export) is
-//! skipped and counted.
+//! `sync`: the whole fleet, exported and/or summarised — a thin consumer of the core's
+//! `Client::fleet_sync`, which lists, joins, de-duplicates and re-tries (see its docs). The CLI
+//! writes the records it hands over (CSV or JSON lines), draws the progress bar, builds the
+//! summary, and with `--resume FILE` keeps a checkpoint next to the output so that a crashed or
+//! incomplete run continues where it stopped.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::fs::File;
+use std::collections::BTreeMap;
+use std::fs::{File, OpenOptions};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use cardboss::rules::{is_iccid, is_msisdn, CARDS_PER_PAGE};
-use cardboss::{Card, CardDetail, CardSet, CardStream, Client, CurrentUsage};
+use cardboss::rules::{platform_today, state_name};
+use cardboss::{Client, FleetRecord, FleetSyncOptions, MissingCard, MissingPage};
 use chrono::{NaiveDate, Utc};
 use indicatif::ProgressBar;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::Ctx;
 use crate::args::SyncArgs;
-use crate::failure::{failed, usage, CliError, CliResult};
+use crate::failure::{failed, usage, CliResult};
 use crate::output::{grid, progress_bar, Format};
 
-/// One card: the list's fields, its details, and its current usage (which wins over the
-/// detail's copy of the same counters). Fields the platform did not return are empty.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct SyncRecord {
-    pub msisdn: String,
-    pub iccid: String,
-    pub imsi: String,
-    /// From the list: 0 disabled, 1 usable, 2 paused.
-    pub state: i64,
-    pub mno: Option<String>,
-    pub msstatus: Option<i64>,
-    pub cycle: Option<i64>,
-    pub imei: Option<String>,
-    pub balance: Option<f64>,
-    pub openpool: Option<i64>,
-    pub pkgcode: Option<String>,
-    pub pkgname: Option<String>,
-    pub activedate: Option<String>,
-    pub stoptestdate: Option<String>,
-    pub stopsleepdate: Option<String>,
-    pub expiredate: Option<String>,
-    pub openapns: Option<String>,
-    pub apnstatus: Option<String>,
-    pub onoff: Option<String>,
-    pub online: Option<String>,
-    pub apn: Option<String>,
-    pub rat: Option<String>,
-    pub ip: Option<String>,
-    pub sbbh: Option<String>,
-    pub pkgtotalflow: Option<f64>,
-    pub pkgusedflow: Option<f64>,
-    pub pkgtotalusedflow: Option<f64>,
-    pub pkgleftflow: Option<f64>,
-    pub flowusage: Option<f64>,
-    pub smsusage: Option<i64>,
-    pub voiceusage: Option<i64>,
-    pub connectusage: Option<i64>,
-    pub outflowusage: Option<f64>,
-    pub statusyncdate: Option<String>,
-    pub pkgsyncdate: Option<String>,
-    pub monthsyncdate: Option<String>,
-    /// card/detail answered for this card.
-    pub detail_found: bool,
-    /// card/usage/current answered for this card.
-    pub usage_found: bool,
-}
-
-impl SyncRecord {
-    fn merge(card: Card, detail: Option<&CardDetail>, usage: Option<&CurrentUsage>) -> SyncRecord {
-        let pick = |a: String, b: Option<&str>| {
-            if a.is_empty() {
-                b.unwrap_or_default().to_string()
-            } else {
-                a
-            }
-        };
-        let mut r = SyncRecord {
-            msisdn: pick(card.msisdn, detail.map(|d| d.msisdn.as_str())),
-            iccid: pick(card.iccid, detail.map(|d| d.iccid.as_str())),
-            imsi: pick(card.imsi, detail.map(|d| d.imsi.as_str())),
-            state: card.state,
-            ..Default::default()
-        };
-        if let Some(d) = detail {
-            r.detail_found = true;
-            r.mno = Some(d.mno.clone());
-            r.msstatus = Some(d.msstatus);
-            r.cycle = Some(d.cycle);
-            r.imei = Some(d.imei.clone());
-            r.balance = Some(d.balance);
-            r.openpool = Some(d.openpool);
-            r.pkgcode = Some(d.pkgcode.clone());
-            r.pkgname = Some(d.pkgname.clone());
-            r.activedate = d.activedate.clone();
-            r.stoptestdate = d.stoptestdate.clone();
-            r.stopsleepdate = d.stopsleepdate.clone();
-            r.expiredate = d.expiredate.clone();
-            r.openapns = Some(d.openapns.clone());
-            r.apnstatus = Some(d.apnstatus.clone());
-            r.onoff = Some(d.onoff.clone());
-            r.online = Some(d.online.clone());
-            r.apn = Some(d.apn.clone());
-            r.rat = Some(d.rat.clone());
-            r.ip = Some(d.ip.clone());
-            r.sbbh = Some(d.sbbh.clone());
-            r.pkgtotalflow = Some(d.pkgtotalflow);
-            r.pkgusedflow = Some(d.pkgusedflow);
-            r.pkgtotalusedflow = Some(d.pkgtotalusedflow);
-            r.pkgleftflow = Some(d.pkgleftflow);
-            r.flowusage = Some(d.flowusage);
-            r.smsusage = Some(d.smsusage);
-            r.voiceusage = Some(d.voiceusage);
-            r.connectusage = Some(d.connectusage);
-            r.outflowusage = Some(d.outflowusage);
-            r.statusyncdate = d.statusyncdate.clone();
-            r.pkgsyncdate = d.pkgsyncdate.clone();
-            r.monthsyncdate = d.monthsyncdate.clone();
-        }
-        if let Some(u) = usage {
-            r.usage_found = true;
-            r.pkgtotalflow = Some(u.pkgtotalflow);
-            r.pkgusedflow = Some(u.pkgusedflow);
-            r.pkgtotalusedflow = Some(u.pkgtotalusedflow);
-            r.pkgleftflow = Some(u.pkgleftflow);
-            r.flowusage = Some(u.flowusage);
-            r.smsusage = Some(u.smsusage);
-            r.voiceusage = Some(u.voiceusage);
-            r.connectusage = Some(u.connectusage);
-            r.outflowusage = Some(u.outflowusage);
-        }
-        r
-    }
-
-    /// Share of the package used (pkgusedflow / pkgtotalflow), when the package is limited.
-    pub fn package_used(&self) -> Option<f64> {
-        match (self.pkgusedflow, self.pkgtotalflow) {
-            (Some(used), Some(total)) if total > 0.0 => Some(used / total),
-            _ => None,
-        }
+/// Share of the package used (pkgusedflow / pkgtotalflow), when the package is limited.
+fn package_used(r: &FleetRecord) -> Option<f64> {
+    match (r.pkgusedflow, r.pkgtotalflow) {
+        (Some(used), Some(total)) if total > 0.0 => Some(used / total),
+        _ => None,
     }
 }
 
@@ -195,15 +78,6 @@ pub struct Summary {
     today_date: NaiveDate,
 }
 
-pub fn state_name(state: i64) -> &'static str {
-    match state {
-        0 => "disabled",
-        1 => "usable",
-        2 => "paused",
-        _ => "other",
-    }
-}
-
 impl Summary {
     pub fn new(today: NaiveDate) -> Summary {
         Summary {
@@ -217,7 +91,7 @@ impl Summary {
         }
     }
 
-    pub fn add(&mut self, r: &SyncRecord) {
+    pub fn add(&mut self, r: &FleetRecord) {
         self.total += 1;
         let operator = r
             .mno
@@ -225,7 +99,7 @@ impl Summary {
             .filter(|m| !m.is_empty())
             .unwrap_or_else(|| "?".into());
         *self.groups.entry((operator, r.state)).or_default() += 1;
-        if let Some(used) = r.package_used().filter(|u| *u >= USED_THRESHOLD) {
+        if let Some(used) = package_used(r).filter(|u| *u >= USED_THRESHOLD) {
             self.over_80_percent.push(HighUsage {
                 msisdn: r.msisdn.clone(),
                 iccid: r.iccid.clone(),
@@ -444,9 +318,9 @@ pub fn indent(s: &str) -> String {
         .join("\n")
 }
 
-/// Today in the platform's zone.
-pub fn platform_today(utc_offset_minutes: i32) -> NaiveDate {
-    (Utc::now() + chrono::Duration::minutes(i64::from(utc_offset_minutes))).date_naive()
+/// Today in the platform's zone (the core's rule).
+pub fn today(client: &Client) -> NaiveDate {
+    platform_today(Utc::now(), client.config().utc_offset_minutes)
 }
 
 // ------------------------------------------------------------------------------------- export
@@ -459,7 +333,7 @@ pub enum Sink {
 }
 
 impl Sink {
-    fn write(&mut self, r: &SyncRecord) -> CliResult {
+    fn write(&mut self, r: &FleetRecord) -> CliResult {
         match self {
             Sink::None => Ok(()),
             Sink::Csv(w) => Ok(w.serialize(r)?),
@@ -471,12 +345,20 @@ impl Sink {
         }
     }
 
-    fn finish(self) -> CliResult {
-        match self {
-            Sink::None => Ok(()),
-            Sink::Csv(mut w) => Ok(w.flush()?),
-            Sink::Jsonl(mut w) => Ok(w.flush()?),
-        }
+    /// Flushes to the file and says how long it now is.
+    fn flush(&mut self) -> CliResult<u64> {
+        let file = match self {
+            Sink::None => return Ok(0),
+            Sink::Csv(w) => {
+                w.flush()?;
+                w.get_ref().get_ref()
+            }
+            Sink::Jsonl(w) => {
+                w.flush()?;
+                w.get_ref()
+            }
+        };
+        Ok(file.metadata()?.len())
     }
 }
 
@@ -502,7 +384,7 @@ pub fn file_kind(path: &Path) -> CliResult<FileKind> {
     }
 }
 
-/// The counts of an export.
+/// The counts of an export, and what it could not fetch.
 #[derive(Debug, Clone, Serialize)]
 pub struct SyncReport {
     pub exported: u64,
@@ -512,24 +394,59 @@ pub struct SyncReport {
     pub seconds: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
+    /// Every listed card exported (with a resume file: by this run and the earlier ones).
+    pub complete: bool,
+    pub requests: i64,
+    pub retries: i64,
+    pub missing_cards: Vec<MissingCard>,
+    pub missing_pages: Vec<MissingPage>,
+}
+
+/// The `--resume` file: the core's checkpoint, and how long the output was when it was taken
+/// (a crash between writing records and saving the checkpoint leaves records the checkpoint
+/// does not know; they are cut off before continuing).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Resume {
+    pub checkpoint: String,
+    pub bytes: u64,
+}
+
+impl Resume {
+    fn load(path: &Path) -> CliResult<Option<Resume>> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => serde_json::from_str(&text).map(Some).map_err(|e| {
+                usage(format!(
+                    "--resume {}: not a sync checkpoint: {e}",
+                    path.display()
+                ))
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(failed(format!("cannot read {}: {e}", path.display()))),
+        }
+    }
+
+    /// Written to a side file, then renamed over the old one: never half a checkpoint.
+    fn save(&self, path: &Path) -> CliResult {
+        let side = side_path(path, ".tmp");
+        std::fs::write(&side, serde_json::to_vec(self)?)
+            .map_err(|e| failed(format!("cannot write {}: {e}", side.display())))?;
+        std::fs::rename(&side, path)
+            .map_err(|e| failed(format!("cannot write {}: {e}", path.display())))
+    }
 }
 
 /// Streams the fleet through `sink` and `summary`. `bar` shows progress (hidden off a TTY).
+/// With `resume`, the checkpoint is saved there after every batch written.
 pub async fn export(
     client: &Client,
+    options: FleetSyncOptions,
     sink: &mut Sink,
     summary: &mut Summary,
     bar: &ProgressBar,
+    resume: Option<&Path>,
 ) -> CliResult<SyncReport> {
     let started = Instant::now();
-    let chunk_size = (client.config().concurrency.max(1) * CARDS_PER_PAGE).max(CARDS_PER_PAGE);
-    let mut chunks = Chunks {
-        stream: client.cards(),
-        seen: HashSet::new(),
-        duplicates: 0,
-        done: false,
-        size: chunk_size,
-    };
+    let mut sync = client.fleet_sync(options)?;
     let mut report = SyncReport {
         exported: 0,
         duplicates_skipped: 0,
@@ -537,9 +454,14 @@ pub async fn export(
         without_usage: 0,
         seconds: 0.0,
         file: None,
+        complete: false,
+        requests: 0,
+        retries: 0,
+        missing_cards: Vec::new(),
+        missing_pages: Vec::new(),
     };
-    while let Some(chunk) = chunks.next().await? {
-        for record in enrich(client, chunk).await? {
+    while let Some(batch) = sync.next_batch().await {
+        for record in batch? {
             report.without_detail += u64::from(!record.detail_found);
             report.without_usage += u64::from(!record.usage_found);
             sink.write(&record)?;
@@ -547,135 +469,65 @@ pub async fn export(
             report.exported += 1;
             bar.inc(1);
         }
+        if let Some(path) = resume {
+            let bytes = sink.flush()?;
+            let checkpoint = sync.checkpoint();
+            Resume { checkpoint, bytes }.save(path)?;
+        }
+    }
+    let done = sync.report();
+    if let Some(path) = resume {
+        let bytes = sink.flush()?;
+        let checkpoint = sync.checkpoint();
+        Resume { checkpoint, bytes }.save(path)?;
     }
     summary.finish();
-    report.duplicates_skipped = chunks.duplicates;
+    report.duplicates_skipped = done.duplicates as u64;
+    report.complete = done.complete;
+    report.requests = done.requests;
+    report.retries = done.retries;
+    report.missing_cards = done.missing_cards;
+    report.missing_pages = done.missing_pages;
     report.seconds = (started.elapsed().as_secs_f64() * 100.0).round() / 100.0;
     Ok(report)
 }
 
-/// Groups the streamed list into chunks of new (not yet seen) cards.
-struct Chunks {
-    stream: CardStream,
-    seen: HashSet<String>,
-    duplicates: u64,
-    done: bool,
-    size: usize,
-}
-
-impl Chunks {
-    async fn next(&mut self) -> CliResult<Option<Vec<Card>>> {
-        let mut chunk = Vec::new();
-        while !self.done && chunk.len() < self.size {
-            match self.stream.next_page().await {
-                Some(page) => {
-                    for card in page? {
-                        let key = if card.msisdn.is_empty() {
-                            card.iccid.clone()
-                        } else {
-                            card.msisdn.clone()
-                        };
-                        if self.seen.insert(key) {
-                            chunk.push(card);
-                        } else {
-                            self.duplicates += 1;
-                        }
-                    }
-                }
-                None => self.done = true,
-            }
-        }
-        Ok((!chunk.is_empty()).then_some(chunk))
-    }
-}
-
-/// Details and current usage of a chunk, fetched together, merged per card in list order.
-async fn enrich(client: &Client, cards: Vec<Card>) -> CliResult<Vec<SyncRecord>> {
-    let msisdns: Vec<String> = cards
-        .iter()
-        .filter(|c| is_msisdn(&c.msisdn))
-        .map(|c| c.msisdn.clone())
-        .collect();
-    let iccids: Vec<String> = cards
-        .iter()
-        .filter(|c| !is_msisdn(&c.msisdn) && is_iccid(&c.iccid))
-        .map(|c| c.iccid.clone())
-        .collect();
-    let sets: Vec<CardSet> = [CardSet::Msisdns(msisdns), CardSet::Iccids(iccids)]
-        .into_iter()
-        .filter(|s| !s.is_empty())
-        .collect();
-    let details = async {
-        let mut all = Vec::new();
-        for set in &sets {
-            all.extend(client.card_details(set).await?);
-        }
-        Ok::<_, cardboss::Error>(all)
-    };
-    let usages = async {
-        let mut all = Vec::new();
-        for set in &sets {
-            all.extend(client.current_usage(set).await?);
-        }
-        Ok::<_, cardboss::Error>(all)
-    };
-    let (details, usages) = tokio::try_join!(details, usages).map_err(CliError::from)?;
-    let mut detail_by: HashMap<&str, &CardDetail> = HashMap::new();
-    for d in &details {
-        for k in [d.msisdn.as_str(), d.iccid.as_str()] {
-            if !k.is_empty() {
-                detail_by.entry(k).or_insert(d);
-            }
-        }
-    }
-    let mut usage_by: HashMap<&str, &CurrentUsage> = HashMap::new();
-    for u in &usages {
-        for k in [u.msisdn.as_str(), u.iccids.as_str()] {
-            if !k.is_empty() {
-                usage_by.entry(k).or_insert(u);
-            }
-        }
-    }
-    let find = |card: &Card| {
-        let d = [card.msisdn.as_str(), card.iccid.as_str()]
-            .into_iter()
-            .filter(|k| !k.is_empty())
-            .find_map(|k| detail_by.get(k).copied());
-        let u = [card.msisdn.as_str(), card.iccid.as_str()]
-            .into_iter()
-            .filter(|k| !k.is_empty())
-            .find_map(|k| usage_by.get(k).copied());
-        (d, u)
-    };
-    Ok(cards
-        .into_iter()
-        .map(|card| {
-            let (d, u) = find(&card);
-            SyncRecord::merge(card, d, u)
-        })
-        .collect())
-}
-
-/// Opens `path.partial` for writing; [`commit`] renames it to `path` after a complete export.
-pub fn open_sink(path: &Path) -> CliResult<(Sink, PathBuf)> {
+/// Opens `path.partial` for writing; the caller renames it to `path` after a complete export.
+/// `keep` bytes of an earlier partial file are kept (a resumed export appends to them).
+pub fn open_sink(path: &Path, keep: u64) -> CliResult<(Sink, PathBuf)> {
     let kind = file_kind(path)?;
-    let partial = partial_path(path);
-    let file = File::create(&partial)
-        .map_err(|e| failed(format!("cannot create {}: {e}", partial.display())))?;
+    let partial = side_path(path, ".partial");
+    let cannot = |e: std::io::Error| failed(format!("cannot write {}: {e}", partial.display()));
+    let file = if keep > 0 {
+        let file = OpenOptions::new()
+            .write(true)
+            .open(&partial)
+            .map_err(cannot)?;
+        file.set_len(keep).map_err(cannot)?;
+        let mut file = file;
+        std::io::Seek::seek(&mut file, std::io::SeekFrom::End(0)).map_err(cannot)?;
+        file
+    } else {
+        File::create(&partial).map_err(cannot)?
+    };
     let w = BufWriter::with_capacity(1 << 16, file);
     let sink = match kind {
-        FileKind::Csv => Sink::Csv(Box::new(csv::Writer::from_writer(w))),
+        FileKind::Csv => Sink::Csv(Box::new(
+            csv::WriterBuilder::new()
+                .has_headers(keep == 0)
+                .from_writer(w),
+        )),
         FileKind::Jsonl => Sink::Jsonl(w),
     };
     Ok((sink, partial))
 }
 
-fn partial_path(path: &Path) -> PathBuf {
+fn side_path(path: &Path, suffix: &str) -> PathBuf {
     let mut name = path
         .file_name()
         .map(|n| n.to_os_string())
         .unwrap_or_default();
-    name.push(".partial");
+    name.push(suffix);
     path.with_file_name(name)
 }
 
@@ -695,35 +547,78 @@ pub async fn run(ctx: &Ctx, args: SyncArgs) -> CliResult {
     if let Some(out) = &args.out {
         file_kind(out)?;
     }
+    if args.resume.is_some() && args.out.is_none() {
+        return Err(usage("--resume needs --out: it continues that file"));
+    }
+    let earlier = match &args.resume {
+        Some(path) => Resume::load(path)?,
+        None => None,
+    };
     let client = ctx.client()?;
-    let today = platform_today(client.config().utc_offset_minutes);
-    let mut summary = Summary::new(today);
+    let mut options = FleetSyncOptions {
+        retry_budget: args.retry_budget,
+        ..Default::default()
+    };
+    if let Some(r) = &earlier {
+        options.resume_from = Some(r.checkpoint.clone());
+    }
+    let mut summary = Summary::new(today(&client));
     let (mut sink, partial) = match &args.out {
         Some(path) => {
-            let (sink, partial) = open_sink(path)?;
+            let keep = earlier.as_ref().map_or(0, |r| r.bytes);
+            let (sink, partial) = open_sink(path, keep)?;
             (sink, Some(partial))
         }
         None => (Sink::None, None),
     };
-    let total = if ctx.progress {
+    let total = if ctx.progress && earlier.is_none() {
         fleet_size(&client).await
     } else {
         None
     };
     let bar = progress_bar(total, "syncing", ctx.progress);
-    let result = export(&client, &mut sink, &mut summary, &bar).await;
+    let result = export(
+        &client,
+        options,
+        &mut sink,
+        &mut summary,
+        &bar,
+        args.resume.as_deref(),
+    )
+    .await;
     bar.finish_and_clear();
+    let discard = |partial: &Option<PathBuf>| {
+        // Without a resume file a partial export is of no use to anyone.
+        if let (Some(p), None) = (partial, &args.resume) {
+            let _ = std::fs::remove_file(p);
+        }
+    };
     let mut report = match result {
         Ok(r) => r,
         Err(e) => {
             drop(sink);
-            if let Some(p) = &partial {
-                let _ = std::fs::remove_file(p);
-            }
+            discard(&partial);
             return Err(e);
         }
     };
-    sink.finish()?;
+    sink.flush()?;
+    drop(sink);
+    if !report.complete {
+        print(ctx.format, &report, args.summary.then_some(&summary))?;
+        discard(&partial);
+        let again = match &args.resume {
+            Some(path) => format!(
+                "; run it again with --resume {} to fetch them",
+                path.display()
+            ),
+            None => String::new(),
+        };
+        return Err(failed(format!(
+            "incomplete sync: {} card(s) and {} page(s) could not be fetched{again}",
+            report.missing_cards.len(),
+            report.missing_pages.len()
+        )));
+    }
     if let (Some(out), Some(partial)) = (&args.out, &partial) {
         std::fs::rename(partial, out).map_err(|e| {
             failed(format!(
@@ -733,6 +628,10 @@ pub async fn run(ctx: &Ctx, args: SyncArgs) -> CliResult {
             ))
         })?;
         report.file = Some(out.display().to_string());
+    }
+    if let Some(path) = &args.resume {
+        // Done: the next run starts a new sync.
+        let _ = std::fs::remove_file(path);
     }
     print(ctx.format, &report, args.summary.then_some(&summary))
 }
@@ -751,7 +650,28 @@ fn print(format: Format, report: &SyncReport, summary: Option<&Summary>) -> CliR
             Some(s) => write!(stdout, "{}", s.render_csv()?)?,
             None => {
                 let mut w = csv::Writer::from_writer(Vec::new());
-                w.serialize(report)?;
+                w.write_record([
+                    "exported",
+                    "duplicates_skipped",
+                    "without_detail",
+                    "without_usage",
+                    "seconds",
+                    "file",
+                    "complete",
+                    "missing_cards",
+                    "missing_pages",
+                ])?;
+                w.write_record([
+                    report.exported.to_string(),
+                    report.duplicates_skipped.to_string(),
+                    report.without_detail.to_string(),
+                    report.without_usage.to_string(),
+                    report.seconds.to_string(),
+                    report.file.clone().unwrap_or_default(),
+                    report.complete.to_string(),
+                    report.missing_cards.len().to_string(),
+                    report.missing_pages.len().to_string(),
+                ])?;
                 stdout.write_all(&w.into_inner().map_err(|e| failed(e.to_string()))?)?;
             }
         },
@@ -779,6 +699,28 @@ fn print(format: Format, report: &SyncReport, summary: Option<&Summary>) -> CliR
                     "  {} card(s) without detail, {} without current usage (their fields are empty)",
                     report.without_detail, report.without_usage
                 )?;
+            }
+            for m in report.missing_cards.iter().take(20) {
+                let id = if m.msisdn.is_empty() {
+                    &m.iccid
+                } else {
+                    &m.msisdn
+                };
+                writeln!(
+                    stdout,
+                    "  not fetched: card {id} ({}: {})",
+                    m.endpoint, m.error
+                )?;
+            }
+            if report.missing_cards.len() > 20 {
+                writeln!(
+                    stdout,
+                    "  … and {} more cards not fetched (--json for all)",
+                    report.missing_cards.len() - 20
+                )?;
+            }
+            for p in &report.missing_pages {
+                writeln!(stdout, "  not fetched: list page {} ({})", p.page, p.error)?;
             }
             if let Some(s) = summary {
                 writeln!(stdout)?;

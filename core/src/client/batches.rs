@@ -4,7 +4,9 @@
 //! Each bulk endpoint comes in two forms built on the same stream of batches: collected into one
 //! `Vec` (`card_details`), or handed over batch by batch as they arrive (`card_detail_batches`),
 //! so that a fleet of 100,000 cards can be synced in flat memory — the caller processes or
-//! converts a batch and drops it while the next ones are being fetched.
+//! converts a batch and drops it while the next ones are being fetched. A mixed set
+//! (`CardSet::Mixed`) is fetched as its msisdns' batches, then its iccids'; collected, the
+//! results are put back in the order of its ids.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -57,14 +59,27 @@ impl Client {
     }
 }
 
-/// Every batch's records, concatenated; the first failure fails the whole call.
-pub(crate) async fn collect<T>(batches: BatchStream<T>, cards: usize) -> Result<Vec<T>> {
-    batches
-        .try_fold(Vec::with_capacity(cards), |mut all, batch| async move {
-            all.extend(batch);
-            Ok(all)
-        })
-        .await
+/// Every batch's records, concatenated (and, for a mixed set, put back in the order of its ids,
+/// found by `keys`); the first failure fails the whole call.
+pub(crate) async fn collect<T>(
+    batches: BatchStream<T>,
+    cards: &CardSet,
+    keys: impl Fn(&T) -> [&str; 2],
+) -> Result<Vec<T>> {
+    let all = batches
+        .try_fold(
+            Vec::with_capacity(cards.len()),
+            |mut all, batch| async move {
+                all.extend(batch);
+                Ok(all)
+            },
+        )
+        .await?;
+    Ok(if cards.is_mixed() {
+        cards.in_input_order(all, keys)
+    } else {
+        all
+    })
 }
 
 /// The results of a bulk call batch by batch (up to 100 records each), in input order, fetched

@@ -42,7 +42,7 @@ impl Client {
     /// 3.2.2 card/detail for any number of cards: batches of 100, `concurrency` at a time,
     /// results in input order.
     pub async fn card_details(&self, cards: &CardSet) -> Result<Vec<CardDetail>> {
-        collect(self.detail_stream(cards)?, cards.len()).await
+        collect(self.detail_stream(cards)?, cards, |d| [&d.msisdn, &d.iccid]).await
     }
 
     /// [`Client::card_details`] batch by batch, as they arrive (see [`Batches`]). Every card is
@@ -56,7 +56,10 @@ impl Client {
 
     /// 3.2.3 card/usage/current for any number of cards, batched like `card_details`.
     pub async fn current_usage(&self, cards: &CardSet) -> Result<Vec<CurrentUsage>> {
-        collect(self.current_usage_stream(cards)?, cards.len()).await
+        collect(self.current_usage_stream(cards)?, cards, |u| {
+            [&u.msisdn, &u.iccids]
+        })
+        .await
     }
 
     /// [`Client::current_usage`] batch by batch, as they arrive (see [`Batches`]).
@@ -78,7 +81,10 @@ impl Client {
         cards: &CardSet,
         showday: Option<&str>,
     ) -> Result<Vec<MonthlyUsage>> {
-        collect(self.history_stream(month, cards, showday)?, cards.len()).await
+        collect(self.history_stream(month, cards, showday)?, cards, |u| {
+            [&u.msisdn, &u.iccid]
+        })
+        .await
     }
 
     /// [`Client::usage_history`] batch by batch, as they arrive (see [`Batches`]).
@@ -138,7 +144,7 @@ impl Client {
                 Ok(page.usages)
             }
         })?;
-        let usages = collect(batches, cards.len()).await?;
+        let usages = collect(batches, cards, |u| [&u.msisdn, &u.iccids]).await?;
         Ok(DailyUsage {
             count: usages.len() as i64,
             day: day.to_string(),
@@ -148,28 +154,71 @@ impl Client {
 
     fn detail_stream(&self, cards: &CardSet) -> Result<BatchStream<CardDetail>> {
         self.batch_stream(cards, |client, msisdns, iccids| async move {
-            let list: CardDetailList = client
-                .transport()
-                .fetch(&Call::get(
-                    "card/detail",
-                    &[("msisdns", &msisdns), ("iccids", &iccids)],
-                ))
-                .await?;
-            Ok(list.cards)
+            client.detail_batch(&msisdns, &iccids).await
         })
     }
 
     fn current_usage_stream(&self, cards: &CardSet) -> Result<BatchStream<CurrentUsage>> {
         self.batch_stream(cards, |client, msisdns, iccids| async move {
-            let list: UsageList<CurrentUsage> = client
-                .transport()
-                .fetch(&Call::get(
-                    "card/usage/current",
-                    &[("msisdns", &msisdns), ("iccids", &iccids)],
-                ))
-                .await?;
-            Ok(list.usages)
+            client.current_usage_batch(&msisdns, &iccids).await
         })
+    }
+
+    /// One card/detail request (at most 100 cards, one of the two lists empty).
+    pub(crate) async fn detail_batch(
+        &self,
+        msisdns: &str,
+        iccids: &str,
+    ) -> Result<Vec<CardDetail>> {
+        let list: CardDetailList = self
+            .transport()
+            .fetch(&Call::get(
+                "card/detail",
+                &[("msisdns", msisdns), ("iccids", iccids)],
+            ))
+            .await?;
+        Ok(list.cards)
+    }
+
+    /// One card/usage/current request.
+    pub(crate) async fn current_usage_batch(
+        &self,
+        msisdns: &str,
+        iccids: &str,
+    ) -> Result<Vec<CurrentUsage>> {
+        let list: UsageList<CurrentUsage> = self
+            .transport()
+            .fetch(&Call::get(
+                "card/usage/current",
+                &[("msisdns", msisdns), ("iccids", iccids)],
+            ))
+            .await?;
+        Ok(list.usages)
+    }
+
+    /// One card/usage/past request, for a month already checked.
+    pub(crate) async fn history_batch(
+        &self,
+        month: &str,
+        showday: &str,
+        msisdns: &str,
+        iccids: &str,
+    ) -> Result<Vec<MonthlyUsage>> {
+        let signed = [
+            ("month", month),
+            ("showday", showday),
+            ("msisdns", msisdns),
+            ("iccids", iccids),
+        ];
+        let list: UsageList<MonthlyUsage> = self
+            .transport()
+            .fetch(
+                &Call::get("card/usage/past", &signed)
+                    .with_unsigned(&[("iccid", iccids)])
+                    .with_optional(&["showday"]),
+            )
+            .await?;
+        Ok(list.usages)
     }
 
     fn history_stream(
@@ -184,21 +233,9 @@ impl Client {
         self.batch_stream(cards, move |client, msisdns, iccids| {
             let (month, showday) = (month.clone(), showday.clone());
             async move {
-                let signed = [
-                    ("month", month.as_str()),
-                    ("showday", &showday),
-                    ("msisdns", &msisdns),
-                    ("iccids", &iccids),
-                ];
-                let list: UsageList<MonthlyUsage> = client
-                    .transport()
-                    .fetch(
-                        &Call::get("card/usage/past", &signed)
-                            .with_unsigned(&[("iccid", &iccids)])
-                            .with_optional(&["showday"]),
-                    )
-                    .await?;
-                Ok(list.usages)
+                client
+                    .history_batch(&month, &showday, &msisdns, &iccids)
+                    .await
             }
         })
     }

@@ -1,10 +1,12 @@
 //! The client: configuration, and one `impl Client` block per group of endpoints, in the files
-//! named like the spec's sections (customer, cards, pools, operations, sms).
+//! named like the spec's sections (customer, cards, pools, operations, sms), and the fleet sync
+//! built on the cards endpoints (fleet).
 
 mod batches;
 mod cards;
 mod config;
 mod customer;
+mod fleet;
 mod operations;
 mod pools;
 mod sms;
@@ -14,6 +16,7 @@ use std::sync::Arc;
 pub use batches::Batches;
 pub use cards::CardStream;
 pub use config::Config;
+pub use fleet::{FleetSync, FleetSyncOptions, FleetSyncStatus, DEFAULT_RETRY_BUDGET, RETRY_COST};
 
 use crate::cooldown::Cooldowns;
 use crate::error::Result;

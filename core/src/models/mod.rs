@@ -7,6 +7,7 @@
 
 mod cards;
 mod customer;
+mod fleet;
 mod operations;
 mod pools;
 mod push;
@@ -14,6 +15,7 @@ mod sms;
 
 pub use cards::*;
 pub use customer::*;
+pub use fleet::*;
 pub use operations::*;
 pub use pools::*;
 pub use push::*;

@@ -151,6 +151,18 @@ fun CardBossClient.currentUsageFlow(cards: CardSet): Flow<List<CurrentUsage>> =
 fun CardBossClient.usageHistoryFlow(month: String, cards: CardSet, showday: String? = null): Flow<List<MonthlyUsage>> =
     flow { emitAll(usageHistoryBatches(month, cards, showday).asFlow()) }
 
+/** The fleet sync's batches as a flow of lists (list order, each card once). Collect it once.
+ *  The object stays open at the end, so that `report()` and `checkpoint()` can be read; a
+ *  cancelled or failed collection cancels the sync, which stops its requests. */
+fun FleetSyncBatches.asFlow(): Flow<List<FleetRecord>> = flow {
+    try {
+        while (true) emit(nextBatch() ?: break)
+    } catch (e: Throwable) {
+        cancel()
+        throw e
+    }
+}
+
 private fun <T> batchFlow(batches: AutoCloseable, next: suspend () -> List<T>?): Flow<List<T>> = flow {
     batches.use {
         while (true) emit(next() ?: break)
