@@ -23,6 +23,10 @@ export CARDBOSS_SANDBOX_BIN=${CARDBOSS_SANDBOX_BIN:-$target_dir/debug/cardboss-s
 
 step "mvn package: generate Kotlin + Swift, check Swift, compile, test, jar"
 cd "$here"
+# With CARDBOSS_USE_DIST=1 the suite runs on the release library scripts/build-release.sh built.
+if [[ ${CARDBOSS_USE_DIST:-0} == 1 ]]; then
+    export CARDBOSS_FFI_LIB=$target_dir/x86_64-unknown-linux-gnu/release/libcardboss_ffi.so
+fi
 # shellcheck disable=SC2086
 mvn -q -B ${MAVEN_ARGS:-} package
 
