@@ -89,8 +89,9 @@ cp "$out/cardboss" LICENSE README.md "$stage/$cli/"
 tar -C "$stage" -czf "$dist/$cli.tar.gz" "$cli"
 
 step "jar with the release library, POM, sources and javadoc jars (mvn package)"
-# The debug bindgen reads the release library's UniFFI metadata (library mode).
-cargo build --quiet -p cardboss-kotlin --bin uniffi-bindgen
+# The debug bindgen reads the release library's UniFFI metadata (library mode). The same
+# command as bindings-kotlin/test.sh, so that the suite finds this build (same features).
+cargo build --quiet -p cardboss-kotlin -p cardboss-sandbox
 (cd bindings-kotlin && CARDBOSS_FFI_LIB=$out/libcardboss_ffi.so mvn -q -B ${MAVEN_ARGS:-} -DskipTests package)
 maven=$dist/maven/io/cardboss/cardboss/$version
 mkdir -p "$maven"
