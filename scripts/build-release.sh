@@ -92,7 +92,11 @@ step "jar with the release library, POM, sources and javadoc jars (mvn package)"
 # The debug bindgen reads the release library's UniFFI metadata (library mode). The same
 # command as bindings-kotlin/test.sh, so that the suite finds this build (same features).
 cargo build --quiet -p cardboss-kotlin -p cardboss-sandbox
-(cd bindings-kotlin && CARDBOSS_FFI_LIB=$out/libcardboss_ffi.so mvn -q -B ${MAVEN_ARGS:-} -DskipTests package)
+# The zig-linked release library keeps no UniFFI metadata for the bindgen: the Kotlin is
+# generated from the debug build of the same sources, and the jar gets the release library.
+bash bindings-kotlin/generate.sh
+cp "$out/libcardboss_ffi.so" bindings-kotlin/target-gen/native/linux-x86-64/libcardboss_ffi.so
+(cd bindings-kotlin && mvn -q -B ${MAVEN_ARGS:-} -Dcardboss.skipGenerate=true -DskipTests package)
 maven=$dist/maven/io/cardboss/cardboss/$version
 mkdir -p "$maven"
 for classifier in "" -sources -javadoc; do
