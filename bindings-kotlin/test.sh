@@ -23,6 +23,13 @@ export CARDBOSS_SANDBOX_BIN=${CARDBOSS_SANDBOX_BIN:-$target_dir/debug/cardboss-s
 
 step "mvn package: generate Kotlin (and Swift), compile, test, jar"
 cd "$here"
+# With CARDBOSS_USE_DIST=1 the suite runs on the release library scripts/build-release.sh built
+# (the Kotlin generated from the debug build: the release library keeps no UniFFI metadata).
+if [[ ${CARDBOSS_USE_DIST:-0} == 1 ]]; then
+    bash "$here/generate.sh"
+    cp "$target_dir/x86_64-unknown-linux-gnu/release/libcardboss_ffi.so" "$here/target-gen/native/linux-x86-64/"
+    MAVEN_ARGS="${MAVEN_ARGS:-} -Dcardboss.skipGenerate=true"
+fi
 # shellcheck disable=SC2086
 mvn -q -B ${MAVEN_ARGS:-} package
 

@@ -1,12 +1,13 @@
 'use strict'
-// The package entry. Everything comes from the napi-generated binding (index.js, index.d.ts);
+// The package entry. Everything comes from the napi-generated binding (the addon that native.js
+// loads, its types in index.d.ts);
 // this file only adds what napi cannot generate: `for await` over `client.cards()` and the batch
 // streams (native iterators underneath, so that a failure rejects with the full CardbossError),
 // the bulk calls that collect those batches, the `isCardbossError` type guard, and the
 // translation of napi's argument-type errors into CardbossErrors. Every export is a plain
 // `exports.X =` line, so that Node also sees them as named exports of `import { Client } from
 // 'cardboss'`.
-const native = require('./index.js')
+const native = require('./native.js')
 
 // napi refuses an argument of the wrong JS type (a number for a string, ...) with its own Error
 // before any of the addon's code runs. Every entry point turns that into the package's

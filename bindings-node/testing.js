@@ -10,7 +10,7 @@
 // only adds what napi cannot generate: `client()` (a `Client` pointed at the sandbox) and
 // `Symbol.asyncDispose` (`await using`). Every export is a plain `exports.X =` line, so that
 // `import { Sandbox } from 'cardboss/testing'` works too.
-const native = require('./index.js')
+const native = require('./native.js')
 const { Client } = require('./lib.js')
 
 const Sandbox = native.Sandbox

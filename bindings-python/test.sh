@@ -3,11 +3,13 @@
 #   1. a fresh virtualenv (bindings-python/.venv, or $CARDBOSS_PY_VENV) with maturin, pytest,
 #      mypy, and fastapi + httpx for the push-receiver example;
 #   2. the sandbox binary (cargo build -p cardboss-sandbox) the tests start on free ports;
-#   3. `maturin build --release` -> an abi3 wheel in bindings-python/dist/, installed into the venv;
+#   3. `maturin build --release` -> an abi3 wheel in bindings-python/dist/, installed into the venv
+#      (with CARDBOSS_USE_DIST=1: the release wheel scripts/build-release.sh wrote to dist/);
 #   4. mypy --strict on the package's stubs, examples/python/ and tests/test_typed.py;
 #   5. pytest (bindings-python/tests) against the installed wheel, then the README's pytest example
 #      (examples/python/test_with_sandbox.py, the in-process sandbox through the pytest plugin);
-#   6. `pip install ./bindings-python` into a second fresh venv, and an import check
+#   6. `pip install ./bindings-python` (with CARDBOSS_USE_DIST=1: the sdist in dist/) into a
+#      second fresh venv, and an import check
 #      (skip with CARDBOSS_PY_SKIP_SOURCE_INSTALL=1).
 # Needs Python >= 3.9 with venv and pip ($PYTHON, default python3), Rust (cargo), and access to PyPI.
 # Exits non-zero on the first failure. Extra arguments go to pytest.
@@ -31,10 +33,17 @@ step "sandbox binary"
 (cd "$REPO" && cargo build --quiet -p cardboss-sandbox)
 export CARDBOSS_SANDBOX_BIN="${CARDBOSS_SANDBOX_BIN:-$REPO/target/debug/cardboss-sandbox}"
 
-step "wheel (maturin build --release)"
-rm -rf "$DIST"
-(cd "$HERE" && "$VENV/bin/maturin" build --release --quiet --interpreter "$PY" --out "$DIST")
-"$PY" -m pip install --quiet --force-reinstall "$DIST"/cardboss-*.whl
+if [ "${CARDBOSS_USE_DIST:-0}" = "1" ]; then
+    # scripts/test-all.sh built the release artifacts first: test that very wheel.
+    step "wheel from dist/ (scripts/build-release.sh)"
+    WHEEL="$(ls "$REPO"/dist/cardboss-*-manylinux*.whl)"
+else
+    step "wheel (maturin build --release)"
+    rm -rf "$DIST"
+    (cd "$HERE" && "$VENV/bin/maturin" build --release --quiet --interpreter "$PY" --out "$DIST")
+    WHEEL="$(ls "$DIST"/cardboss-*.whl)"
+fi
+"$PY" -m pip install --quiet --force-reinstall "$WHEEL"
 # Import the installed package, never the source folder.
 (cd "$VENV" && "$PY" -c 'import cardboss, sys; assert "site-packages" in cardboss.__file__, cardboss.__file__; print("cardboss", cardboss.__version__, "from", cardboss.__file__)')
 
@@ -49,11 +58,14 @@ step "pytest examples/python/test_with_sandbox.py (the README's example, through
 (cd "$REPO" && "$PY" -m pytest -p no:cacheprovider examples/python/test_with_sandbox.py)
 
 if [ "${CARDBOSS_PY_SKIP_SOURCE_INSTALL:-0}" != "1" ]; then
-    step "pip install ./bindings-python into a second fresh virtualenv"
+    # From dist/, the sdist (what PyPI serves to a platform without a wheel); else the folder.
+    SOURCE=./bindings-python
+    [ "${CARDBOSS_USE_DIST:-0}" = "1" ] && SOURCE="$(ls "$REPO"/dist/cardboss-*.tar.gz)"
+    step "pip install $SOURCE into a second fresh virtualenv (built from source)"
     SRC_VENV="$(mktemp -d)/venv"
     "$PYTHON" -m venv "$SRC_VENV"
     "$SRC_VENV/bin/python" -m pip install --quiet --upgrade pip
-    (cd "$REPO" && "$SRC_VENV/bin/python" -m pip install --quiet ./bindings-python)
+    (cd "$REPO" && "$SRC_VENV/bin/python" -m pip install --quiet "$SOURCE")
     (cd "$SRC_VENV" && "$SRC_VENV/bin/python" -c '
 import cardboss
 assert cardboss.sign(["a", "b", "c"]) == "900150983cd24fb0d6963f7d28e17f72"

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Runs every test suite: Rust (core, sandbox, CLI, bench client), Python, Node, Kotlin and Swift,
+# Runs every test suite: Rust (core, sandbox, CLI, bench client), the release build
+# (scripts/build-release.sh: every package into dist/, against glibc 2.17), Python, Node and
+# Kotlin on those very release builds, Swift (in a Debian trixie root), the install test
+# (scripts/test-install.sh: the packages installed and used on a clean Debian bullseye root),
 # then the benchmark harness's smoke run (bench/run.sh --smoke) on what the suites built.
-# Works on a fresh machine with Rust, Python 3.11, Node 20, Java 17 + Maven: each binding's own
-# test.sh installs what it needs (pip, npm, Maven Central; Swift: a Debian trixie root made with
-# debootstrap, as root or through sudo) and builds from scratch. The smoke run
-# builds nothing: it takes the debug binaries of `cargo build --workspace --all-targets`, the
-# release wheel installed in bindings-python/.venv and the release Node addon in bindings-node/;
-# it installs wrk and GNU time with apt-get (sudo when not root) if they are missing.
+# Works on a fresh machine with Rust, Python 3.11, Node 20, Java 17 + Maven, as root: each
+# script installs what it needs (pip, npm, Maven Central, debootstrap, Debian roots) and builds
+# from scratch. The smoke run builds nothing: it takes the debug binaries of `cargo build
+# --workspace --all-targets`, the release wheel installed in bindings-python/.venv and the
+# release Node addon in bindings-node/; it installs wrk and GNU time with apt-get (sudo when
+# not root) if they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +26,10 @@ export CARDBOSS_SANDBOX_BIN="$PWD/target/debug/cardboss-sandbox"
 step "Rust: tests (core, sandbox, CLI)"
 cargo test --workspace
 
+step "Release artifacts into dist/ (glibc 2.17 builds; the binding suites below test them)"
+scripts/build-release.sh
+export CARDBOSS_USE_DIST=1
+
 step "Python"
 bash bindings-python/test.sh
 
@@ -34,6 +41,9 @@ bash bindings-kotlin/test.sh
 
 step "Swift (in a Debian trixie root with Swift 6.0.3; reuses the Kotlin step's debug build)"
 bash bindings-kotlin/swift/test.sh
+
+step "Install test: the artifacts on a clean Debian bullseye root (Python, Node, Java)"
+CARDBOSS_SKIP_RELEASE_BUILD=1 scripts/test-install.sh
 
 step "Benchmark harness (smoke): 2,000 cards through every client, results checked"
 CARDBOSS_BENCH_VENV="$PWD/bindings-python/.venv" bench/run.sh --smoke --no-build --profile debug

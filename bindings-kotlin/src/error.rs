@@ -249,6 +249,12 @@ impl From<Error> for CardBossError {
                     detail,
                 }
             }
+            // A kind a later core adds (`Error` is non-exhaustive) keeps its code and message.
+            _ => CardBossError::Internal {
+                code,
+                msg: text,
+                detail,
+            },
         }
     }
 }

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Builds the addon from the current sources: `napi build --platform --release`, which writes
-// cardboss.<platform>.node, index.js and index.d.ts.
+// Builds the addon from the current sources: `napi build --platform --no-js --release`, which
+// writes cardboss.<platform>.node and index.d.ts (native.js, not napi's index.js, loads it).
+// $CARDBOSS_NAPI_TARGET picks the target; one with a glibc suffix (the release script's
+// x86_64-unknown-linux-gnu.2.17) is built with cargo-zigbuild (`-x`) against that glibc.
 //
 // The models (Customer, CardDetail, ...) are defined in the core crate with
 // `#[napi(object)]`; napi-derive writes their TypeScript definitions while it expands those
@@ -17,8 +19,10 @@ const root = path.join(__dirname, '..')
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit' })
 
 const host = execFileSync('rustc', ['-vV'], { encoding: 'utf8' }).match(/^host: (\S+)$/m)[1]
-run('cargo', ['clean', '--quiet', '-p', 'cardboss', '--release', '--target', host])
-run(process.execPath, [path.join(root, 'node_modules', '@napi-rs', 'cli', 'dist', 'cli.js'), 'build', '--platform', '--release', '--target', host])
+const target = process.env.CARDBOSS_NAPI_TARGET || host
+const cross = target.includes('.') ? ['-x'] : []
+run('cargo', ['clean', '--quiet', '-p', 'cardboss', '--release', '--target', target.split('.')[0]])
+run(process.execPath, [path.join(root, 'node_modules', '@napi-rs', 'cli', 'dist', 'cli.js'), 'build', '--platform', '--no-js', '--release', '--target', target, ...cross])
 
 const dts = readFileSync(path.join(root, 'index.d.ts'), 'utf8')
 const expected = ['Client', 'CardPages', 'PushGuard', 'Customer', 'CardDetail', 'CurrentUsage', 'SmsReceipt', 'RenewOptions', 'Push', 'ErrorInfo']

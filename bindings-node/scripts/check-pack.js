@@ -17,7 +17,7 @@ const packed = JSON.parse(run(npm, ['pack', '--json', '--pack-destination', os.t
 const tarball = path.join(os.tmpdir(), packed.filename)
 const files = packed.files.map((f) => f.path).sort()
 console.log(`packed ${packed.filename}: ${files.join(', ')}`)
-for (const needed of ['lib.js', 'lib.d.ts', 'testing.js', 'testing.d.ts', 'index.js', 'index.d.ts', 'package.json']) {
+for (const needed of ['lib.js', 'lib.d.ts', 'native.js', 'testing.js', 'testing.d.ts', 'index.d.ts', 'package.json']) {
   if (!files.includes(needed)) throw new Error(`${needed} is missing from the tarball`)
 }
 if (!files.some((f) => f.endsWith('.node'))) throw new Error('the addon (.node) is missing from the tarball')

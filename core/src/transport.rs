@@ -91,6 +91,52 @@ pub(crate) struct Transport {
     ops: Url,
 }
 
+/// Builds the HTTP client. Its TLS verifier trusts the system's CA store; a machine without one
+/// (slim containers, IoT gateways: no `ca-certificates` package) makes that builder fail before
+/// any request, even for the platform's plain `http://` URLs, so the client is then built again
+/// with the Mozilla roots bundled in the library (webpki-root-certs). Only when that fails too
+/// is the client refused, with the builder's reasons.
+fn http_client(config: &Config, headers: HeaderMap) -> Result<reqwest::Client> {
+    let builder = || {
+        reqwest::Client::builder()
+            .default_headers(headers.clone())
+            .timeout(config.timeout)
+            .connect_timeout(config.connect_timeout)
+            .pool_idle_timeout(Duration::from_secs(60))
+    };
+    let system = match builder().build() {
+        Ok(http) => return Ok(http),
+        Err(e) => chain(&e),
+    };
+    tracing::debug!(reason = %system, "no usable system CA store: using the bundled Mozilla roots");
+    let bundled = webpki_root_certs::TLS_SERVER_ROOT_CERTS
+        .iter()
+        .filter_map(|der| reqwest::Certificate::from_der(der.as_ref()).ok());
+    builder()
+        .tls_certs_only(bundled)
+        .build()
+        .map_err(|e| Error::Transport {
+            endpoint: String::new(),
+            message: format!(
+                "cannot build the HTTP client: with the system's CA store: {system}; with the bundled roots: {}",
+                chain(&e)
+            ),
+            outcome_unknown: false,
+        })
+}
+
+/// An error and its sources, "a: b: c" (reqwest's own text is only "builder error").
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(e) = source {
+        text.push_str(": ");
+        text.push_str(&e.to_string());
+        source = e.source();
+    }
+    text
+}
+
 /// One attempt's failure, with what the retry loop needs to know.
 struct AttemptError {
     error: Error,
@@ -118,17 +164,7 @@ impl Transport {
             HeaderValue::from_str(&ua)
                 .map_err(|_| Error::invalid("language", "not a valid header value"))?,
         );
-        let http = reqwest::Client::builder()
-            .default_headers(headers)
-            .timeout(config.timeout)
-            .connect_timeout(config.connect_timeout)
-            .pool_idle_timeout(Duration::from_secs(60))
-            .build()
-            .map_err(|e| Error::Transport {
-                endpoint: String::new(),
-                message: e.to_string(),
-                outcome_unknown: false,
-            })?;
+        let http = http_client(&config, headers)?;
         Ok(Transport {
             http,
             config,

@@ -7,6 +7,7 @@ use crate::sign::DEFAULT_UTC_OFFSET_MINUTES;
 /// Client settings. `Config::new(sid, apikey)` gives the documented defaults; set fields to
 /// change them. `Debug` never shows the apikey.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct Config {
     /// Account id.
     pub sid: String,

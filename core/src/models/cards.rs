@@ -12,6 +12,7 @@ use crate::decode;
 )]
 #[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]
+#[non_exhaustive]
 pub struct Card {
     /// The example calls it `msisdns`.
     #[serde(alias = "msisdns", deserialize_with = "decode::string")]
@@ -37,6 +38,7 @@ pub struct Card {
 )]
 #[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]
+#[non_exhaustive]
 pub struct CardPage {
     /// Cards in the account.
     #[serde(deserialize_with = "decode::int")]
@@ -57,6 +59,7 @@ pub struct CardPage {
 )]
 #[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]
+#[non_exhaustive]
 pub struct CardDetail {
     #[serde(deserialize_with = "decode::string")]
     pub msisdn: String,
@@ -169,6 +172,7 @@ pub struct CardDetail {
 )]
 #[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]
+#[non_exhaustive]
 pub struct CurrentUsage {
     #[serde(deserialize_with = "decode::string")]
     pub msisdn: String,
@@ -219,6 +223,7 @@ impl CurrentUsage {
 )]
 #[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]
+#[non_exhaustive]
 pub struct MonthlyUsage {
     /// `yyyyMM`.
     #[serde(deserialize_with = "decode::string")]
@@ -251,6 +256,7 @@ pub struct MonthlyUsage {
 )]
 #[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]
+#[non_exhaustive]
 pub struct ArrearsCard {
     #[serde(alias = "msisdns", deserialize_with = "decode::string")]
     pub msisdn: String,
@@ -277,6 +283,7 @@ pub struct ArrearsCard {
 )]
 #[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]
+#[non_exhaustive]
 pub struct ArrearsPage {
     #[serde(deserialize_with = "decode::int")]
     pub count: i64,
@@ -296,6 +303,7 @@ pub struct ArrearsPage {
 )]
 #[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]
+#[non_exhaustive]
 pub struct Package {
     #[serde(deserialize_with = "decode::string")]
     pub msisdn: String,
@@ -336,6 +344,7 @@ pub struct Package {
 )]
 #[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]
+#[non_exhaustive]
 pub struct PackageList {
     #[serde(deserialize_with = "decode::string")]
     pub msisdn: String,
@@ -353,6 +362,7 @@ pub struct PackageList {
 )]
 #[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]
+#[non_exhaustive]
 pub struct DayUsage {
     #[serde(deserialize_with = "decode::string")]
     pub msisdn: String,
@@ -376,6 +386,7 @@ pub struct DayUsage {
 )]
 #[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]
+#[non_exhaustive]
 pub struct DailyUsage {
     #[serde(deserialize_with = "decode::int")]
     pub count: i64,

@@ -13,6 +13,7 @@ use crate::decode;
 )]
 #[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]
+#[non_exhaustive]
 pub struct RenewalOrder {
     #[serde(deserialize_with = "decode::string")]
     pub msisdn: String,

@@ -12,6 +12,7 @@ use crate::decode;
 )]
 #[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]
+#[non_exhaustive]
 pub struct Pool {
     /// Owning account.
     #[serde(deserialize_with = "decode::string")]

@@ -12,6 +12,7 @@ use crate::decode;
 )]
 #[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]
+#[non_exhaustive]
 pub struct RenewalResult {
     /// info, warning or error.
     #[serde(deserialize_with = "decode::string")]
@@ -59,6 +60,7 @@ impl RenewalResult {
 )]
 #[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]
+#[non_exhaustive]
 pub struct UsageWarning {
     #[serde(deserialize_with = "decode::string")]
     pub id: String,

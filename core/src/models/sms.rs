@@ -12,6 +12,7 @@ use crate::decode;
 )]
 #[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]
+#[non_exhaustive]
 pub struct SmsReceipt {
     /// Messages sent.
     #[serde(deserialize_with = "decode::int")]
@@ -39,6 +40,7 @@ pub struct SmsReceipt {
 )]
 #[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]
+#[non_exhaustive]
 pub struct SmsReport {
     /// The push calls it `taskId`.
     #[serde(alias = "taskId", deserialize_with = "decode::string")]
@@ -71,6 +73,7 @@ impl SmsReport {
 )]
 #[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]
+#[non_exhaustive]
 pub struct SmsReply {
     #[serde(deserialize_with = "decode::string")]
     pub content: String,
