@@ -214,18 +214,34 @@ def test_client_works_in_a_forked_child(example_sandbox: Sandbox) -> None:
         assert client.customer().sid == example_sandbox.sid  # the parent still works
 
 
-def test_keyboard_interrupt_reaches_a_blocked_call(slow: Sandbox) -> None:
+def test_keyboard_interrupt_reaches_a_blocked_call(faulty: Sandbox) -> None:
     if sys.platform == "win32":
         pytest.skip("signals")
     import signal
 
-    def interrupt() -> None:
-        time.sleep(0.3)
+    # Set up what the test relies on: a job started in the background (`cmd &`, nohup, some CI
+    # runners) inherits SIGINT as ignored, and Python then installs no handler of its own.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    delay = 30.0
+    faulty.admin("faults", {"rate": 1.0, "kinds": ["delay"], "delay_secs": delay})
+    before = faulty.requests_to("customer/get")
+
+    def interrupt_once_the_request_arrived() -> None:
+        # The sandbox counts a request when it arrives, before its delay: only then is the call
+        # surely blocked in the SDK.
+        deadline = time.monotonic() + 20
+        while faulty.requests_to("customer/get") == before and time.monotonic() < deadline:
+            time.sleep(0.01)
         os.kill(os.getpid(), signal.SIGINT)
 
-    with slow.client() as client:
-        threading.Thread(target=interrupt).start()
-        started = time.monotonic()
-        with pytest.raises(KeyboardInterrupt):
-            client.customer()
-        assert time.monotonic() - started < 0.9
+    try:
+        with faulty.client(timeout=delay + 10) as client:
+            threading.Thread(target=interrupt_once_the_request_arrived, daemon=True).start()
+            started = time.monotonic()
+            with pytest.raises(KeyboardInterrupt):
+                client.customer()
+            # Interrupted, not answered: the sandbox would have held the answer for `delay` s.
+            assert time.monotonic() - started < delay / 2
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        faulty.admin("faults", {"rate": 0})
