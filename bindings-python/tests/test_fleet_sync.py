@@ -105,14 +105,20 @@ def test_async_fleet_sync_and_its_checkpoint(fleet10k: Sandbox) -> None:
 
 
 def test_the_gil_is_released_while_a_batch_is_awaited(fleet10k: Sandbox) -> None:
-    with fleet10k.client() as c:
-        sync = c.fleet_sync(packages=True, concurrency=2)
-        with Spinner() as spinner:
+    # Every answer comes a second late, so the first batch cannot be ready (fetched ahead) by the
+    # time next() waits for it: the spinner then counts only if next() released the GIL.
+    got = fleet10k.admin("faults", {"rate": 1.0, "kinds": ["delay"], "delay_secs": 1.0})
+    assert got["rate"] == 1.0, got
+    try:
+        with fleet10k.client() as c, Spinner() as spinner:
+            sync = c.fleet_sync(details=False, usage=False)
             before = spinner.count
             assert len(next(sync)) == 100
             during = spinner.count - before
-        sync.close()
-        assert list(sync) == [], "closed: the iteration is over"
+            sync.close()
+            assert list(sync) == [], "closed: the iteration is over"
+    finally:
+        faults(fleet10k, 0.0)
     assert during > 10_000, during
 
 
