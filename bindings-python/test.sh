@@ -60,7 +60,8 @@ step "pytest examples/python/test_with_sandbox.py (the README's example, through
 if [ "${CARDBOSS_PY_SKIP_SOURCE_INSTALL:-0}" != "1" ]; then
     # From dist/, the sdist (what PyPI serves to a platform without a wheel); else the folder.
     SOURCE=./bindings-python
-    [ "${CARDBOSS_USE_DIST:-0}" = "1" ] && SOURCE="$(ls "$REPO"/dist/cardboss-*.tar.gz)"
+    # (cardboss-[0-9]*: the sdist, not the CLI tarball cardboss-cli-… beside it)
+    [ "${CARDBOSS_USE_DIST:-0}" = "1" ] && SOURCE="$(ls "$REPO"/dist/cardboss-[0-9]*.tar.gz)"
     step "pip install $SOURCE into a second fresh virtualenv (built from source)"
     SRC_VENV="$(mktemp -d)/venv"
     "$PYTHON" -m venv "$SRC_VENV"
