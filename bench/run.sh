@@ -111,8 +111,9 @@ absent=()
 for b in cardboss-sandbox cardboss cardboss-bench decode; do
   [ -x "$BIN/$b" ] || absent+=("$BIN/$b")
 done
-[ -f "$REPO/bindings-node/index.js" ] && compgen -G "$REPO/bindings-node/*.node" >/dev/null \
-  || absent+=("the Node addon (bindings-node/index.js and bindings-node/*.node)")
+# native.js (in the package) loads the addon built beside it.
+compgen -G "$REPO/bindings-node/*.node" >/dev/null \
+  || absent+=("the Node addon (bindings-node/*.node)")
 if [ ${#absent[@]} -gt 0 ]; then
   printf 'not built: %s\n' "${absent[@]}" >&2
   echo "run without --no-build, or build them first (cargo build --workspace --all-targets for debug)" >&2
