@@ -35,6 +35,15 @@ pub async fn handle(
     };
     checks::normalise(ep, &mut params);
     sb.count(index);
+    // The way out: half the round trip before the request is handled.
+    let round_trip = sb
+        .config
+        .latency
+        .map(|l| l.sample(&mut rand::rng()))
+        .unwrap_or_default();
+    if !round_trip.is_zero() {
+        tokio::time::sleep(round_trip / 2).await;
+    }
     let (fault, delay) = {
         let w = sb.read();
         let fault = if w.faults.rate > 0.0 {
@@ -78,6 +87,10 @@ pub async fn handle(
         }),
     };
     let text = result.unwrap_or_else(|e| e.to_bytes());
+    // The way back: the other half before the answer leaves.
+    if !round_trip.is_zero() {
+        tokio::time::sleep(round_trip - round_trip / 2).await;
+    }
     if let Some((kind, Stage::After)) = fault {
         if kind == FaultKind::Delay {
             tokio::time::sleep(delay).await;

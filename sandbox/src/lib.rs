@@ -96,6 +96,54 @@ pub struct SandboxConfig {
     pub push_url: Option<String>,
     /// SMS push (P0001, P0002) receiver.
     pub sms_push_url: Option<String>,
+    /// Network latency added to every CardBOSS request (not the admin API), to show what a
+    /// client far from the platform's region sees. `None`: answer at once.
+    pub latency: Option<Latency>,
+}
+
+/// A simulated round trip: `millis` ± up to `jitter_millis` (uniform), half of it before the
+/// request is handled and half before the answer leaves, each request on its own (concurrent
+/// requests wait side by side, never one after another).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Latency {
+    pub millis: u64,
+    pub jitter_millis: u64,
+}
+
+impl std::str::FromStr for Latency {
+    type Err = String;
+    /// `MS` or `MS:JITTER`, both whole milliseconds, jitter at most MS.
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (ms, jitter) = s.split_once(':').unwrap_or((s, "0"));
+        let num = |t: &str| {
+            t.trim().parse::<u64>().map_err(|_| {
+                format!("latency must be MS or MS:JITTER in whole milliseconds, not {s:?}")
+            })
+        };
+        let latency = Latency {
+            millis: num(ms)?,
+            jitter_millis: num(jitter)?,
+        };
+        if latency.jitter_millis > latency.millis {
+            return Err(format!(
+                "latency jitter must not exceed the latency ({s:?})"
+            ));
+        }
+        Ok(latency)
+    }
+}
+
+impl Latency {
+    /// One round trip, drawn from `millis ± jitter_millis`.
+    pub fn sample(&self, rng: &mut impl rand::Rng) -> Duration {
+        let j = self.jitter_millis;
+        let ms = if j == 0 {
+            self.millis
+        } else {
+            self.millis - j + rng.random_range(0..=2 * j)
+        };
+        Duration::from_millis(ms)
+    }
 }
 
 impl Default for SandboxConfig {
@@ -115,6 +163,7 @@ impl Default for SandboxConfig {
             strict: false,
             push_url: None,
             sms_push_url: None,
+            latency: None,
         }
     }
 }
@@ -164,6 +213,10 @@ pub struct Args {
     /// Receiver of SMS pushes (P0001 reports, P0002 replies).
     #[arg(long = "sms-push-url")]
     pub sms_push_url: Option<String>,
+    /// Simulated network round trip added to every CardBOSS request: MS or MS:JITTER
+    /// (milliseconds; e.g. 30:5 for 25–35 ms). Requests wait concurrently.
+    #[arg(long)]
+    pub latency: Option<Latency>,
 }
 
 impl Args {
@@ -183,6 +236,7 @@ impl Args {
             strict: self.strict,
             push_url: self.push_url,
             sms_push_url: self.sms_push_url,
+            latency: self.latency,
         }
     }
 }
