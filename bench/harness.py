@@ -46,12 +46,13 @@ TS_WINDOW = 7 * 24 * 3600
 
 
 class Sandbox:
-    def __init__(self, binary: Path, cards: int):
+    def __init__(self, binary: Path, cards: int, latency_ms: int = 0):
         self.cards = cards
         self.log = open(OUT / f"sandbox-{cards}.log", "w")
         self.proc = subprocess.Popen(
             [str(binary), "--port1", "0", "--port2", "0", "--cards", str(cards),
-             "--ts-window", str(TS_WINDOW), "--style", "example"],
+             "--ts-window", str(TS_WINDOW), "--style", "example",
+             *(["--latency", str(latency_ms)] if latency_ms else [])],
             stdout=subprocess.PIPE, stderr=self.log, text=True,
             env={k: v for k, v in os.environ.items() if k != "RUST_LOG"},
         )
@@ -148,7 +149,7 @@ def parse_cli(stdout: str) -> dict:
     }
 
 
-def clients(tools: dict[str, str], concurrency: int) -> list[Client]:
+def clients(tools: dict[str, str], concurrency: int, wan: bool = False) -> list[Client]:
     py, node = tools["python"], tools["node"]
     py_clients, node_clients = str(BENCH / "clients" / "py_clients.py"), str(BENCH / "clients" / "node_clients.js")
 
@@ -161,6 +162,8 @@ def clients(tools: dict[str, str], concurrency: int) -> list[Client]:
     out = [
         Client("rust", "Rust core (`bench/rust`)", "Rust", "rust",
                lambda sb, c, tmp: [tools["rust_bench"], sb.base_url, sb.sid, sb.apikey, str(c)]),
+        *([Client("rust-serial", "Rust core, one call at a time (the vendor samples' style)", "Rust", "rust",
+                  lambda sb, c, tmp: [tools["rust_bench"], sb.base_url, sb.sid, sb.apikey, "1"])] if wan else []),
         Client("cli", "`cardboss sync --summary`", "Rust", "rust",
                lambda sb, c, tmp: [tools["cli"], "sync", "--summary", "--json", "--quiet", "--concurrency", str(c)],
                env=lambda sb: {"CARDBOSS_SID": sb.sid, "CARDBOSS_APIKEY": sb.apikey, "CARDBOSS_URL": sb.base_url},
@@ -405,8 +408,8 @@ def chart(rows: list[dict], cls: list[Client], sizes: list[int], path: Path) -> 
     return True
 
 
-def write_markdown(block: str, path: Path) -> None:
-    start, end = "<!-- results:start -->", "<!-- results:end -->"
+def write_markdown(block: str, path: Path, section: str = "results") -> None:
+    start, end = f"<!-- {section}:start -->", f"<!-- {section}:end -->"
     text = path.read_text() if path.exists() else f"# Benchmarks\n\n{start}\n{end}\n"
     if start not in text:
         text += f"\n{start}\n{end}\n"
@@ -428,9 +431,13 @@ def main() -> int:
     ap.add_argument("--command", default="bench/run.sh", help="the command line to record")
     ap.add_argument("--profile", default="release",
                     help="the cargo profile whose binaries to run: target/<profile>/ (dev = debug)")
+    ap.add_argument("--wan", type=int, metavar="MS", default=0,
+                    help="the WAN profile: every request takes a simulated MS round trip (sandbox --latency); "
+                         "adds the Rust core one call at a time; writes its own section of BENCHMARKS.md")
     args = ap.parse_args()
-    reps = args.reps or (1 if args.smoke else 5)
-    sizes = [int(s) for s in (args.sizes or ("2000" if args.smoke else "10000,100000")).split(",")]
+    reps = args.reps or (1 if args.smoke else 3 if args.wan else 5)
+    default_sizes = "2000" if args.smoke else "10000" if args.wan else "10000,100000"
+    sizes = [int(s) for s in (args.sizes or default_sizes).split(",")]
     OUT.mkdir(exist_ok=True)
 
     profile_dir = "debug" if args.profile in ("dev", "debug") else args.profile
@@ -449,8 +456,9 @@ def main() -> int:
         "rust_bench": str(target / "cardboss-bench"),
         "skip": {s for s in args.skip.split(",") if s},
     }
-    cls = clients(tools, args.concurrency)
-    labels = {c.key: c.label for c in clients({**tools, "skip": set()}, args.concurrency)}
+    wan = args.wan > 0
+    cls = clients(tools, args.concurrency, wan)
+    labels = {c.key: c.label for c in clients({**tools, "skip": set()}, args.concurrency, wan)}
     info = machine()
     load_start = loadavg()
     started_at = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
@@ -459,7 +467,7 @@ def main() -> int:
           f"Rust binaries from {target}")
 
     tmp = Path(tempfile.mkdtemp(prefix="cardboss-bench-"))
-    sandboxes = {n: Sandbox(target / "cardboss-sandbox", n) for n in sizes}
+    sandboxes = {n: Sandbox(target / "cardboss-sandbox", n, args.wan) for n in sizes}
     runs: list[Run] = []
     micro: dict[str, dict[str, float]] = {}
     try:
@@ -477,7 +485,7 @@ def main() -> int:
                           flush=True)
         micro_reps = 1 if args.smoke else 5
         decode = target / "decode"
-        if decode.exists():
+        if decode.exists() and not wan:
             p = subprocess.run([str(decode), str(tmp / f"detail-body-{sizes[0]}.json")],
                                capture_output=True, text=True, timeout=600)
             if p.returncode == 0:
@@ -487,7 +495,7 @@ def main() -> int:
             else:
                 print(f"decode micro-benchmark FAILED: {p.stderr.strip()[-600:]}")
                 runs.append(Run("decode-micro", 0, 0, problems=[p.stderr.strip()[-300:]]))
-        for lang, cmd in (("Python", [tools["python"], str(BENCH / "micro" / "py_micro.py"), str(micro_reps)]),
+        for lang, cmd in () if wan else (("Python", [tools["python"], str(BENCH / "micro" / "py_micro.py"), str(micro_reps)]),
                           ("Node", [tools["node"], str(BENCH / "micro" / "node_micro.js"), str(micro_reps)])):
             if ("py" if lang == "Python" else "node") + "-sdk" in tools["skip"]:
                 continue
@@ -509,6 +517,8 @@ def main() -> int:
     micro_table = fmt_micro(micro) if micro else "(not run)"
     phase_table = fmt_phases(rows)
     name = "results-smoke.json" if args.smoke else "results.json" if profile_dir == "release" else f"results-{profile_dir}.json"
+    if wan:
+        name = name.replace("results", "results-wan")
     (OUT / name).write_text(
         json.dumps({"machine": info, "load": [load_start, load_end], "started": started_at, "reps": reps,
                     "sizes": sizes, "concurrency": args.concurrency, "rows": rows, "micro": micro,
@@ -517,6 +527,17 @@ def main() -> int:
 
     if not args.smoke and profile_dir != "release":
         print(f"\n{profile_dir} builds: BENCHMARKS.md and bench/fleet-sync.png left untouched")
+    elif wan and not args.smoke:
+        write_markdown("\n".join([
+            f"Measured {started_at} with `{args.command}`: every request took a simulated {args.wan} ms "
+            f"round trip (`cardboss-sandbox --latency {args.wan}`), {reps} interleaved repetition(s), "
+            f"concurrency {args.concurrency} except the one-call-at-a-time rows, median shown.",
+            "",
+            f"- Machine: {info['cpu']}, {info['nproc']} CPUs; load at start {load_start}, at the end {load_end}",
+            "",
+            table,
+        ]), REPO / "BENCHMARKS.md", "wan")
+        print("\nwrote the WAN section of BENCHMARKS.md")
     elif not args.smoke:
         chart_ok = chart(rows, cls, sizes, BENCH / "fleet-sync.png")
         skipped = sorted(set(labels) - {c.key for c in cls})

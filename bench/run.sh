@@ -9,6 +9,9 @@
 #   bench/run.sh --profile P ...  the cargo profile of the Rust binaries (sandbox, CLI,
 #                           cardboss-bench, decode: target/P/; default release; debug = dev);
 #                           other than release: for the checks, BENCHMARKS.md is not rewritten
+#   bench/run.sh --wan 30   the WAN profile: every request takes a simulated 30 ms round trip
+#                           (cardboss-sandbox --latency 30), 10,000 cards, the Rust core also one
+#                           call at a time; writes the WAN section of BENCHMARKS.md
 #   any other argument goes to bench/harness.py (--reps N, --sizes 10000,100000,
 #   --concurrency 8, --skip py-requests,wrk, ...)
 #
