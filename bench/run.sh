@@ -33,6 +33,7 @@ set -euo pipefail
 
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$BENCH/.." && pwd)"
+. "$BENCH/lib.sh"
 PYTHON="${PYTHON:-python3}"
 VENV="${CARDBOSS_BENCH_VENV:-$BENCH/.venv}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$REPO/target}"
@@ -56,27 +57,13 @@ while [ $# -gt 0 ]; do
   shift
 done
 # cargo's profile `dev` builds into target/debug/.
-case "$PROFILE" in
-  debug|dev) PROFILE=debug; CARGO_PROFILE=(--profile dev) ;;
-  release) CARGO_PROFILE=(--release) ;;
-  *) CARGO_PROFILE=(--profile "$PROFILE") ;;
-esac
+set_profile "$PROFILE"
 [ "$PROFILE" = release ] || COMMAND+=" --profile $PROFILE"
 BIN="$CARGO_TARGET_DIR/$PROFILE"
 
-step() { printf '\n==> %s\n' "$*"; }
 
 # --- system tools ------------------------------------------------------------------------------
-missing=()
-command -v wrk >/dev/null || missing+=(wrk)
-[ -x /usr/bin/time ] || missing+=(time)
-if [ ${#missing[@]} -gt 0 ]; then
-  step "apt-get install ${missing[*]}"
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+install_missing wrk=wrk /usr/bin/time=time
 
 # --- Python: the harness's own dependencies (quick when already there) -------------------------
 PIP_DEPS=(requests httpx cryptography)

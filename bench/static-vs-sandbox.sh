@@ -21,6 +21,7 @@ set -euo pipefail
 
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$BENCH/.." && pwd)"
+. "$BENCH/lib.sh"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$REPO/target}"
 
 BUILD=1 PROFILE=release ROUNDS=3 DURATION=10 CARDS=1000 CONNS=8 SMOKE=0 SANDBOX=""
@@ -38,27 +39,12 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-case "$PROFILE" in
-  debug|dev) PROFILE=debug; CARGO_PROFILE=(--profile dev) ;;
-  release) CARGO_PROFILE=(--release) ;;
-  *) CARGO_PROFILE=(--profile "$PROFILE") ;;
-esac
+set_profile "$PROFILE"
 SANDBOX="${SANDBOX:-$CARGO_TARGET_DIR/$PROFILE/cardboss-sandbox}"
 
-step() { printf '==> %s\n' "$*" >&2; }
 
 # --- tools ---------------------------------------------------------------------------------------
-missing=()
-command -v wrk >/dev/null || missing+=(wrk)
-command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
-command -v curl >/dev/null || missing+=(curl)
-if [ ${#missing[@]} -gt 0 ]; then
-  step "apt-get install ${missing[*]}"
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+install_missing wrk=wrk nginx=nginx-light curl=curl
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 
 if [ "$BUILD" = 1 ]; then
