@@ -24,11 +24,14 @@ pub struct Sandbox {
 }
 
 impl Sandbox {
+    /// Strict, as for every SDK suite: a command that leaves out a key of an id pair fails here
+    /// even though the platform would take it as empty.
     pub fn start(cards: usize) -> Sandbox {
         Sandbox::start_with(SandboxConfig {
             port1: 0,
             port2: 0,
             cards,
+            strict: true,
             ..Default::default()
         })
     }
