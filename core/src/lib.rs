@@ -40,10 +40,12 @@ pub mod sign;
 
 mod cooldown;
 mod envelope;
+mod journal;
 mod transport;
 
 pub use client::{
-    Batches, CardStream, Client, Config, FleetSync, FleetSyncOptions, FleetSyncStatus,
+    Batches, BulkOp, BulkOptions, BulkRun, CardStream, Client, Config, FleetSync, FleetSyncOptions,
+    FleetSyncStatus,
 };
 pub use crypto::{decrypt_sms, encrypt_sms, SmsPlaintext};
 pub use error::{ApiFailure, Error, Result};

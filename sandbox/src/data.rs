@@ -476,7 +476,7 @@ pub fn generate(n: usize, seed: u64, today: NaiveDate) -> Fleet {
         } else {
             String::new()
         };
-        let replies = mix(seed ^ (i as u64).wrapping_mul(31)) % 5 == 0;
+        let replies = mix(seed ^ (i as u64).wrapping_mul(31)).is_multiple_of(5);
         by_msisdn.insert(msisdn.clone(), i as u32);
         by_iccid.insert(iccid.clone(), i as u32);
         cards.push(Card {

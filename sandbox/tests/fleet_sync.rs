@@ -67,7 +67,7 @@ fn fleet(h: &SandboxHandle) -> Vec<String> {
 async fn drain(sync: &mut FleetSync, limit: Option<usize>) -> Vec<FleetRecord> {
     let mut all = Vec::new();
     let mut batches = 0;
-    while limit.map_or(true, |l| batches < l) {
+    while limit.is_none_or(|l| batches < l) {
         match sync.next_batch().await {
             Some(batch) => all.extend(batch.expect("no fatal error")),
             None => break,

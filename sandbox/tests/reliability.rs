@@ -162,7 +162,7 @@ async fn sync(c: &Client, fleet: &[String], max_retries: u32) -> SyncFigures {
             "the error names the listing and, past page 1, the page: {e}"
         );
         assert!(
-            cards.len() < fleet.len() && cards.len() % 100 == 0,
+            cards.len() < fleet.len() && cards.len().is_multiple_of(100),
             "whole pages before the error: {}",
             cards.len()
         );

@@ -1,8 +1,9 @@
 //! The client: configuration, and one `impl Client` block per group of endpoints, in the files
-//! named like the spec's sections (customer, cards, pools, operations, sms), and the fleet sync
-//! built on the cards endpoints (fleet).
+//! named like the spec's sections (customer, cards, pools, operations, sms), the fleet sync
+//! built on the cards endpoints (fleet), and bulk runs of the operations (bulk).
 
 mod batches;
+mod bulk;
 mod cards;
 mod config;
 mod customer;
@@ -14,6 +15,7 @@ mod sms;
 use std::sync::Arc;
 
 pub use batches::Batches;
+pub use bulk::{BulkOp, BulkOptions, BulkRun, DEFAULT_MAX_REQUEUES};
 pub use cards::CardStream;
 pub use config::Config;
 pub use fleet::{FleetSync, FleetSyncOptions, FleetSyncStatus, DEFAULT_RETRY_BUDGET, RETRY_COST};

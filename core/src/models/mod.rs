@@ -5,6 +5,7 @@
 //! integers, flows and money to floats, counts to integers), empty dates to `None`, and fields
 //! the spec does not list are kept in `extra` as JSON text rather than dropped.
 
+mod bulk;
 mod cards;
 mod customer;
 mod fleet;
@@ -13,6 +14,7 @@ mod pools;
 mod push;
 mod sms;
 
+pub use bulk::*;
 pub use cards::*;
 pub use customer::*;
 pub use fleet::*;

@@ -1,0 +1,134 @@
+//! What a bulk run (`Client::bulk`) reports: one outcome per card, and the counts of the run.
+//! Not a spec endpoint: the SDK's own loop over the 3.4 operations (card/stoptest,
+//! card/foractive, card/stopkeep, card/switchnet, card/pkg/renew).
+//!
+//! Flat records on purpose: every language gets the same fields without a sum type to map.
+
+use serde::{Deserialize, Serialize};
+
+/// How an operation on one card ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[cfg_attr(feature = "napi", napi_derive::napi(string_enum = "snake_case"))]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeStatus {
+    /// Applied: the platform said so, or reading the card back proved it.
+    Done,
+    /// The platform refused it (`code`, `msg`, `detail`); nothing was applied.
+    Refused,
+    /// It may or may not have been applied (no answer, an internal error): `note` says what to
+    /// check, `observed_msstatus` what the card showed when read back.
+    Unknown,
+    /// Already in the target state (`check_state`); nothing was sent.
+    Skipped,
+    /// Never sent: a dry run, a cancel, the deadline, an open cooldown (`note` says which).
+    NotAttempted,
+}
+
+impl OutcomeStatus {
+    /// A final outcome is not tried again when a run is repeated with the same journal.
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            OutcomeStatus::Done | OutcomeStatus::Refused | OutcomeStatus::Skipped
+        )
+    }
+}
+
+/// One card's outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "napi", napi_derive::napi(object))]
+#[non_exhaustive]
+pub struct BulkOutcome {
+    /// The card as it was given (msisdn or iccid).
+    pub card: String,
+    pub status: OutcomeStatus,
+    /// The refusal's platform code (or the carrier's, for 1099), when refused or unknown.
+    pub code: Option<String>,
+    pub msg: Option<String>,
+    pub detail: Option<String>,
+    /// `msstatus` (card/detail) when the card was read back: reconciliation or `check_state`.
+    pub observed_msstatus: Option<i64>,
+    /// Why, in words: what a dry run would send, why it was not attempted, what to check.
+    pub note: Option<String>,
+    /// A renewal's order id.
+    pub orderid: Option<String>,
+    /// Requests sent for this card's operation in this run (0: none).
+    pub attempts: u32,
+    /// The outcome was settled by reading the card back after an unknown answer.
+    pub reconciled: bool,
+}
+
+impl BulkOutcome {
+    pub(crate) fn new(card: &str, status: OutcomeStatus) -> Self {
+        BulkOutcome {
+            card: card.to_string(),
+            status,
+            code: None,
+            msg: None,
+            detail: None,
+            observed_msstatus: None,
+            note: None,
+            orderid: None,
+            attempts: 0,
+            reconciled: false,
+        }
+    }
+
+    pub(crate) fn note(mut self, note: impl Into<String>) -> Self {
+        self.note = Some(note.into());
+        self
+    }
+}
+
+/// The counts of a run, and every card's outcome in the order they were settled.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "napi", napi_derive::napi(object))]
+#[non_exhaustive]
+pub struct BulkReport {
+    /// The operation's name (`suspend`, `renew`, …).
+    pub op: String,
+    pub cards: u32,
+    pub done: u32,
+    pub refused: u32,
+    pub unknown: u32,
+    pub skipped: u32,
+    pub not_attempted: u32,
+    /// Unknown answers settled by reading the card back (counted in `done`).
+    pub reconciled: u32,
+    /// Cards taken from the journal of an earlier run with a final outcome (not sent again).
+    pub from_journal: u32,
+    /// Cards put back in the queue after a refusal that proves nothing was applied (carrier
+    /// cooldown 13009/13010, 1030, HTTP 429, a connection that never opened).
+    pub rescheduled: u32,
+    /// Times the run slowed down because the platform said it was too fast.
+    pub slowdowns: u32,
+    /// HTTP requests sent (operations and reads).
+    pub requests: u32,
+    /// Why the run stopped early (cancel, deadline, authentication, journal), if it did.
+    pub stopped: Option<String>,
+    pub outcomes: Vec<BulkOutcome>,
+}
+
+impl BulkReport {
+    /// Every card ended done or skipped.
+    pub fn all_done(&self) -> bool {
+        self.done + self.skipped == self.cards
+    }
+
+    pub(crate) fn add(&mut self, outcome: BulkOutcome) {
+        match outcome.status {
+            OutcomeStatus::Done => self.done += 1,
+            OutcomeStatus::Refused => self.refused += 1,
+            OutcomeStatus::Unknown => self.unknown += 1,
+            OutcomeStatus::Skipped => self.skipped += 1,
+            OutcomeStatus::NotAttempted => self.not_attempted += 1,
+        }
+        if outcome.reconciled {
+            self.reconciled += 1;
+        }
+        self.outcomes.push(outcome);
+    }
+}
