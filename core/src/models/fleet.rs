@@ -205,7 +205,8 @@ pub struct FleetSyncReport {
     pub pages: i64,
     /// Batch requests (details, usage, history) and package requests that succeeded.
     pub batches: i64,
-    /// Requests started by the sync (each may have made several attempts: see `Config`).
+    /// HTTP requests sent: every attempt, the transport's retries (`Config::max_retries`) and
+    /// the sync's re-tries included.
     pub requests: i64,
     /// Requests the sync tried again, later, after they failed every attempt.
     pub retries: i64,
