@@ -97,6 +97,18 @@ impl Default for FleetSyncOptions {
 }
 
 impl FleetSyncOptions {
+    /// The default options with each part as given, `None` keeping its default: what a
+    /// binding's optional arguments pass on (the defaults live here only).
+    pub fn with_parts(details: Option<bool>, usage: Option<bool>, packages: Option<bool>) -> Self {
+        let defaults = Self::default();
+        FleetSyncOptions {
+            details: details.unwrap_or(defaults.details),
+            usage: usage.unwrap_or(defaults.usage),
+            packages: packages.unwrap_or(defaults.packages),
+            ..defaults
+        }
+    }
+
     /// Continues the run `checkpoint` came from.
     pub fn resume_from(mut self, checkpoint: impl Into<String>) -> Self {
         self.resume_from = Some(checkpoint.into());
