@@ -55,7 +55,7 @@ use crate::rules::{check_history_month, is_iccid, is_msisdn, CARDS_PER_PAGE};
 use crate::transport::ATTEMPTS;
 
 mod checkpoint;
-use checkpoint::{card_key as key_of, Cursor, OwedCard, Seen};
+use checkpoint::{Cursor, OwedCard, Seen};
 
 /// Tokens in a run's retry budget unless the options say otherwise.
 pub const DEFAULT_RETRY_BUDGET: u32 = 500;
@@ -305,7 +305,7 @@ fn pipeline(
 
 /// The key a card is known by: its msisdn, or its iccid when it has none.
 fn card_key(card: &Card) -> &str {
-    key_of(&card.msisdn, &card.iccid)
+    crate::models::card_key(&card.msisdn, &card.iccid)
 }
 
 impl Run {

@@ -26,6 +26,7 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::models::card_key;
 use crate::models::Card;
 
 /// Version of the checkpoint's JSON (1: page cursor only, without the set of cards).
@@ -126,15 +127,6 @@ impl OwedCard {
 
     pub fn key(&self) -> &str {
         card_key(&self.msisdn, &self.iccid)
-    }
-}
-
-/// The key a card is known by: its msisdn, or its iccid when it has none.
-pub(super) fn card_key<'a>(msisdn: &'a str, iccid: &'a str) -> &'a str {
-    if msisdn.is_empty() {
-        iccid
-    } else {
-        msisdn
     }
 }
 
