@@ -14,7 +14,7 @@ use crate::client::CardBossClient;
 use crate::error::{guard, guarded, Result};
 
 /// What a fleet sync fetches; anything left `null` keeps the core's default (details and usage
-/// on, packages off, no history month, the client's concurrency, a budget of 500 tokens).
+/// on, packages off, no history month, the client's concurrency, the core's retry budget).
 #[derive(Debug, Clone, PartialEq, Eq, Default, uniffi::Record)]
 pub struct FleetSyncOptions {
     #[uniffi(default = None)]
@@ -40,15 +40,12 @@ pub struct FleetSyncOptions {
 
 impl FleetSyncOptions {
     fn to_core(&self) -> cardboss::FleetSyncOptions {
-        let defaults = cardboss::FleetSyncOptions::default();
         cardboss::FleetSyncOptions {
-            details: self.details.unwrap_or(defaults.details),
-            usage: self.usage.unwrap_or(defaults.usage),
-            packages: self.packages.unwrap_or(defaults.packages),
             history_month: self.history_month.clone(),
             concurrency: self.concurrency.map(|c| c as usize),
             retry_budget: self.retry_budget,
             resume_from: self.checkpoint.clone(),
+            ..cardboss::FleetSyncOptions::with_parts(self.details, self.usage, self.packages)
         }
     }
 }

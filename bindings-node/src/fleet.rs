@@ -23,7 +23,7 @@ impl Chunked for FleetSync {
 }
 
 /// What `fleetSync()` fetches; anything left out keeps the core's default (details and usage
-/// on, packages off, no history month, the client's concurrency, a budget of 500 tokens).
+/// on, packages off, no history month, the client's concurrency, the core's retry budget).
 #[napi(object)]
 pub struct FleetSyncOptions {
     pub details: Option<bool>,
@@ -42,15 +42,12 @@ pub struct FleetSyncOptions {
 
 impl FleetSyncOptions {
     fn core(self) -> cardboss::FleetSyncOptions {
-        let defaults = cardboss::FleetSyncOptions::default();
         cardboss::FleetSyncOptions {
-            details: self.details.unwrap_or(defaults.details),
-            usage: self.usage.unwrap_or(defaults.usage),
-            packages: self.packages.unwrap_or(defaults.packages),
             history_month: self.history_month,
             concurrency: self.concurrency.map(|c| c as usize),
             retry_budget: self.retry_budget,
             resume_from: self.checkpoint,
+            ..cardboss::FleetSyncOptions::with_parts(self.details, self.usage, self.packages)
         }
     }
 }

@@ -26,15 +26,12 @@ fn start(
     retry_budget: Option<u32>,
     checkpoint: Option<String>,
 ) -> PyResult<(Arc<State>, FleetSyncStatus)> {
-    let defaults = FleetSyncOptions::default();
     let options = FleetSyncOptions {
-        details: details.unwrap_or(defaults.details),
-        usage: usage.unwrap_or(defaults.usage),
-        packages: packages.unwrap_or(defaults.packages),
         history_month,
         concurrency,
         retry_budget,
         resume_from: checkpoint,
+        ..FleetSyncOptions::with_parts(details, usage, packages)
     };
     let mut status = None;
     let state = State::start(py, shared, |client| {
@@ -124,7 +121,8 @@ impl AsyncFleetSync {
 impl Client {
     /// The whole fleet: list + card/detail + card/usage/current merged per card (usage wins
     /// for the counters), optionally packages and a month's usage, in batches, each card once,
-    /// re-tried under a run budget. `checkpoint=` continues an earlier run.
+    /// re-tried under a run budget. An argument left `None` keeps the core's default: details
+    /// and usage on, packages off. `checkpoint=` continues an earlier run.
     #[pyo3(signature = (*, details = None, usage = None, packages = None, history_month = None, concurrency = None, retry_budget = None, checkpoint = None))]
     #[allow(clippy::too_many_arguments)]
     fn fleet_sync(

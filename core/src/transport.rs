@@ -137,6 +137,11 @@ fn chain(error: &dyn std::error::Error) -> String {
     text
 }
 
+tokio::task_local! {
+    /// Counts the HTTP attempts of the requests run in its scope (a fleet sync reports them).
+    pub(crate) static ATTEMPTS: std::sync::Arc<std::sync::atomic::AtomicI64>;
+}
+
 /// One attempt's failure, with what the retry loop needs to know.
 struct AttemptError {
     error: Error,
@@ -200,6 +205,7 @@ impl Transport {
         let mut attempt = 0;
         loop {
             attempt += 1;
+            let _ = ATTEMPTS.try_with(|n| n.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
             let started = Instant::now();
             let outcome = self.attempt(call, &decode).await;
             let elapsed_ms = started.elapsed().as_millis() as u64;

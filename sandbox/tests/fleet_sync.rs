@@ -370,3 +370,115 @@ async fn a_dropped_sync_sends_nothing_more_than_what_was_in_flight() {
     assert!(sent <= 40, "{sent} requests after a drop at batch 1");
     h.shutdown().await;
 }
+
+/// Changes the order and membership of the sandbox's fleet, as a platform whose fleet changes
+/// between two listings does, and rebuilds the sandbox's indexes of it.
+fn reshape(h: &SandboxHandle, change: impl FnOnce(&mut Vec<cardboss_sandbox::data::Card>)) {
+    let state = h.state();
+    let mut w = state.lock();
+    let fleet = &mut w.fleet;
+    let old: Vec<String> = fleet.cards.iter().map(|c| c.msisdn.clone()).collect();
+    change(&mut fleet.cards);
+    fleet.by_msisdn.clear();
+    fleet.by_iccid.clear();
+    for (i, c) in fleet.cards.iter().enumerate() {
+        fleet.by_msisdn.insert(c.msisdn.clone(), i as u32);
+        fleet.by_iccid.insert(c.iccid.clone(), i as u32);
+    }
+    for members in &mut fleet.pool_members {
+        *members = members
+            .iter()
+            .filter_map(|&i| fleet.by_msisdn.get(&old[i as usize]).copied())
+            .collect();
+    }
+    fleet.rendered = cardboss_sandbox::render::RenderCache::new(fleet.cards.len());
+}
+
+/// A new card like `like`, with ids of a block no other card has.
+fn new_card(like: &cardboss_sandbox::data::Card, n: usize) -> cardboss_sandbox::data::Card {
+    let mut card = like.clone();
+    card.msisdn = format!("1500{:09}", n);
+    card.iccid = format!("8986099{:013}", n);
+    card
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resume_after_the_fleet_changed_delivers_no_card_twice_and_lists_the_new_pages() {
+    const CARDS: usize = 3_000;
+    const K: usize = 7;
+    let h = sandbox(CARDS, 33).await;
+    let before = fleet(&h);
+    faults(&h, FAULT_RATE).await;
+    let c = client(&h, 3);
+
+    let mut first = c.fleet_sync(FleetSyncOptions::default()).expect("valid");
+    let mut delivered = drain(&mut first, Some(K)).await;
+    let checkpoint = first.checkpoint();
+    drop(first);
+    assert_eq!(delivered.len(), K * 100);
+    assert!(checkpoint.len() < 300, "still a small cursor: {checkpoint}");
+
+    // While the sync is down: 150 cards are added in front (every card after them moves 150
+    // places on, so cards already delivered now stand on the pages still to list), a delivered
+    // card moves to the end, and 120 cards are added at the end (30 pages become 33).
+    reshape(&h, |cards| {
+        let like = cards[0].clone();
+        let front: Vec<_> = (0..150).map(|n| new_card(&like, n)).collect();
+        cards.splice(0..0, front);
+        let moved = cards.remove(150 + 10);
+        cards.push(moved);
+        cards.extend((150..270).map(|n| new_card(&like, n)));
+    });
+    let after = fleet(&h);
+    assert_eq!(after.len().div_ceil(100), 33);
+    let delivered_set: HashSet<String> = msisdns(&delivered).into_iter().collect();
+    let moved_on = after[K * 100..]
+        .iter()
+        .filter(|m| delivered_set.contains(*m))
+        .count();
+    assert!(
+        moved_on > 100,
+        "the change moved delivered cards onto later pages"
+    );
+
+    let options = FleetSyncOptions::default().resume_from(checkpoint);
+    let mut second = c.fleet_sync(options).expect("the checkpoint is accepted");
+    let rest = drain(&mut second, None).await;
+    let report = second.report();
+    assert!(report.complete, "{report:?}");
+    assert_eq!(
+        report.duplicates as usize, moved_on,
+        "every delivered card listed again is dropped and counted"
+    );
+    assert_eq!(report.pages, 33 - K as i64, "pages 8 to 33: the fleet grew");
+    delivered.extend(rest);
+    assert_once(&delivered);
+    // Every card there throughout, and every card added behind the cursor; the ones added in
+    // front of it are for the next sync.
+    let mut expected: HashSet<String> = before.into_iter().collect();
+    expected.extend(after[after.len() - 120..].iter().cloned());
+    let got: HashSet<String> = msisdns(&delivered).into_iter().collect();
+    assert_eq!(got, expected);
+    h.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_report_counts_every_http_attempt_the_sandbox_served() {
+    const CARDS: usize = 2_000;
+    let h = sandbox(CARDS, 17).await;
+    faults(&h, FAULT_RATE).await;
+    let c = client(&h, 3);
+    let served = requests_served(&h).await;
+    let mut sync = c.fleet_sync(FleetSyncOptions::default()).expect("valid");
+    drain(&mut sync, None).await;
+    let report = sync.report();
+    let served = requests_served(&h).await - served;
+    assert!(report.complete, "{report:?}");
+    assert_eq!(report.requests as u64, served, "{report:?}");
+    let calls = report.pages + report.batches;
+    assert!(
+        report.requests > calls,
+        "20% faults: attempts beyond the {calls} calls: {report:?}"
+    );
+    h.shutdown().await;
+}

@@ -22,14 +22,6 @@ use crate::args::SyncArgs;
 use crate::failure::{failed, usage, CliResult};
 use crate::output::{grid, progress_bar, Format};
 
-/// Share of the package used (pkgusedflow / pkgtotalflow), when the package is limited.
-fn package_used(r: &FleetRecord) -> Option<f64> {
-    match (r.pkgusedflow, r.pkgtotalflow) {
-        (Some(used), Some(total)) if total > 0.0 => Some(used / total),
-        _ => None,
-    }
-}
-
 // ------------------------------------------------------------------------------------ summary
 
 /// Threshold of "over 80% of the package".
@@ -99,7 +91,7 @@ impl Summary {
             .filter(|m| !m.is_empty())
             .unwrap_or_else(|| "?".into());
         *self.groups.entry((operator, r.state)).or_default() += 1;
-        if let Some(used) = package_used(r).filter(|u| *u >= USED_THRESHOLD) {
+        if let Some(used) = r.package_used().filter(|u| *u >= USED_THRESHOLD) {
             self.over_80_percent.push(HighUsage {
                 msisdn: r.msisdn.clone(),
                 iccid: r.iccid.clone(),
@@ -701,15 +693,12 @@ fn print(format: Format, report: &SyncReport, summary: Option<&Summary>) -> CliR
                 )?;
             }
             for m in report.missing_cards.iter().take(20) {
-                let id = if m.msisdn.is_empty() {
-                    &m.iccid
-                } else {
-                    &m.msisdn
-                };
                 writeln!(
                     stdout,
-                    "  not fetched: card {id} ({}: {})",
-                    m.endpoint, m.error
+                    "  not fetched: card {} ({}: {})",
+                    m.key(),
+                    m.endpoint,
+                    m.error
                 )?;
             }
             if report.missing_cards.len() > 20 {

@@ -20,14 +20,20 @@
 //! quickly instead of hammering it. What could not be fetched is named in the report, card by
 //! card (or page by page, for pages whose cards are unknown), never silently dropped.
 //!
-//! Resuming: the consumer's side keeps a cursor of what it has received (the next page, and the
-//! pages and cards still owed); `checkpoint()` serialises it as JSON, and a sync started with
-//! `resume_from` fetches the owed cards and pages first and then the pages after the cursor,
-//! never those already delivered.
+//! Resuming: the consumer's side keeps a cursor of what it has received (the next page, the
+//! pages and cards still owed, and the exact set of cards accounted for: see `checkpoint`);
+//! `checkpoint()` serialises it as JSON. A sync started with `resume_from` fetches the owed
+//! cards and pages first, then lists on from the cursor, dropping every card of the set, so a
+//! card is never delivered twice even when the fleet changed between the crash and the resume.
+//! The number of pages is learned again (from the first page it lists), and a run whose pages
+//! report a larger fleet than it started with lists the new pages too.
+//!
+//! What offset paging cannot do: a card added (or moved) in front of the cursor while a run is
+//! under way is not listed by it; it is new to the fleet and the next sync has it.
 
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
-use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -35,7 +41,6 @@ use chrono::Utc;
 use futures::future::join_all;
 use futures::stream::{self, StreamExt};
 use rand::Rng;
-use serde::{Deserialize, Serialize};
 use tokio::sync::{mpsc, Semaphore};
 use tokio::task::JoinHandle;
 
@@ -47,13 +52,15 @@ use crate::models::{
     MonthlyUsage, Package,
 };
 use crate::rules::{check_history_month, is_iccid, is_msisdn, CARDS_PER_PAGE};
+use crate::transport::ATTEMPTS;
+
+mod checkpoint;
+use checkpoint::{Cursor, OwedCard, Seen};
 
 /// Tokens in a run's retry budget unless the options say otherwise.
 pub const DEFAULT_RETRY_BUDGET: u32 = 500;
 /// Tokens one re-try of a failed request costs.
 pub const RETRY_COST: u32 = 5;
-/// Version of the checkpoint's JSON.
-const CHECKPOINT_VERSION: u32 = 1;
 
 /// What a fleet sync fetches, and how.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,68 +97,22 @@ impl Default for FleetSyncOptions {
 }
 
 impl FleetSyncOptions {
+    /// The default options with each part as given, `None` keeping its default: what a
+    /// binding's optional arguments pass on (the defaults live here only).
+    pub fn with_parts(details: Option<bool>, usage: Option<bool>, packages: Option<bool>) -> Self {
+        let defaults = Self::default();
+        FleetSyncOptions {
+            details: details.unwrap_or(defaults.details),
+            usage: usage.unwrap_or(defaults.usage),
+            packages: packages.unwrap_or(defaults.packages),
+            ..defaults
+        }
+    }
+
     /// Continues the run `checkpoint` came from.
     pub fn resume_from(mut self, checkpoint: impl Into<String>) -> Self {
         self.resume_from = Some(checkpoint.into());
         self
-    }
-}
-
-/// The cursor a checkpoint serialises: everything before `next_page` was delivered, except the
-/// pages and cards still owed.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-struct Cursor {
-    v: u32,
-    /// Pages of the listing (0 before the first page is known).
-    pages: u32,
-    next_page: u32,
-    delivered: u64,
-    owed_pages: Vec<u32>,
-    owed_cards: Vec<OwedCard>,
-}
-
-/// A listed card still to deliver: its list fields, all a resumed run needs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct OwedCard {
-    msisdn: String,
-    iccid: String,
-    imsi: String,
-    state: i64,
-}
-
-impl OwedCard {
-    fn of(card: &Card) -> Self {
-        OwedCard {
-            msisdn: card.msisdn.clone(),
-            iccid: card.iccid.clone(),
-            imsi: card.imsi.clone(),
-            state: card.state,
-        }
-    }
-
-    fn card(self) -> Card {
-        Card {
-            msisdn: self.msisdn,
-            iccid: self.iccid,
-            imsi: self.imsi,
-            state: self.state,
-            ..Default::default()
-        }
-    }
-}
-
-impl Cursor {
-    fn parse(text: &str) -> Result<Self> {
-        let cursor: Cursor = serde_json::from_str(text).map_err(|e| {
-            Error::invalid("checkpoint", format!("not a fleet sync checkpoint: {e}"))
-        })?;
-        if cursor.v != CHECKPOINT_VERSION || cursor.next_page == 0 {
-            return Err(Error::invalid(
-                "checkpoint",
-                format!("unsupported checkpoint version {}", cursor.v),
-            ));
-        }
-        Ok(cursor)
     }
 }
 
@@ -168,7 +129,7 @@ enum Source {
 
 enum Work {
     Page(u32),
-    /// Page 1, already fetched to learn the number of pages.
+    /// A page already fetched, to learn the number of pages.
     Listed(u32, Vec<Card>),
     OwedPage(u32),
     OwedCards(Vec<Card>),
@@ -177,7 +138,6 @@ enum Work {
 /// A unit's outcome, handed to the consumer's side in list order.
 struct Delivery {
     source: Source,
-    pages: u32,
     records: Vec<FleetRecord>,
     duplicates: u64,
     missing_cards: Vec<(MissingCard, OwedCard)>,
@@ -188,9 +148,12 @@ struct Delivery {
 struct Counters {
     /// The driver went through every unit (a closed channel without it is a crash or a cancel).
     ended: AtomicBool,
+    /// The largest number of pages a page of the listing reported.
+    total_pages: AtomicU32,
     pages: AtomicI64,
     batches: AtomicI64,
-    requests: AtomicI64,
+    /// HTTP attempts, counted by the transport (`ATTEMPTS`) in the scope of each request.
+    requests: Arc<AtomicI64>,
     retries: AtomicI64,
 }
 
@@ -202,6 +165,8 @@ struct Run {
     budget: Mutex<u32>,
     capacity: u32,
     counters: Arc<Counters>,
+    /// The cards accounted for, shared with the consumer's side (which settles them).
+    seen: Arc<Mutex<Seen>>,
 }
 
 impl Client {
@@ -215,13 +180,9 @@ impl Client {
         if options.concurrency == Some(0) {
             return Err(Error::invalid("concurrency", "must be at least 1"));
         }
-        let cursor = match &options.resume_from {
+        let (cursor, seen) = match &options.resume_from {
             Some(text) => Cursor::parse(text)?,
-            None => Cursor {
-                v: CHECKPOINT_VERSION,
-                next_page: 1,
-                ..Default::default()
-            },
+            None => (Cursor::start(), Seen::default()),
         };
         let concurrency = options
             .concurrency
@@ -229,6 +190,7 @@ impl Client {
             .max(1);
         let capacity = options.retry_budget.unwrap_or(DEFAULT_RETRY_BUDGET);
         let counters = Arc::new(Counters::default());
+        let seen = Arc::new(Mutex::new(seen));
         let run = Arc::new(Run {
             client: self.clone(),
             options,
@@ -236,6 +198,7 @@ impl Client {
             budget: Mutex::new(capacity),
             capacity,
             counters: counters.clone(),
+            seen: seen.clone(),
         });
         let (tx, deliveries) = mpsc::channel(concurrency);
         let task = tokio::spawn(drive(run, cursor.clone(), concurrency, tx));
@@ -249,6 +212,7 @@ impl Client {
                     report: FleetSyncReport::default(),
                     cancelled: false,
                 })),
+                seen,
                 counters,
                 abort,
             },
@@ -256,7 +220,8 @@ impl Client {
     }
 }
 
-/// The background side of a run: the units, in order, through the pipeline.
+/// The background side of a run: the units, in order, through the pipeline; then, while pages
+/// report more pages than were listed (the fleet grew), the new pages.
 async fn drive(
     run: Arc<Run>,
     cursor: Cursor,
@@ -270,14 +235,19 @@ async fn drive(
         ));
     }
     work.extend(cursor.owed_pages.iter().map(|p| Work::OwedPage(*p)));
-    let mut pages = cursor.pages;
-    if pages == 0 {
-        // The number of pages comes with page 1; without it nothing can be named.
-        match run.retrying(|| run.client.list_cards(1)).await {
-            Ok(first) => {
-                run.counters.pages.fetch_add(1, Ordering::Relaxed);
-                pages = first.totalpage.max(1) as u32;
-                work.push(Work::Listed(1, first.cards));
+    let mut scheduled = 0;
+    if !cursor.end {
+        // The number of pages comes with a page; without it nothing can be named. A new run
+        // asks page 1, a resumed one its next page (its last known one when it is past it).
+        let probe = match cursor.pages {
+            0 => 1,
+            known => cursor.next_page.min(known),
+        };
+        match run.retrying(|| run.client.list_cards(probe)).await {
+            Ok(listed) => {
+                run.listed(listed.totalpage);
+                work.push(Work::Listed(probe, listed.cards));
+                scheduled = probe.max(cursor.next_page - 1);
             }
             Err(e) => {
                 let _ = tx.send(Err(e)).await;
@@ -285,41 +255,57 @@ async fn drive(
             }
         }
     }
-    work.extend((cursor.next_page.max(2)..=pages).map(Work::Page));
-
-    let mut seen: HashSet<String> = HashSet::new();
-    let listing = run.clone();
-    let enriching = run.clone();
-    let mut units = stream::iter(work)
-        .map(move |w| listing.clone().list(w))
-        .buffered(concurrency)
-        .map(move |(source, listed, missing_page)| {
-            let before = listed.len();
-            let fresh: Vec<Card> = listed
-                .into_iter()
-                .filter(|c| seen.insert(card_key(c).to_string()))
-                .collect();
-            let duplicates = (before - fresh.len()) as u64;
-            enriching
-                .clone()
-                .enrich(source, fresh, duplicates, missing_page, pages)
-        })
-        .buffered(concurrency);
-    while let Some(delivery) = units.next().await {
-        if tx.send(Ok(delivery)).await.is_err() {
-            return;
+    loop {
+        let total = run.counters.total_pages.load(Ordering::SeqCst);
+        work.extend((scheduled + 1..=total).map(Work::Page));
+        scheduled = scheduled.max(total);
+        if work.is_empty() {
+            break;
+        }
+        let mut units = pipeline(&run, std::mem::take(&mut work), concurrency);
+        while let Some(delivery) = units.next().await {
+            if tx.send(Ok(delivery)).await.is_err() {
+                return;
+            }
         }
     }
     run.counters.ended.store(true, Ordering::SeqCst);
 }
 
+/// Units listed `concurrency` ahead, their fresh cards (not seen before) enriched `concurrency`
+/// ahead, in order.
+fn pipeline(
+    run: &Arc<Run>,
+    work: Vec<Work>,
+    concurrency: usize,
+) -> impl futures::Stream<Item = Delivery> {
+    let listing = run.clone();
+    let enriching = run.clone();
+    stream::iter(work)
+        .map(move |w| listing.clone().list(w))
+        .buffered(concurrency)
+        .map(move |(source, listed, missing_page)| {
+            let (fresh, duplicates) = {
+                let mut seen = enriching.seen.lock().unwrap_or_else(|p| p.into_inner());
+                match source {
+                    // Owed cards are accounted for already, and fetched whatever the set says.
+                    Source::OwedCards(_) => {
+                        seen.admit_owed();
+                        (listed, 0)
+                    }
+                    _ => seen.admit(listed),
+                }
+            };
+            enriching
+                .clone()
+                .enrich(source, fresh, duplicates, missing_page)
+        })
+        .buffered(concurrency)
+}
+
 /// The key a card is known by: its msisdn, or its iccid when it has none.
 fn card_key(card: &Card) -> &str {
-    if card.msisdn.is_empty() {
-        &card.iccid
-    } else {
-        &card.msisdn
-    }
+    crate::models::card_key(&card.msisdn, &card.iccid)
 }
 
 impl Run {
@@ -336,7 +322,7 @@ impl Run {
         };
         match self.retrying(|| self.client.list_cards(page)).await {
             Ok(listed) => {
-                self.counters.pages.fetch_add(1, Ordering::Relaxed);
+                self.listed(listed.totalpage);
                 (source, listed.cards, None)
             }
             Err(e) => {
@@ -358,7 +344,6 @@ impl Run {
         cards: Vec<Card>,
         duplicates: u64,
         missing_page: Option<MissingPage>,
-        pages: u32,
     ) -> Delivery {
         // One request names its cards one way: msisdns where there is one, else iccids.
         let by_msisdn = |c: &Card| is_msisdn(&c.msisdn);
@@ -487,7 +472,6 @@ impl Run {
         }
         Delivery {
             source,
-            pages,
             records,
             duplicates,
             missing_cards,
@@ -530,8 +514,9 @@ impl Run {
         loop {
             let outcome = {
                 let _permit = self.permits.acquire().await.ok();
-                self.counters.requests.fetch_add(1, Ordering::Relaxed);
-                request().await
+                ATTEMPTS
+                    .scope(self.counters.requests.clone(), request())
+                    .await
             };
             match outcome {
                 Ok(value) => {
@@ -547,6 +532,13 @@ impl Run {
                 Err(e) => return Err(e),
             }
         }
+    }
+
+    /// A page of the listing was fetched; it tells how many pages there are now.
+    fn listed(&self, totalpage: i64) {
+        self.counters.pages.fetch_add(1, Ordering::Relaxed);
+        let total = u32::try_from(totalpage.max(1)).unwrap_or(u32::MAX);
+        self.counters.total_pages.fetch_max(total, Ordering::SeqCst);
     }
 
     fn take_retry(&self) -> bool {
@@ -626,6 +618,7 @@ pub struct FleetSync {
 #[derive(Clone)]
 pub struct FleetSyncStatus {
     inner: Arc<Mutex<Received>>,
+    seen: Arc<Mutex<Seen>>,
     counters: Arc<Counters>,
     abort: tokio::task::AbortHandle,
 }
@@ -651,7 +644,9 @@ impl FleetSyncStatus {
 
     /// What was received so far, as JSON text for [`FleetSyncOptions::resume_from`].
     pub fn checkpoint(&self) -> String {
-        serde_json::to_string(&self.lock().cursor).unwrap_or_default()
+        let received = self.lock();
+        let seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        received.cursor.to_json(&seen)
     }
 
     /// Stops the run's requests now; the batches then end, and the report stays unfinished.
@@ -695,20 +690,16 @@ impl FleetSync {
     fn absorb(&mut self, d: Delivery) -> Vec<FleetRecord> {
         let mut received = self.status.lock();
         let Received { cursor, report, .. } = &mut *received;
-        cursor.pages = cursor.pages.max(d.pages);
+        let seen = &self.status.seen;
+        seen.lock().unwrap_or_else(|p| p.into_inner()).settle();
+        let pages = self.status.counters.total_pages.load(Ordering::SeqCst);
+        cursor.pages = cursor.pages.max(pages);
         match &d.source {
             Source::Page(p) => cursor.next_page = cursor.next_page.max(p + 1),
             Source::OwedPage(p) => cursor.owed_pages.retain(|o| o != p),
             Source::OwedCards(keys) => {
                 let keys: HashSet<&str> = keys.iter().map(String::as_str).collect();
-                cursor.owed_cards.retain(|c| {
-                    let key = if c.msisdn.is_empty() {
-                        &c.iccid
-                    } else {
-                        &c.msisdn
-                    };
-                    !keys.contains(key.as_str())
-                });
+                cursor.owed_cards.retain(|c| !keys.contains(c.key()));
             }
         }
         if let Some(page) = d.missing_page {
@@ -738,6 +729,7 @@ impl FleetSync {
                 message: "the fleet sync stopped before its end".into(),
             }));
         }
+        received.cursor.end = true;
         let report = &mut received.report;
         report.finished = true;
         report.complete = report.missing_cards.is_empty() && report.missing_pages.is_empty();

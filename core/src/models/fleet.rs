@@ -142,11 +142,25 @@ impl FleetRecord {
     /// The key a sync knows the card by (its msisdn, or its iccid when it has none): a card the
     /// list repeats is recognised by it.
     pub fn key(&self) -> &str {
-        if self.msisdn.is_empty() {
-            &self.iccid
-        } else {
-            &self.msisdn
+        card_key(&self.msisdn, &self.iccid)
+    }
+
+    /// The share of its package the card has used (`pkgusedflow / pkgtotalflow`), when it has a
+    /// package with a limit (an unlimited or unknown one has no share).
+    pub fn package_used(&self) -> Option<f64> {
+        match (self.pkgusedflow, self.pkgtotalflow) {
+            (Some(used), Some(total)) if total > 0.0 => Some(used / total),
+            _ => None,
         }
+    }
+}
+
+/// The key a fleet sync knows a card by: its msisdn, or its iccid when it has none.
+pub(crate) fn card_key<'a>(msisdn: &'a str, iccid: &'a str) -> &'a str {
+    if msisdn.is_empty() {
+        iccid
+    } else {
+        msisdn
     }
 }
 
@@ -166,6 +180,13 @@ pub struct MissingCard {
     /// The error's stable code (`Error::code`) and message.
     pub code: String,
     pub error: String,
+}
+
+impl MissingCard {
+    /// The card's key (see [`FleetRecord::key`]).
+    pub fn key(&self) -> &str {
+        card_key(&self.msisdn, &self.iccid)
+    }
 }
 
 /// A page of card/list the sync could not fetch: its cards are unknown, so they are named by
@@ -205,7 +226,8 @@ pub struct FleetSyncReport {
     pub pages: i64,
     /// Batch requests (details, usage, history) and package requests that succeeded.
     pub batches: i64,
-    /// Requests started by the sync (each may have made several attempts: see `Config`).
+    /// HTTP requests sent: every attempt, the transport's retries (`Config::max_retries`) and
+    /// the sync's re-tries included.
     pub requests: i64,
     /// Requests the sync tried again, later, after they failed every attempt.
     pub retries: i64,

@@ -17,6 +17,7 @@ mod sms;
 pub use bulk::*;
 pub use cards::*;
 pub use customer::*;
+pub(crate) use fleet::card_key;
 pub use fleet::*;
 pub use operations::*;
 pub use pools::*;
