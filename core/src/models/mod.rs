@@ -6,6 +6,7 @@
 //! the spec does not list are kept in `extra` as JSON text rather than dropped.
 
 mod cards;
+pub mod codes;
 mod customer;
 mod fleet;
 mod operations;
