@@ -2,3 +2,6 @@
 
 from cardboss._native import *
 from cardboss._native import __version__ as __version__
+
+__all__: list[str]
+"""Every public name of `cardboss._native`, which this package re-exports."""
