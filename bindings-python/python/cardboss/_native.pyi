@@ -1,7 +1,13 @@
 """Type stubs of `cardboss._native`, the compiled core of the `cardboss` package.
 
 Results are immutable: their attributes are the spec's table field names, `to_dict()` gives
-them as a dict, `==` compares them field by field, and `repr()` shows them without secrets.
+them as a dict, `==` compares them field by field, `hash()` by content, and `repr()` shows them
+without secrets. They are built from keyword arguments named like `to_dict()`'s keys (decoded
+like an answer), and pickle and copy. Dates are `datetime.date`; coded values are the enums
+below (equal to their plain value), or the plain value when the spec does not list it.
+
+Written by hand; `bindings-python/test.sh` checks it against the built module with mypy's
+stubtest (every name, signature, property and enum member).
 """
 
 import builtins
