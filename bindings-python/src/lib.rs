@@ -87,29 +87,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<fleet::FleetSync>()?;
     m.add_class::<fleet::AsyncFleetSync>()?;
 
-    m.add_class::<cardboss::Customer>()?;
-    m.add_class::<cardboss::Card>()?;
-    m.add_class::<cardboss::CardPage>()?;
-    m.add_class::<cardboss::CardDetail>()?;
-    m.add_class::<cardboss::CurrentUsage>()?;
-    m.add_class::<cardboss::MonthlyUsage>()?;
-    m.add_class::<cardboss::ArrearsCard>()?;
-    m.add_class::<cardboss::ArrearsPage>()?;
-    m.add_class::<cardboss::Package>()?;
-    m.add_class::<cardboss::PackageList>()?;
-    m.add_class::<cardboss::DayUsage>()?;
-    m.add_class::<cardboss::DailyUsage>()?;
-    m.add_class::<cardboss::Pool>()?;
-    m.add_class::<cardboss::RenewalOrder>()?;
-    m.add_class::<cardboss::RenewalResult>()?;
-    m.add_class::<cardboss::UsageWarning>()?;
-    m.add_class::<cardboss::SmsReceipt>()?;
-    m.add_class::<cardboss::SmsReport>()?;
-    m.add_class::<cardboss::SmsReply>()?;
-    m.add_class::<cardboss::FleetRecord>()?;
-    m.add_class::<cardboss::FleetSyncReport>()?;
-    m.add_class::<cardboss::MissingCard>()?;
-    m.add_class::<cardboss::MissingPage>()?;
+    // The models and the code enums, from the core's one list.
+    cardboss::python::register(m)?;
 
     m.add_class::<push::PyPush>()?;
     m.add_class::<push::PyPushContent>()?;
@@ -128,5 +107,19 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sign::timestamp, m)?)?;
     m.add_function(wrap_pyfunction!(_debug_panic, m)?)?;
     m.add_function(wrap_pyfunction!(_debug_panic_async, m)?)?;
-    Ok(())
+    export_all(m)
+}
+
+/// `__all__`: every public name the module ended up with, so `cardboss/__init__.py` re-exports
+/// them without a second list.
+fn export_all(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let mut names: Vec<String> = m
+        .dict()
+        .keys()
+        .iter()
+        .map(|k| k.extract::<String>())
+        .collect::<PyResult<_>>()?;
+    names.retain(|n| !n.starts_with('_'));
+    names.sort();
+    m.add("__all__", names)
 }

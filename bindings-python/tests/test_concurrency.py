@@ -9,7 +9,8 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Iterator
+from typing import Any
 
 import pytest
 
@@ -72,7 +73,7 @@ def test_100_concurrent_asyncio_calls_of_different_kinds(example_sandbox: Sandbo
 
     async def main() -> None:
         async with example_sandbox.async_client() as client:
-            calls = [client.card_details(msisdns=[c.msisdn]) for c in cards]
+            calls: list[Awaitable[Any]] = [client.card_details(msisdns=[c.msisdn]) for c in cards]
             calls += [client.current_usage(iccids=[c.iccid]) for c in cards]
             results = await asyncio.gather(*calls)
             assert [r[0].msisdn for r in results[:50]] == [c.msisdn for c in cards]
@@ -121,7 +122,8 @@ def test_async_iter_cards_hands_out_a_fetched_card_without_the_event_loop(exampl
             first = await it.__anext__()  # waits for page 1 on the runtime
             ready = it.__anext__()  # card 2 is in the buffer
             assert not isinstance(ready, asyncio.Future) and inspect.isawaitable(ready)
-            assert ready.__await__() is ready
+            awaited: object = ready.__await__()
+            assert awaited is ready
             second = await ready
             assert isinstance(second, cardboss.Card) and second.msisdn != first.msisdn
             with pytest.raises(RuntimeError, match="already awaited"):

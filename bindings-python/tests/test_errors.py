@@ -164,7 +164,7 @@ def test_retries_recover_from_a_transient_fault(faulted: Sandbox) -> None:
 def retry_delays(caplog: pytest.LogCaptureFixture) -> list[int]:
     """The backoff delays (ms) the core logged ("cardboss retrying GET", field delay_ms)."""
     records = [r for r in caplog.records if r.name == "cardboss" and "retrying" in r.getMessage()]
-    return [int(r.cardboss["delay_ms"]) for r in records]
+    return [int(r.__dict__["cardboss"]["delay_ms"]) for r in records]
 
 
 @pytest.mark.parametrize(

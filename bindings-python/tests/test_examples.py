@@ -33,7 +33,7 @@ def run(sandbox: Sandbox, script: str, *args: str) -> str:
 
 def test_list_fleet(table_sandbox: Sandbox) -> None:
     out = run(table_sandbox, "list_fleet.py")
-    assert "400 cards" in out
+    assert "400 cards" in out and "usable" in out  # state names from cardboss.CardState
     assert "400 cards" in run(table_sandbox, "list_fleet.py", "--async")
 
 

@@ -7,9 +7,11 @@ import ast
 import asyncio
 import builtins
 import datetime
+import enum
 import inspect
 import json
 import socket
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -215,7 +217,7 @@ def test_local_validation_without_a_server() -> None:
     with pytest.raises(cardboss.InvalidInputError):
         client.add_voice_whitelist([str(13800000000 + i) for i in range(6)], msisdn="1064787000001")
     with pytest.raises(TypeError):
-        client.card_details(msisdns="1064787000001")  # type: ignore[arg-type]
+        client.card_details(msisdns="1064787000001")
 
 
 def test_bad_configuration() -> None:
@@ -231,9 +233,11 @@ def test_bad_configuration() -> None:
         for field in ("retry_base", "retry_cap"):
             for value in (-0.1, float("nan"), float("inf"), 1e300):
                 with pytest.raises(cardboss.InvalidInputError, match=field):
-                    cls("10043", APIKEY, **{field: value})
+                    kwargs: dict[str, Any] = {field: value}
+                    cls("10043", APIKEY, **kwargs)
             with pytest.raises(TypeError):
-                cls("10043", APIKEY, **{field: "1"})
+                bad: dict[str, Any] = {field: "1"}
+                cls("10043", APIKEY, **bad)
         # accepted: zero (retry at once) and a cap below the base
         cls("10043", APIKEY, retry_base=0.0, retry_cap=0.0).close()
         cls("10043", APIKEY, retry_base=1.5, retry_cap=0.5).close()
@@ -268,7 +272,7 @@ def test_async_call_is_a_lazy_coroutine() -> None:
     # created outside any event loop, run by asyncio.run
     coro = client.customer()
     with pytest.raises(cardboss.TransportError):
-        asyncio.run(coro)  # type: ignore[arg-type]
+        asyncio.run(coro)
 
 
 # ------------------------------------------------------------------------------------ surface
@@ -312,13 +316,12 @@ def test_stubs_cover_every_class_method_and_field() -> None:
     assert runtime_names - stub_names == set(), "names without a stub"
     for name, members in classes.items():
         cls = getattr(_native, name)
-        if issubclass(cls, BaseException):
-            continue
+        if issubclass(cls, (BaseException, enum.Enum)):
+            continue  # (test.sh's stubtest checks enum members and everything's signatures)
         runtime = {m for m in dir(cls) if not m.startswith("_")}
         assert runtime - members == set(), f"{name}: members without a stub"
-        assert members - runtime - {"__init__", "__eq__", "__ne__", "__hash__", "__iter__", "__next__",
-                                    "__aiter__", "__anext__", "__enter__", "__exit__", "__aenter__",
-                                    "__aexit__"} == set(), f"{name}: stubbed members missing at run time"
+        public = {m for m in members if not m.startswith("_")}
+        assert public - runtime == set(), f"{name}: stubbed members missing at run time"
 
 
 def test_client_and_async_client_have_the_same_methods() -> None:

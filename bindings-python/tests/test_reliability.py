@@ -43,7 +43,7 @@ def call_bound(max_retries: int) -> float:
     (full jitter never exceeds `min(cap, base * 2^(n-1))`) between attempts."""
     attempts = max_retries + 1
     backoff = sum(min(RETRY_CAP, RETRY_BASE * 2 ** (n - 1)) for n in range(1, attempts))
-    return TIMEOUT * attempts + backoff
+    return float(TIMEOUT * attempts + backoff)
 
 
 def set_faults(sb: Sandbox, rate: float, kinds: list[str] | None = None) -> None:

@@ -41,7 +41,9 @@ def test_typed_sync_usage(table_sandbox: Sandbox) -> None:
         page: cardboss.CardPage = c.list_cards(1)
         first: cardboss.Card = page.cards[0]
         details: list[cardboss.CardDetail] = c.card_details(msisdns=[first.msisdn])
-        opt: str | None = details[0].activedate
+        opt: datetime.date | None = details[0].activedate
+        state: cardboss.CardState | int = details[0].state
+        fixture = cardboss.Card(msisdn=first.msisdn, state=cardboss.CardState.USABLE)
         usage: list[cardboss.CurrentUsage] = c.current_usage(iccids=[first.iccid])
         iccid: str = usage[0].iccid
         pkgs: cardboss.PackageList = c.packages(msisdn=first.msisdn)
@@ -52,7 +54,8 @@ def test_typed_sync_usage(table_sandbox: Sandbox) -> None:
         count = sum(1 for _ in fleet(c))
         assert balance > 0 and count == me.cardqty and iccid == first.iccid
         assert isinstance(mainpkg, bool) and isinstance(pools, list) and as_dict["sid"] == me.sid
-        assert opt is None or isinstance(opt, str)
+        assert opt is None or isinstance(opt, datetime.date)
+        assert state == first.state and fixture.state == 1 and hash(fixture) == hash(fixture.__copy__())
         assert isinstance(extra, dict)
         batches: cardboss.BatchIterator[cardboss.CardDetail] = c.card_detail_batches(msisdns=[first.msisdn])
         for batch in batches:

@@ -34,7 +34,7 @@ pub mod ids;
 pub mod models;
 pub mod push;
 #[cfg(feature = "python")]
-mod python;
+pub mod python;
 pub mod rules;
 pub mod sign;
 

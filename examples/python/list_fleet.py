@@ -13,11 +13,13 @@ from collections import Counter
 import cardboss
 from _config import async_client, client
 
-STATES = {0: "disabled", 1: "usable", 2: "paused"}
+def state_name(state: cardboss.CardState | int) -> str:
+    """`usable`, ...: the member's name; a code the spec does not list stays a plain int."""
+    return state.name.lower() if isinstance(state, cardboss.CardState) else str(state)
 
 
 def summary(cards: list[cardboss.Card]) -> str:
-    by_state = Counter(STATES.get(card.state, str(card.state)) for card in cards)
+    by_state = Counter(state_name(card.state) for card in cards)
     return f"{len(cards)} cards: " + ", ".join(f"{n} {state}" for state, n in sorted(by_state.items()))
 
 
@@ -27,7 +29,7 @@ def main_sync() -> None:
         print(f"account {me.sid} ({me.name}): balance {me.balance:.2f} yuan, {me.cardqty} cards")
         cards = list(c.iter_cards())
         for card in cards[:5]:
-            print(f"  {card.msisdn}  {card.iccid}  {STATES.get(card.state, card.state)}")
+            print(f"  {card.msisdn}  {card.iccid}  {state_name(card.state)}")
         print(summary(cards))
 
 

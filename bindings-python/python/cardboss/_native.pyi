@@ -1,11 +1,18 @@
 """Type stubs of `cardboss._native`, the compiled core of the `cardboss` package.
 
 Results are immutable: their attributes are the spec's table field names, `to_dict()` gives
-them as a dict, `==` compares them field by field, and `repr()` shows them without secrets.
+them as a dict, `==` compares them field by field, `hash()` by content, and `repr()` shows them
+without secrets. They are built from keyword arguments named like `to_dict()`'s keys (decoded
+like an answer), and pickle and copy. Dates are `datetime.date`; coded values are the enums
+below (equal to their plain value), or the plain value when the spec does not list it.
+
+Written by hand; `bindings-python/test.sh` checks it against the built module with mypy's
+stubtest (every name, signature, property and enum member).
 """
 
 import builtins
 import datetime
+import enum
 from collections.abc import AsyncIterator, Awaitable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any, ClassVar, Literal, TypeVar, final
@@ -74,11 +81,112 @@ class InternalError(CardBossError):
     """A bug in the SDK (a Rust panic), as an exception."""
 
 # ---------------------------------------------------------------------------------------------
+# Code tables (the core's `codes`): coded fields are these members, equal to their plain value;
+# a value a table does not list stays a plain int / str.
+
+class CardState(enum.IntEnum):
+    """A card's platform state (`state`): 0 disabled, 1 usable, 2 paused."""
+    DISABLED = 0
+    USABLE = 1
+    PAUSED = 2
+
+class MsStatus(enum.IntEnum):
+    """A card's state at the carrier (`msstatus`)."""
+    STOCK = 0
+    AWAITING_ACTIVATION = 1
+    NORMAL = 2
+    SUSPENDED = 3
+    CLOSED = 4
+    OTHER = 5
+    TEST = 6
+
+class Cycle(enum.IntEnum):
+    """A card's life-cycle phase (`cycle`)."""
+    OTHER = 0
+    TEST = 1
+    SILENT = 2
+    ACTIVE = 3
+
+class Status(enum.IntEnum):
+    """An account's or a pool's status: 0 disabled, 1 normal."""
+    DISABLED = 0
+    NORMAL = 1
+
+class PackageType(enum.IntEnum):
+    """What a package provides (`pkgtype`)."""
+    DATA = 1
+    VOICE = 2
+    NB = 3
+    SMS = 4
+
+class PackageCategory(enum.IntEnum):
+    """A package's category (`pkgcategory`); month packs are ordered 12 months at least."""
+    MONTH_PACK = 1
+    LONG_PACK = 2
+    ADD_ON = 3
+    ASSURANCE = 4
+    TEST = 5
+    OFF_PEAK = 6
+    POSTPAID = 7
+
+class RenewalStatus(enum.IntEnum):
+    """How a renewal order ended (OD1002 `status`)."""
+    FAILED = 0
+    SUCCEEDED = 1
+
+class WarningType(enum.IntEnum):
+    """What a usage warning is about (OD1010 `type`)."""
+    DATA_LOW = 11
+    VOICE_LOW = 12
+    SMS_LOW = 13
+    CONNECTIONS_LOW = 14
+    POOL_CARD_AT_QUOTA = 15
+    DATA_EXCEEDED = 21
+    VOICE_EXCEEDED = 22
+    SMS_EXCEEDED = 23
+    CONNECTIONS_EXCEEDED = 24
+    PACKAGE_EXPIRING = 31
+    PACKAGE_EXPIRED = 32
+    NO_PACKAGE = 41
+    CARD_EXPIRING = 42
+    SUSPENDED_AT_QUOTA = 51
+
+class Audit(enum.IntEnum):
+    """A renewal's review mode (`audit`): 1 manual, 2 automatic."""
+    MANUAL = 1
+    AUTOMATIC = 2
+
+class Operator(str, enum.Enum):
+    """A card's operator (`mno`, `mon`): CM, CT, UN or CB."""
+    CHINA_MOBILE = "CM"
+    CHINA_TELECOM = "CT"
+    CHINA_UNICOM = "UN"
+    CHINA_BROADNET = "CB"
+
+# ---------------------------------------------------------------------------------------------
 # Results
 
 @final
 class Customer:
     """3.1.1 customer/get: the account."""
+
+    def __new__(
+        cls,
+        *,
+        sid: str = ...,
+        name: str = ...,
+        telephone: str = ...,
+        status: int = ...,
+        balance: float = ...,
+        extcode: str = ...,
+        loginname: str = ...,
+        linkman: str = ...,
+        warningmails: str = ...,
+        warningphones: str = ...,
+        cardqty: int = ...,
+        extra: Mapping[str, str] = ...,
+    ) -> Self:
+        """Keyword arguments are `to_dict()`'s keys; values are decoded as an answer would be."""
 
     @property
     def sid(self) -> str: ...
@@ -90,7 +198,7 @@ class Customer:
     def telephone(self) -> str: ...
 
     @property
-    def status(self) -> int:
+    def status(self) -> Status | int:
         """0 disabled, 1 normal."""
 
     @property
@@ -124,14 +232,28 @@ class Customer:
     def to_dict(self) -> dict[str, Any]:
         """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
 
-    def __eq__(self, other: object) -> bool: ...
-    def __ne__(self, other: object) -> bool: ...
-    __hash__: ClassVar[None]  # type: ignore[assignment]
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
+    def __getnewargs_ex__(self) -> tuple[tuple[()], dict[str, Any]]: ...
 
 
 @final
 class Card:
     """3.2.1 card/list: one card of the account."""
+
+    def __new__(
+        cls,
+        *,
+        msisdn: str = ...,
+        iccid: str = ...,
+        imsi: str = ...,
+        state: int = ...,
+        extra: Mapping[str, str] = ...,
+    ) -> Self:
+        """Keyword arguments are `to_dict()`'s keys; values are decoded as an answer would be."""
 
     @property
     def msisdn(self) -> str:
@@ -144,7 +266,7 @@ class Card:
     def imsi(self) -> str: ...
 
     @property
-    def state(self) -> int:
+    def state(self) -> CardState | int:
         """Platform state: 0 disabled, 1 usable, 2 paused."""
 
     @property
@@ -154,14 +276,27 @@ class Card:
     def to_dict(self) -> dict[str, Any]:
         """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
 
-    def __eq__(self, other: object) -> bool: ...
-    def __ne__(self, other: object) -> bool: ...
-    __hash__: ClassVar[None]  # type: ignore[assignment]
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
+    def __getnewargs_ex__(self) -> tuple[tuple[()], dict[str, Any]]: ...
 
 
 @final
 class CardPage:
     """3.2.1 card/list: one page of 100 cards."""
+
+    def __new__(
+        cls,
+        *,
+        count: int = ...,
+        pageindex: int = ...,
+        totalpage: int = ...,
+        cards: Sequence[Card] = ...,
+    ) -> Self:
+        """Keyword arguments are `to_dict()`'s keys; values are decoded as an answer would be."""
 
     @property
     def count(self) -> int:
@@ -179,14 +314,64 @@ class CardPage:
     def to_dict(self) -> dict[str, Any]:
         """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
 
-    def __eq__(self, other: object) -> bool: ...
-    def __ne__(self, other: object) -> bool: ...
-    __hash__: ClassVar[None]  # type: ignore[assignment]
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
+    def __getnewargs_ex__(self) -> tuple[tuple[()], dict[str, Any]]: ...
 
 
 @final
 class CardDetail:
     """3.2.2 card/detail: everything the platform knows of a card."""
+
+    def __new__(
+        cls,
+        *,
+        msisdn: str = ...,
+        iccid: str = ...,
+        imsi: str = ...,
+        imei: str = ...,
+        state: int = ...,
+        balance: float = ...,
+        status: str = ...,
+        msstatus: int = ...,
+        cycle: int = ...,
+        activedate: datetime.date | str | None = ...,
+        stoptestdate: datetime.date | str | None = ...,
+        stopsleepdate: datetime.date | str | None = ...,
+        expiredate: datetime.date | str | None = ...,
+        openpool: int = ...,
+        mno: str = ...,
+        pkgcode: str = ...,
+        pkgname: str = ...,
+        isxn: str = ...,
+        isjyb: str = ...,
+        isaxb: str = ...,
+        sbbh: str = ...,
+        openapns: str = ...,
+        apnstatus: str = ...,
+        onoff: str = ...,
+        online: str = ...,
+        apn: str = ...,
+        rat: str = ...,
+        ip: str = ...,
+        pkgtotalflow: float = ...,
+        pkgusedflow: float = ...,
+        pkgtotalusedflow: float = ...,
+        pkgleftflow: float = ...,
+        flowusage: float = ...,
+        smsusage: int = ...,
+        voiceusage: int = ...,
+        connectusage: int = ...,
+        outflowusage: float = ...,
+        statusyncdate: datetime.date | str | None = ...,
+        pkgsyncdate: datetime.date | str | None = ...,
+        monthsyncdate: datetime.date | str | None = ...,
+        extra: Mapping[str, str] = ...,
+    ) -> Self:
+        """Keyword arguments are `to_dict()`'s keys; values are decoded as an answer would be."""
 
     @property
     def msisdn(self) -> str: ...
@@ -201,7 +386,7 @@ class CardDetail:
     def imei(self) -> str: ...
 
     @property
-    def state(self) -> int:
+    def state(self) -> CardState | int:
         """Platform state: 0 disabled, 1 usable, 2 paused."""
 
     @property
@@ -213,31 +398,31 @@ class CardDetail:
         """Withdrawn by the spec ("作废"); kept as sent."""
 
     @property
-    def msstatus(self) -> int:
+    def msstatus(self) -> MsStatus | int:
         """0 stock, 1 awaiting activation, 2 normal, 3 suspended, 4 closed, 5 other, 6 test."""
 
     @property
-    def cycle(self) -> int:
+    def cycle(self) -> Cycle | int:
         """Life cycle: 0 other, 1 test, 2 silent, 3 active."""
 
     @property
-    def activedate(self) -> str | None: ...
+    def activedate(self) -> datetime.date | None: ...
 
     @property
-    def stoptestdate(self) -> str | None: ...
+    def stoptestdate(self) -> datetime.date | None: ...
 
     @property
-    def stopsleepdate(self) -> str | None: ...
+    def stopsleepdate(self) -> datetime.date | None: ...
 
     @property
-    def expiredate(self) -> str | None: ...
+    def expiredate(self) -> datetime.date | None: ...
 
     @property
     def openpool(self) -> int:
         """1 in a data pool, 0 not."""
 
     @property
-    def mno(self) -> str:
+    def mno(self) -> Operator | str:
         """Operator: CM, CT or UN. The example calls it `yys`."""
 
     @property
@@ -316,13 +501,13 @@ class CardDetail:
         """kb over the package."""
 
     @property
-    def statusyncdate(self) -> str | None: ...
+    def statusyncdate(self) -> datetime.date | None: ...
 
     @property
-    def pkgsyncdate(self) -> str | None: ...
+    def pkgsyncdate(self) -> datetime.date | None: ...
 
     @property
-    def monthsyncdate(self) -> str | None:
+    def monthsyncdate(self) -> datetime.date | None:
         """The table misspells it `monthsincdate`."""
 
     @property
@@ -332,14 +517,37 @@ class CardDetail:
     def to_dict(self) -> dict[str, Any]:
         """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
 
-    def __eq__(self, other: object) -> bool: ...
-    def __ne__(self, other: object) -> bool: ...
-    __hash__: ClassVar[None]  # type: ignore[assignment]
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
+    def __getnewargs_ex__(self) -> tuple[tuple[()], dict[str, Any]]: ...
 
 
 @final
 class CurrentUsage:
     """3.2.3 card/usage/current: this month's usage of a card."""
+
+    def __new__(
+        cls,
+        *,
+        msisdn: str = ...,
+        iccids: str = ...,
+        imsi: str = ...,
+        state: int = ...,
+        pkgtotalflow: float = ...,
+        pkgusedflow: float = ...,
+        pkgtotalusedflow: float = ...,
+        pkgleftflow: float = ...,
+        flowusage: float = ...,
+        smsusage: int = ...,
+        voiceusage: int = ...,
+        connectusage: int = ...,
+        outflowusage: float = ...,
+        extra: Mapping[str, str] = ...,
+    ) -> Self:
+        """Keyword arguments are `to_dict()`'s keys; values are decoded as an answer would be."""
 
     @property
     def msisdn(self) -> str: ...
@@ -353,7 +561,7 @@ class CurrentUsage:
         """Only the example has it."""
 
     @property
-    def state(self) -> int: ...
+    def state(self) -> CardState | int: ...
 
     @property
     def pkgtotalflow(self) -> float: ...
@@ -393,14 +601,32 @@ class CurrentUsage:
     def to_dict(self) -> dict[str, Any]:
         """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
 
-    def __eq__(self, other: object) -> bool: ...
-    def __ne__(self, other: object) -> bool: ...
-    __hash__: ClassVar[None]  # type: ignore[assignment]
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
+    def __getnewargs_ex__(self) -> tuple[tuple[()], dict[str, Any]]: ...
 
 
 @final
 class MonthlyUsage:
     """3.2.4 card/usage/past: one month's usage of a card."""
+
+    def __new__(
+        cls,
+        *,
+        month: str = ...,
+        msisdn: str = ...,
+        iccid: str = ...,
+        flowusage: float = ...,
+        smsusage: int = ...,
+        voiceusage: int = ...,
+        connectusage: int = ...,
+        outflowusage: float = ...,
+        extra: Mapping[str, str] = ...,
+    ) -> Self:
+        """Keyword arguments are `to_dict()`'s keys; values are decoded as an answer would be."""
 
     @property
     def month(self) -> str:
@@ -434,14 +660,29 @@ class MonthlyUsage:
     def to_dict(self) -> dict[str, Any]:
         """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
 
-    def __eq__(self, other: object) -> bool: ...
-    def __ne__(self, other: object) -> bool: ...
-    __hash__: ClassVar[None]  # type: ignore[assignment]
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
+    def __getnewargs_ex__(self) -> tuple[tuple[()], dict[str, Any]]: ...
 
 
 @final
 class ArrearsCard:
     """3.2.5 card/abnormal (withdrawn): a card in arrears."""
+
+    def __new__(
+        cls,
+        *,
+        msisdn: str = ...,
+        iccid: str = ...,
+        imsi: str = ...,
+        state: int = ...,
+        balance: float = ...,
+        extra: Mapping[str, str] = ...,
+    ) -> Self:
+        """Keyword arguments are `to_dict()`'s keys; values are decoded as an answer would be."""
 
     @property
     def msisdn(self) -> str: ...
@@ -453,7 +694,7 @@ class ArrearsCard:
     def imsi(self) -> str: ...
 
     @property
-    def state(self) -> int: ...
+    def state(self) -> CardState | int: ...
 
     @property
     def balance(self) -> float:
@@ -466,14 +707,27 @@ class ArrearsCard:
     def to_dict(self) -> dict[str, Any]:
         """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
 
-    def __eq__(self, other: object) -> bool: ...
-    def __ne__(self, other: object) -> bool: ...
-    __hash__: ClassVar[None]  # type: ignore[assignment]
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
+    def __getnewargs_ex__(self) -> tuple[tuple[()], dict[str, Any]]: ...
 
 
 @final
 class ArrearsPage:
     """3.2.5 card/abnormal (withdrawn): one page of cards in arrears."""
+
+    def __new__(
+        cls,
+        *,
+        count: int = ...,
+        pageindex: int = ...,
+        totalpage: int = ...,
+        cards: Sequence[ArrearsCard] = ...,
+    ) -> Self:
+        """Keyword arguments are `to_dict()`'s keys; values are decoded as an answer would be."""
 
     @property
     def count(self) -> int: ...
@@ -490,14 +744,34 @@ class ArrearsPage:
     def to_dict(self) -> dict[str, Any]:
         """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
 
-    def __eq__(self, other: object) -> bool: ...
-    def __ne__(self, other: object) -> bool: ...
-    __hash__: ClassVar[None]  # type: ignore[assignment]
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
+    def __getnewargs_ex__(self) -> tuple[tuple[()], dict[str, Any]]: ...
 
 
 @final
 class Package:
     """3.2.6 card/pkg/get: one package a card has ordered."""
+
+    def __new__(
+        cls,
+        *,
+        msisdn: str = ...,
+        pkgcode: str = ...,
+        pkgname: str = ...,
+        startdate: datetime.date | str | None = ...,
+        enddate: datetime.date | str | None = ...,
+        buycycle: int = ...,
+        pkgtype: int = ...,
+        pkgcategory: int = ...,
+        mainpkg: bool = ...,
+        totalflow: float = ...,
+        extra: Mapping[str, str] = ...,
+    ) -> Self:
+        """Keyword arguments are `to_dict()`'s keys; values are decoded as an answer would be."""
 
     @property
     def msisdn(self) -> str: ...
@@ -510,21 +784,21 @@ class Package:
     def pkgname(self) -> str: ...
 
     @property
-    def startdate(self) -> str | None: ...
+    def startdate(self) -> datetime.date | None: ...
 
     @property
-    def enddate(self) -> str | None: ...
+    def enddate(self) -> datetime.date | None: ...
 
     @property
     def buycycle(self) -> int:
         """Minimum months per order (month packs: 12)."""
 
     @property
-    def pkgtype(self) -> int:
+    def pkgtype(self) -> PackageType | int:
         """1 data, 2 voice, 3 NB, 4 SMS."""
 
     @property
-    def pkgcategory(self) -> int:
+    def pkgcategory(self) -> PackageCategory | int:
         """1 month pack, 2 long pack, 3 add-on, 4 安心包, 5 test, 6 idle-time, 7 post-paid."""
 
     @property
@@ -541,14 +815,26 @@ class Package:
     def to_dict(self) -> dict[str, Any]:
         """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
 
-    def __eq__(self, other: object) -> bool: ...
-    def __ne__(self, other: object) -> bool: ...
-    __hash__: ClassVar[None]  # type: ignore[assignment]
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
+    def __getnewargs_ex__(self) -> tuple[tuple[()], dict[str, Any]]: ...
 
 
 @final
 class PackageList:
     """3.2.6 card/pkg/get: a card's packages."""
+
+    def __new__(
+        cls,
+        *,
+        msisdn: str = ...,
+        count: int = ...,
+        pkgs: Sequence[Package] = ...,
+    ) -> Self:
+        """Keyword arguments are `to_dict()`'s keys; values are decoded as an answer would be."""
 
     @property
     def msisdn(self) -> str: ...
@@ -562,14 +848,27 @@ class PackageList:
     def to_dict(self) -> dict[str, Any]:
         """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
 
-    def __eq__(self, other: object) -> bool: ...
-    def __ne__(self, other: object) -> bool: ...
-    __hash__: ClassVar[None]  # type: ignore[assignment]
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
+    def __getnewargs_ex__(self) -> tuple[tuple[()], dict[str, Any]]: ...
 
 
 @final
 class DayUsage:
     """3.2.7 card/usage/day (withdrawn): one card's usage on a day."""
+
+    def __new__(
+        cls,
+        *,
+        msisdn: str = ...,
+        iccids: str = ...,
+        usage: float = ...,
+        extra: Mapping[str, str] = ...,
+    ) -> Self:
+        """Keyword arguments are `to_dict()`'s keys; values are decoded as an answer would be."""
 
     @property
     def msisdn(self) -> str: ...
@@ -589,14 +888,26 @@ class DayUsage:
     def to_dict(self) -> dict[str, Any]:
         """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
 
-    def __eq__(self, other: object) -> bool: ...
-    def __ne__(self, other: object) -> bool: ...
-    __hash__: ClassVar[None]  # type: ignore[assignment]
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
+    def __getnewargs_ex__(self) -> tuple[tuple[()], dict[str, Any]]: ...
 
 
 @final
 class DailyUsage:
     """3.2.7 card/usage/day (withdrawn): usage of several cards on one day."""
+
+    def __new__(
+        cls,
+        *,
+        count: int = ...,
+        day: str = ...,
+        usages: Sequence[DayUsage] = ...,
+    ) -> Self:
+        """Keyword arguments are `to_dict()`'s keys; values are decoded as an answer would be."""
 
     @property
     def count(self) -> int: ...
@@ -611,21 +922,44 @@ class DailyUsage:
     def to_dict(self) -> dict[str, Any]:
         """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
 
-    def __eq__(self, other: object) -> bool: ...
-    def __ne__(self, other: object) -> bool: ...
-    __hash__: ClassVar[None]  # type: ignore[assignment]
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
+    def __getnewargs_ex__(self) -> tuple[tuple[()], dict[str, Any]]: ...
 
 
 @final
 class Pool:
     """3.3.1 pool/list: one data pool, of this account or of a sub-account (`sid`)."""
 
+    def __new__(
+        cls,
+        *,
+        sid: str = ...,
+        state: int = ...,
+        tbsj: str = ...,
+        poolid: str = ...,
+        poolname: str = ...,
+        ptcardcount: int = ...,
+        pttotalflow: float = ...,
+        ptactcardcount: int = ...,
+        ptacttotalflow: float = ...,
+        pkgid: str = ...,
+        pkgname: str = ...,
+        pkgsize: float = ...,
+        usedflow: float = ...,
+        extra: Mapping[str, str] = ...,
+    ) -> Self:
+        """Keyword arguments are `to_dict()`'s keys; values are decoded as an answer would be."""
+
     @property
     def sid(self) -> str:
         """Owning account."""
 
     @property
-    def state(self) -> int:
+    def state(self) -> Status | int:
         """0 disabled, 1 normal."""
 
     @property
@@ -673,14 +1007,28 @@ class Pool:
     def to_dict(self) -> dict[str, Any]:
         """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
 
-    def __eq__(self, other: object) -> bool: ...
-    def __ne__(self, other: object) -> bool: ...
-    __hash__: ClassVar[None]  # type: ignore[assignment]
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
+    def __getnewargs_ex__(self) -> tuple[tuple[()], dict[str, Any]]: ...
 
 
 @final
 class RenewalOrder:
     """3.4.1 card/pkg/renew: the order the renewal created. The platform confirms it later with an OD1002 push."""
+
+    def __new__(
+        cls,
+        *,
+        msisdn: str = ...,
+        orderid: str = ...,
+        ordertime: str | None = ...,
+        orderamount: float = ...,
+        extra: Mapping[str, str] = ...,
+    ) -> Self:
+        """Keyword arguments are `to_dict()`'s keys; values are decoded as an answer would be."""
 
     @property
     def msisdn(self) -> str: ...
@@ -702,14 +1050,35 @@ class RenewalOrder:
     def to_dict(self) -> dict[str, Any]:
         """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
 
-    def __eq__(self, other: object) -> bool: ...
-    def __ne__(self, other: object) -> bool: ...
-    __hash__: ClassVar[None]  # type: ignore[assignment]
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
+    def __getnewargs_ex__(self) -> tuple[tuple[()], dict[str, Any]]: ...
 
 
 @final
 class RenewalResult:
     """OD1002: the final result of a renewal order."""
+
+    def __new__(
+        cls,
+        *,
+        level: str = ...,
+        msg: str = ...,
+        status: int = ...,
+        orderid: str = ...,
+        msisdn: str = ...,
+        iccid: str = ...,
+        imsi: str = ...,
+        equipment: str = ...,
+        pkgcode: str = ...,
+        pkgname: str = ...,
+        month: int = ...,
+        extra: Mapping[str, str] = ...,
+    ) -> Self:
+        """Keyword arguments are `to_dict()`'s keys; values are decoded as an answer would be."""
 
     @property
     def level(self) -> str:
@@ -719,7 +1088,7 @@ class RenewalResult:
     def msg(self) -> str: ...
 
     @property
-    def status(self) -> int:
+    def status(self) -> RenewalStatus | int:
         """1 success, 0 failure."""
 
     @property
@@ -758,14 +1127,38 @@ class RenewalResult:
     def to_dict(self) -> dict[str, Any]:
         """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
 
-    def __eq__(self, other: object) -> bool: ...
-    def __ne__(self, other: object) -> bool: ...
-    __hash__: ClassVar[None]  # type: ignore[assignment]
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
+    def __getnewargs_ex__(self) -> tuple[tuple[()], dict[str, Any]]: ...
 
 
 @final
 class UsageWarning:
     """OD1010: one usage or expiry warning."""
+
+    def __new__(
+        cls,
+        *,
+        id: str = ...,
+        date: str = ...,
+        mon: str = ...,
+        msisdn: str = ...,
+        iccid: str = ...,
+        imei: str = ...,
+        equipment: str = ...,
+        type: int = ...,
+        planname: str = ...,
+        cardexpiry: datetime.date | str | None = ...,
+        planexpiry: datetime.date | str | None = ...,
+        total: float = ...,
+        usage: float = ...,
+        outflow: float = ...,
+        extra: Mapping[str, str] = ...,
+    ) -> Self:
+        """Keyword arguments are `to_dict()`'s keys; values are decoded as an answer would be."""
 
     @property
     def id(self) -> str: ...
@@ -775,7 +1168,7 @@ class UsageWarning:
         """Year and month of the warning."""
 
     @property
-    def mon(self) -> str:
+    def mon(self) -> Operator | str:
         """Operator: CM, CT, UN or CB."""
 
     @property
@@ -791,17 +1184,17 @@ class UsageWarning:
     def equipment(self) -> str: ...
 
     @property
-    def warning_type(self) -> int:
+    def warning_type(self) -> WarningType | int:
         """The spec's `type`: 11 data low, 12 voice low, 13 SMS low, 14 connections low, 15 pooled card at its quota, 21–24 the same exceeded, 31 package expiring, 32 package expired, 41 no package, 42 card expiring, 51 suspended at quota."""
 
     @property
     def planname(self) -> str: ...
 
     @property
-    def cardexpiry(self) -> str | None: ...
+    def cardexpiry(self) -> datetime.date | None: ...
 
     @property
-    def planexpiry(self) -> str | None: ...
+    def planexpiry(self) -> datetime.date | None: ...
 
     @property
     def total(self) -> float: ...
@@ -819,14 +1212,28 @@ class UsageWarning:
     def to_dict(self) -> dict[str, Any]:
         """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
 
-    def __eq__(self, other: object) -> bool: ...
-    def __ne__(self, other: object) -> bool: ...
-    __hash__: ClassVar[None]  # type: ignore[assignment]
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
+    def __getnewargs_ex__(self) -> tuple[tuple[()], dict[str, Any]]: ...
 
 
 @final
 class SmsReceipt:
     """3.5.1/3.5.2/3.5.5: what an SMS submission returns."""
+
+    def __new__(
+        cls,
+        *,
+        count: int = ...,
+        fee: int = ...,
+        taskid: str = ...,
+        taskids: Sequence[str] = ...,
+        extra: Mapping[str, str] = ...,
+    ) -> Self:
+        """Keyword arguments are `to_dict()`'s keys; values are decoded as an answer would be."""
 
     @property
     def count(self) -> int:
@@ -851,14 +1258,28 @@ class SmsReceipt:
     def to_dict(self) -> dict[str, Any]:
         """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
 
-    def __eq__(self, other: object) -> bool: ...
-    def __ne__(self, other: object) -> bool: ...
-    __hash__: ClassVar[None]  # type: ignore[assignment]
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
+    def __getnewargs_ex__(self) -> tuple[tuple[()], dict[str, Any]]: ...
 
 
 @final
 class SmsReport:
     """3.5.3 sms/rpt/get and the P0001 push: a delivery report."""
+
+    def __new__(
+        cls,
+        *,
+        taskid: str = ...,
+        mobile: str = ...,
+        state: str = ...,
+        rpttime: str | None = ...,
+        extra: Mapping[str, str] = ...,
+    ) -> Self:
+        """Keyword arguments are `to_dict()`'s keys; values are decoded as an answer would be."""
 
     @property
     def taskid(self) -> str:
@@ -885,14 +1306,28 @@ class SmsReport:
     def to_dict(self) -> dict[str, Any]:
         """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
 
-    def __eq__(self, other: object) -> bool: ...
-    def __ne__(self, other: object) -> bool: ...
-    __hash__: ClassVar[None]  # type: ignore[assignment]
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
+    def __getnewargs_ex__(self) -> tuple[tuple[()], dict[str, Any]]: ...
 
 
 @final
 class SmsReply:
     """3.5.4 sms/mo/get and the P0002 push: a message a device or phone sent back."""
+
+    def __new__(
+        cls,
+        *,
+        content: str = ...,
+        apmid: str = ...,
+        scode: str = ...,
+        mobile: str = ...,
+        extra: Mapping[str, str] = ...,
+    ) -> Self:
+        """Keyword arguments are `to_dict()`'s keys; values are decoded as an answer would be."""
 
     @property
     def content(self) -> str: ...
@@ -916,9 +1351,12 @@ class SmsReply:
     def to_dict(self) -> dict[str, Any]:
         """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
 
-    def __eq__(self, other: object) -> bool: ...
-    def __ne__(self, other: object) -> bool: ...
-    __hash__: ClassVar[None]  # type: ignore[assignment]
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
+    def __getnewargs_ex__(self) -> tuple[tuple[()], dict[str, Any]]: ...
 
 
 # ---------------------------------------------------------------------------------------------
@@ -936,8 +1374,8 @@ class PushContent:
     @property
     def warnings(self) -> list[UsageWarning]: ...
     def to_dict(self) -> dict[str, Any]: ...
-    def __eq__(self, other: object) -> bool: ...
-    def __ne__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
@@ -966,8 +1404,8 @@ class Push:
     @property
     def content(self) -> PushContent: ...
     def to_dict(self) -> dict[str, Any]: ...
-    def __eq__(self, other: object) -> bool: ...
-    def __ne__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
@@ -981,8 +1419,8 @@ class SmsPush:
     @property
     def replies(self) -> list[SmsReply]: ...
     def to_dict(self) -> dict[str, Any]: ...
-    def __eq__(self, other: object) -> bool: ...
-    def __ne__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
@@ -994,15 +1432,15 @@ class SmsPlaintext:
     @property
     def content(self) -> str: ...
     def to_dict(self) -> dict[str, Any]: ...
-    def __eq__(self, other: object) -> bool: ...
-    def __ne__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class PushGuard:
     """Verifies pushes and refuses replays (an id seen within `ttl` seconds). Thread-safe."""
 
-    def __init__(self, capacity: int = 100000, ttl: float = 86400.0) -> None: ...
+    def __new__(cls, capacity: int = 100000, ttl: float = 86400.0) -> Self: ...
     def verify(
         self,
         body: bytes | bytearray | memoryview | str,
@@ -1099,6 +1537,52 @@ class AsyncBatchIterator(AsyncIterator[list[_T]]):
 class FleetRecord:
     """One card of a fleet sync: the list's fields, its details, and its current usage (which wins over the detail's copy of the counters). Fields of a part not fetched are `None`."""
 
+    def __new__(
+        cls,
+        *,
+        msisdn: str = ...,
+        iccid: str = ...,
+        imsi: str = ...,
+        state: int = ...,
+        mno: str | None = ...,
+        msstatus: int | None = ...,
+        cycle: int | None = ...,
+        imei: str | None = ...,
+        balance: float | None = ...,
+        openpool: int | None = ...,
+        pkgcode: str | None = ...,
+        pkgname: str | None = ...,
+        activedate: datetime.date | str | None = ...,
+        stoptestdate: datetime.date | str | None = ...,
+        stopsleepdate: datetime.date | str | None = ...,
+        expiredate: datetime.date | str | None = ...,
+        openapns: str | None = ...,
+        apnstatus: str | None = ...,
+        onoff: str | None = ...,
+        online: str | None = ...,
+        apn: str | None = ...,
+        rat: str | None = ...,
+        ip: str | None = ...,
+        sbbh: str | None = ...,
+        pkgtotalflow: float | None = ...,
+        pkgusedflow: float | None = ...,
+        pkgtotalusedflow: float | None = ...,
+        pkgleftflow: float | None = ...,
+        flowusage: float | None = ...,
+        smsusage: int | None = ...,
+        voiceusage: int | None = ...,
+        connectusage: int | None = ...,
+        outflowusage: float | None = ...,
+        statusyncdate: datetime.date | str | None = ...,
+        pkgsyncdate: datetime.date | str | None = ...,
+        monthsyncdate: datetime.date | str | None = ...,
+        detail_found: bool = ...,
+        usage_found: bool = ...,
+        packages: Sequence[Package] | None = ...,
+        history: MonthlyUsage | None = ...,
+    ) -> Self:
+        """Keyword arguments are `to_dict()`'s keys; values are decoded as an answer would be."""
+
     @property
     def msisdn(self) -> str: ...
 
@@ -1109,17 +1593,17 @@ class FleetRecord:
     def imsi(self) -> str: ...
 
     @property
-    def state(self) -> int:
+    def state(self) -> CardState | int:
         """From the list: 0 disabled, 1 usable, 2 paused (see `rules::state_name`)."""
 
     @property
-    def mno(self) -> str | None: ...
+    def mno(self) -> Operator | str | None: ...
 
     @property
-    def msstatus(self) -> int | None: ...
+    def msstatus(self) -> MsStatus | int | None: ...
 
     @property
-    def cycle(self) -> int | None: ...
+    def cycle(self) -> Cycle | int | None: ...
 
     @property
     def imei(self) -> str | None: ...
@@ -1137,16 +1621,16 @@ class FleetRecord:
     def pkgname(self) -> str | None: ...
 
     @property
-    def activedate(self) -> str | None: ...
+    def activedate(self) -> datetime.date | None: ...
 
     @property
-    def stoptestdate(self) -> str | None: ...
+    def stoptestdate(self) -> datetime.date | None: ...
 
     @property
-    def stopsleepdate(self) -> str | None: ...
+    def stopsleepdate(self) -> datetime.date | None: ...
 
     @property
-    def expiredate(self) -> str | None: ...
+    def expiredate(self) -> datetime.date | None: ...
 
     @property
     def openapns(self) -> str | None: ...
@@ -1200,13 +1684,13 @@ class FleetRecord:
     def outflowusage(self) -> float | None: ...
 
     @property
-    def statusyncdate(self) -> str | None: ...
+    def statusyncdate(self) -> datetime.date | None: ...
 
     @property
-    def pkgsyncdate(self) -> str | None: ...
+    def pkgsyncdate(self) -> datetime.date | None: ...
 
     @property
-    def monthsyncdate(self) -> str | None: ...
+    def monthsyncdate(self) -> datetime.date | None: ...
 
     @property
     def detail_found(self) -> bool:
@@ -1224,12 +1708,30 @@ class FleetRecord:
     def history(self) -> MonthlyUsage | None:
         """card/usage/past for the sync's month, when it asked for one and the platform answered."""
 
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
+    def __getnewargs_ex__(self) -> tuple[tuple[()], dict[str, Any]]: ...
+
     def to_dict(self) -> dict[str, Any]:
         """The record as a `dict`."""
 
 @final
 class MissingCard:
     """A card the sync listed but could not fetch a part of, after every retry its budget allowed."""
+
+    def __new__(
+        cls,
+        *,
+        msisdn: str = ...,
+        iccid: str = ...,
+        endpoint: str = ...,
+        code: str = ...,
+        error: str = ...,
+    ) -> Self:
+        """Keyword arguments are `to_dict()`'s keys; values are decoded as an answer would be."""
 
     @property
     def msisdn(self) -> str: ...
@@ -1248,12 +1750,28 @@ class MissingCard:
     @property
     def error(self) -> str: ...
 
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
+    def __getnewargs_ex__(self) -> tuple[tuple[()], dict[str, Any]]: ...
+
     def to_dict(self) -> dict[str, Any]:
         """The record as a `dict`."""
 
 @final
 class MissingPage:
     """A page of card/list the sync could not fetch (its cards are unknown; resuming fetches it again)."""
+
+    def __new__(
+        cls,
+        *,
+        page: int = ...,
+        code: str = ...,
+        error: str = ...,
+    ) -> Self:
+        """Keyword arguments are `to_dict()`'s keys; values are decoded as an answer would be."""
 
     @property
     def page(self) -> int: ...
@@ -1264,12 +1782,35 @@ class MissingPage:
     @property
     def error(self) -> str: ...
 
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
+    def __getnewargs_ex__(self) -> tuple[tuple[()], dict[str, Any]]: ...
+
     def to_dict(self) -> dict[str, Any]:
         """The record as a `dict`."""
 
 @final
 class FleetSyncReport:
     """How a fleet sync went: `complete`, or `missing_cards` and `missing_pages` name everything not delivered."""
+
+    def __new__(
+        cls,
+        *,
+        finished: bool = ...,
+        complete: bool = ...,
+        cards: int = ...,
+        duplicates: int = ...,
+        pages: int = ...,
+        batches: int = ...,
+        requests: int = ...,
+        retries: int = ...,
+        missing_cards: Sequence[MissingCard] = ...,
+        missing_pages: Sequence[MissingPage] = ...,
+    ) -> Self:
+        """Keyword arguments are `to_dict()`'s keys; values are decoded as an answer would be."""
 
     @property
     def finished(self) -> bool:
@@ -1307,6 +1848,13 @@ class FleetSyncReport:
 
     @property
     def missing_pages(self) -> list[MissingPage]: ...
+
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
+    def __getnewargs_ex__(self) -> tuple[tuple[()], dict[str, Any]]: ...
 
     def to_dict(self) -> dict[str, Any]:
         """The record as a `dict`."""
@@ -1347,12 +1895,12 @@ class AsyncFleetSync(AsyncIterator[list[FleetRecord]]):
 class Client:
     """A synchronous CardBOSS client; every call releases the GIL while it waits."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         sid: str,
         apikey: str,
         *,
-        base_url: str = "http://127.0.0.1:9011",
+        base_url: str = ...,
         ops_url: str | None = None,
         timeout: float = 30.0,
         connect_timeout: float = 5.0,
@@ -1362,7 +1910,7 @@ class Client:
         cooldown_guard: bool = True,
         retry_base: float = 0.2,
         retry_cap: float = 5.0,
-    ) -> None: ...
+    ) -> Self: ...
     @property
     def sid(self) -> str: ...
     @property
@@ -1447,12 +1995,12 @@ class Client:
 class AsyncClient:
     """An asyncio CardBOSS client: the same methods as `Client`, as coroutines."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         sid: str,
         apikey: str,
         *,
-        base_url: str = "http://127.0.0.1:9011",
+        base_url: str = ...,
         ops_url: str | None = None,
         timeout: float = 30.0,
         connect_timeout: float = 5.0,
@@ -1462,7 +2010,7 @@ class AsyncClient:
         cooldown_guard: bool = True,
         retry_base: float = 0.2,
         retry_cap: float = 5.0,
-    ) -> None: ...
+    ) -> Self: ...
     @property
     def sid(self) -> str: ...
     @property
@@ -1555,8 +2103,8 @@ class Sandbox:
     with` stop it at the end. Arguments left out keep the sandbox's defaults (1000 cards, seed
     1, style "example", lenient, no faults)."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         *,
         cards: int | None = None,
         seed: int | None = None,
@@ -1566,7 +2114,7 @@ class Sandbox:
         sid: str | None = None,
         apikey: str | None = None,
         legacy: bool | None = None,
-    ) -> None: ...
+    ) -> Self: ...
     @property
     def base_url(self) -> str:
         """Queries, SMS, renewals, and the admin API under `/_sandbox/`."""

@@ -16,6 +16,8 @@ use super::{Card, CardDetail, CurrentUsage, MonthlyUsage, Package};
     pyo3::pyclass(frozen, get_all, eq, module = "cardboss")
 )]
 #[cfg_attr(feature = "napi", napi_derive::napi(object))]
+// Missing fields take their default: a Python fixture names only what it needs.
+#[serde(default)]
 pub struct FleetRecord {
     pub msisdn: String,
     pub iccid: String,
@@ -172,6 +174,8 @@ pub(crate) fn card_key<'a>(msisdn: &'a str, iccid: &'a str) -> &'a str {
     pyo3::pyclass(frozen, get_all, eq, module = "cardboss")
 )]
 #[cfg_attr(feature = "napi", napi_derive::napi(object))]
+// Missing fields take their default: a Python fixture names only what it needs.
+#[serde(default)]
 pub struct MissingCard {
     pub msisdn: String,
     pub iccid: String,
@@ -198,6 +202,8 @@ impl MissingCard {
     pyo3::pyclass(frozen, get_all, eq, module = "cardboss")
 )]
 #[cfg_attr(feature = "napi", napi_derive::napi(object))]
+// Missing fields take their default: a Python fixture names only what it needs.
+#[serde(default)]
 pub struct MissingPage {
     pub page: u32,
     pub code: String,
@@ -213,6 +219,8 @@ pub struct MissingPage {
     pyo3::pyclass(frozen, get_all, eq, module = "cardboss")
 )]
 #[cfg_attr(feature = "napi", napi_derive::napi(object))]
+// Missing fields take their default: a Python fixture names only what it needs.
+#[serde(default)]
 pub struct FleetSyncReport {
     /// The run reached its end (false while it runs, or if it was dropped or failed).
     pub finished: bool,

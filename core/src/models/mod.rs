@@ -7,6 +7,7 @@
 
 mod bulk;
 mod cards;
+pub mod codes;
 mod customer;
 mod fleet;
 mod operations;

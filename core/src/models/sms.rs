@@ -24,7 +24,7 @@ pub struct SmsReceipt {
     #[serde(alias = "tasked", deserialize_with = "decode::string")]
     pub taskid: String,
     /// Every task id when the SDK split a large send into several requests (first = `taskid`).
-    #[serde(skip_deserializing)]
+    /// (Decoded too, so a record rebuilt from its own fields keeps them.)
     pub taskids: Vec<String>,
     #[cfg_attr(feature = "napi", napi(ts_type = "Record<string, string>"))]
     #[serde(flatten, deserialize_with = "decode::extra")]
