@@ -87,8 +87,10 @@ pub struct UsageWarning {
     #[serde(deserialize_with = "decode::string")]
     pub planname: String,
     #[serde(deserialize_with = "decode::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub cardexpiry: Option<String>,
     #[serde(deserialize_with = "decode::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub planexpiry: Option<String>,
     #[serde(deserialize_with = "decode::float")]
     pub total: f64,

@@ -52,6 +52,7 @@ pub struct SmsReport {
     pub state: String,
     /// Missing in the example.
     #[serde(deserialize_with = "decode::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub rpttime: Option<String>,
     #[cfg_attr(feature = "napi", napi(ts_type = "Record<string, string>"))]
     #[serde(flatten, deserialize_with = "decode::extra")]

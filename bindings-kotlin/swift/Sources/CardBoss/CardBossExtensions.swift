@@ -202,13 +202,6 @@ extension PushGuard {
 // The core's option records carry no UniFFI defaults, so their generated initializers need every
 // argument; these leave out what the caller does not set.
 
-/// Renewal options; every one left nil is not sent.
-public func renewOptions(
-    repetition: Bool? = nil, startdate: String? = nil, audit: Audit? = nil, remark: String? = nil
-) -> RenewOptions {
-    RenewOptions(repetition: repetition, startdate: startdate, audit: audit, remark: remark)
-}
-
 /// Push verification options; `utcOffsetMinutes` nil keeps the core's default (UTC+8).
 public func pushOptions(expectedSid: String? = nil, maxAgeSecs: UInt64? = nil, utcOffsetMinutes: Int32? = nil)
     -> PushOptions

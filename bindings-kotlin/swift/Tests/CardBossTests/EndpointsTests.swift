@@ -140,7 +140,7 @@ final class EndpointsTests: XCTestCase {
         let months = renewalMonths(pkg)
         let order = try await client.renew(
             card: CardRef(msisdn: card.msisdn), pkgcode: pkg.pkgcode, months: months,
-            options: renewOptions(audit: .manual, remark: "swift test"))
+            options: RenewOptions(audit: .manual, remark: "swift test"))
         XCTAssertEqual(order.msisdn, card.msisdn)
         XCTAssertFalse(order.orderid.isEmpty)
         XCTAssertGreaterThan(order.orderamount, 0)
@@ -158,7 +158,7 @@ final class EndpointsTests: XCTestCase {
         // …unless repetition is allowed.
         let again = try await client.renew(
             card: CardRef(msisdn: card.msisdn), pkgcode: pkg.pkgcode, months: months,
-            options: renewOptions(repetition: true))
+            options: RenewOptions(repetition: true))
         XCTAssertNotEqual(again.orderid, order.orderid)
 
         // The same through renewPackage, which takes the package itself.

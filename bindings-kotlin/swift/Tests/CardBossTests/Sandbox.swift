@@ -164,10 +164,10 @@ var thisMonth: String { String(timestamp().prefix(6)) }
 var today: String { String(timestamp().prefix(8)) }
 
 /// Months to renew a package for, as the platform allows for its category.
-func renewalMonths(_ pkg: Package) -> UInt32 {
+func renewalMonths(_ pkg: Package) -> Int32 {
     switch pkg.pkgcategory {
     case 1: return 12
-    case 2: return UInt32(pkg.buycycle)
+    case 2: return Int32(pkg.buycycle)
     default: return 1
     }
 }

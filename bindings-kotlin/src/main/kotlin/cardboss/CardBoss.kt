@@ -215,14 +215,6 @@ val SmsPush.replies: List<SmsReply>?
 // The core's option records carry no UniFFI defaults, so their generated constructors need
 // every argument; these factories leave out what the caller does not set.
 
-/** Renewal options; every one left null is not sent. */
-fun renewOptions(
-    repetition: Boolean? = null,
-    startdate: String? = null,
-    audit: Audit? = null,
-    remark: String? = null,
-): RenewOptions = RenewOptions(repetition, startdate, audit, remark)
-
 /** Push verification options; `utcOffsetMinutes` null keeps the core's default (UTC+8). */
 fun pushOptions(
     expectedSid: String? = null,

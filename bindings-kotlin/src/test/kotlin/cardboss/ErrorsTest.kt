@@ -22,7 +22,7 @@ class ErrorsTest {
     @BeforeAll
     fun start() = runBlocking<Unit> {
         sandbox = Sandbox(cards = 120)
-        sandbox.client().use { cards = it.listCards(1u).cards }
+        sandbox.client().use { cards = it.listCards(1).cards }
     }
 
     @AfterAll
@@ -49,12 +49,12 @@ class ErrorsTest {
             val letters = fails<CardBossException.InvalidInput> { client.suspend(CardRef(msisdn = "abc")) }
             assertEquals("msisdn", letters.field)
             fails<CardBossException.InvalidInput> { client.cardDetails(CardSet()) }
-            fails<CardBossException.InvalidInput> { client.listCards(0u) }
+            fails<CardBossException.InvalidInput> { client.listCards(0) }
             fails<CardBossException.InvalidInput> { client.usageHistory("2019-01", CardSet(msisdns = listOf(cards[0].msisdn))) }
             fails<CardBossException.InvalidInput> { client.sendIotSms(listOf(cards[0].msisdn), "x".repeat(351)) }
             fails<CardBossException.InvalidInput> { client.addVoiceWhitelist(CardRef(msisdn = cards[0].msisdn), (1..6).map { "1380013800$it" }) }
-            fails<CardBossException.InvalidInput> { client.enableData(CardRef(msisdn = cards[0].msisdn), null, 101u) }
-            fails<CardBossException.InvalidInput> { client.renew(CardRef(msisdn = cards[0].msisdn), "", 1u) }
+            fails<CardBossException.InvalidInput> { client.enableData(CardRef(msisdn = cards[0].msisdn), null, 101) }
+            fails<CardBossException.InvalidInput> { client.renew(CardRef(msisdn = cards[0].msisdn), "", 1) }
             assertThrows<CardBossException.InvalidInput> { decryptSms(sandbox.apikey, "%%%") }
         }
         // Nothing of the above reached the sandbox.
@@ -126,7 +126,7 @@ class ErrorsTest {
     @Test
     fun platformRefusalsKeepCodeMsgDetail() = runBlocking<Unit> {
         sandbox.client().use { client ->
-            val e = fails<CardBossException.Api> { client.renew(CardRef(msisdn = cards[50].msisdn), "nosuchpkg", 12u) }
+            val e = fails<CardBossException.Api> { client.renew(CardRef(msisdn = cards[50].msisdn), "nosuchpkg", 12) }
             assertEquals("1031", e.code)
             assertTrue(e.detail.contains("nosuchpkg"), e.detail)
             assertTrue(e.msg.isNotEmpty())

@@ -56,9 +56,9 @@ class PushTest {
 
     @Test
     fun renewalResultPushIsVerifiedAndForgeriesAreRefused() = runBlocking<Unit> {
-        val card = client.listCards(1u).cards[7]
+        val card = client.listCards(1).cards[7]
         val pkg = client.packages(CardRef(msisdn = card.msisdn)).pkgs.first { it.mainpkg }
-        val months = when (pkg.pkgcategory) { 1L -> 12u; 2L -> pkg.buycycle.toUInt(); else -> 1u }
+        val months = when (pkg.pkgcategory) { 1L -> 12; 2L -> pkg.buycycle.toInt(); else -> 1 }
         val order = client.renew(CardRef(msisdn = card.msisdn), pkg.pkgcode, months)
         dataPushes.clear()
         sandbox.adminPost("orders/${order.orderid}/approve")
@@ -107,7 +107,7 @@ class PushTest {
 
     @Test
     fun usageWarningPush() = runBlocking<Unit> {
-        val card = client.listCards(1u).cards.first { it.state == 1L }
+        val card = client.listCards(1).cards.first { it.state == 1L }
         dataPushes.clear()
         sandbox.adminPost("cards/${card.msisdn}/usage", """{"flowusage": 99999999999}""")
         val deadline = System.nanoTime() + 20_000_000_000
@@ -124,7 +124,7 @@ class PushTest {
 
     @Test
     fun smsReportPush() = runBlocking<Unit> {
-        val card = client.listCards(1u).cards[3]
+        val card = client.listCards(1).cards[3]
         smsPushes.clear()
         val receipt = client.sendIotSms(listOf(card.msisdn), "status?")
         val deadline = System.nanoTime() + 20_000_000_000

@@ -195,7 +195,7 @@ class ReliabilityTest {
     // ------------------------------------------------------------------------- (b) POST operations
 
     private sealed class OpKind(val endpoint: String) {
-        class Renew(val audit: Audit, val pkgcode: String, val months: UInt) : OpKind("card/pkg/renew")
+        class Renew(val audit: Audit, val pkgcode: String, val months: Int) : OpKind("card/pkg/renew")
         object Sms : OpKind("sms/sendlotsms")
         object Suspend : OpKind("card/stopkeep")
         object Resume : OpKind("card/stopkeep")
@@ -208,7 +208,7 @@ class ReliabilityTest {
         suspend fun run(c: CardBossClient) {
             val ref = CardRef(msisdn = card)
             when (kind) {
-                is OpKind.Renew -> c.renew(ref, kind.pkgcode, kind.months, renewOptions(repetition = true, audit = kind.audit, remark = remark))
+                is OpKind.Renew -> c.renew(ref, kind.pkgcode, kind.months, RenewOptions(repetition = true, audit = kind.audit, remark = remark))
                 OpKind.Sms -> c.sendIotSms(listOf(card), smsText)
                 OpKind.Suspend -> c.suspend(ref)
                 OpKind.Resume -> c.resume(ref)
@@ -246,12 +246,12 @@ class ReliabilityTest {
             // package the card owns, for a term every package category accepts.
             val all = buildList { c.cardFlow().collect { add(it.msisdn) } }
             val normal = c.cardDetails(CardSet(msisdns = all)).filter { it.msstatus == 2L }.map { it.msisdn }
-            val renewCards = mutableListOf<Triple<String, String, UInt>>()
+            val renewCards = mutableListOf<Triple<String, String, Int>>()
             val pool = normal.iterator()
             while (renewCards.size < renewals * rounds && pool.hasNext()) {
                 val card = pool.next()
                 val pkg = c.packages(CardRef(msisdn = card)).pkgs.firstOrNull() ?: continue
-                renewCards += Triple(card, pkg.pkgcode, (12 * pkg.buycycle).toUInt())
+                renewCards += Triple(card, pkg.pkgcode, (12 * pkg.buycycle).toInt())
             }
             val rest = pool.asSequence().toList()
             assertEquals(renewals * rounds, renewCards.size, "enough renewable cards")
@@ -298,7 +298,7 @@ class ReliabilityTest {
             // A refusal the server is sure of (1031: not the card's package) is known not applied.
             val ledgerLen = s.adminGet("ledger").jsonArray.size
             val refused = assertThrows<CardBossException.Api> {
-                runBlocking { c.renew(CardRef(msisdn = renewCards[0].first), "nosuchpkg", 12u) }
+                runBlocking { c.renew(CardRef(msisdn = renewCards[0].first), "nosuchpkg", 12) }
             }
             assertEquals("1031", refused.code)
             assertFalse(refused.outcomeUnknown, refused.toString())
@@ -415,7 +415,7 @@ class ReliabilityTest {
                     try {
                         when (i % 4) {
                             0 -> c.customer()
-                            1 -> c.listCards((1 + i % 3).toUInt())
+                            1 -> c.listCards(1 + i % 3)
                             2 -> c.cardDetails(CardSet(msisdns = msisdns.take(100)))
                             else -> c.packages(CardRef(msisdn = msisdns[i]))
                         }

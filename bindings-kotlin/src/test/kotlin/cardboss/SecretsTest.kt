@@ -100,8 +100,8 @@ class SecretsTest {
                 record("client", client)
 
                 // Successes.
-                val cards = runBlocking { client.listCards(1u) }.cards
-                record("listCards", runBlocking { client.listCards(1u) })
+                val cards = runBlocking { client.listCards(1) }.cards
+                record("listCards", runBlocking { client.listCards(1) })
                 val ids = cards.take(5).map { it.msisdn }
                 attempt("customer") { client.customer() }
                 client.cards().use { pager ->
@@ -121,8 +121,8 @@ class SecretsTest {
                 val (renewCard, pkg) = cards.drop(10).firstNotNullOf { card ->
                     runBlocking { client.packages(CardRef(msisdn = card.msisdn)) }.pkgs.firstOrNull { it.mainpkg }?.let { card to it }
                 }
-                val months = when (pkg.pkgcategory) { 1L -> 12u; 2L -> pkg.buycycle.toUInt(); else -> 1u }
-                val order = runBlocking { client.renew(CardRef(msisdn = renewCard.msisdn), pkg.pkgcode, months, renewOptions(remark = "secrets")) }
+                val months = when (pkg.pkgcategory) { 1L -> 12; 2L -> pkg.buycycle.toInt(); else -> 1 }
+                val order = runBlocking { client.renew(CardRef(msisdn = renewCard.msisdn), pkg.pkgcode, months, RenewOptions(remark = "secrets")) }
                 record("renew", order)
                 attempt("suspend") { client.suspend(CardRef(msisdn = cards[30].msisdn)) }
                 val cipher = encryptSms(apikey, listOf(ids[0]), "hello")
@@ -143,9 +143,9 @@ class SecretsTest {
                 expect<CardBossException.Cooldown>("Cooldown") { client.suspend(CardRef(msisdn = cards[30].msisdn)) }
                 client.clearCooldowns()
                 expect<CardBossException.RateLimited>("RateLimited") { client.resume(CardRef(msisdn = cards[30].msisdn)) }
-                val refused = expect<CardBossException.Api>("Api(1031)") { client.renew(CardRef(msisdn = cards[21].msisdn), "nosuchpkg", 12u) }
+                val refused = expect<CardBossException.Api>("Api(1031)") { client.renew(CardRef(msisdn = cards[21].msisdn), "nosuchpkg", 12) }
                 assertEquals("1031", refused.code)
-                expect<CardBossException.Api>("Api(1098)") { client.arrears(1u) }
+                expect<CardBossException.Api>("Api(1098)") { client.arrears(1) }
                 expect<CardBossException.Internal>("Internal") { debugPanic("boom") }
                 expect<CardBossException.Internal>("Internal(async)") { debugPanicAsync("boom async") }
 

@@ -66,7 +66,7 @@ class SandboxTest {
     fun clockAdvanceEndsACooldown() = runBlocking<Unit> {
         Sandbox.start(cards = 5, strict = true).use { sb ->
             val client = sb.client()
-            val card = CardRef(msisdn = client.listCards(1u).cards[0].msisdn)
+            val card = CardRef(msisdn = client.listCards(1).cards[0].msisdn)
             client.suspend(card)
             // refused locally by the SDK's guard, and by the sandbox itself without the guard
             assertThrows<CardBossException.Cooldown> { client.resume(card) }
@@ -102,10 +102,10 @@ class SandboxTest {
             Sandbox.start(cards = 20, strict = true).use { sb ->
                 sb.setPushUrl(receiver.url)
                 val client = sb.client()
-                val orders = client.listCards(1u).cards.mapNotNull { c ->
+                val orders = client.listCards(1).cards.mapNotNull { c ->
                     val card = CardRef(msisdn = c.msisdn)
                     client.packages(card).pkgs.firstOrNull { it.mainpkg }?.let { pkg ->
-                        val months = when (pkg.pkgcategory) { 1L -> 12u; 2L -> pkg.buycycle.toUInt(); else -> 1u }
+                        val months = when (pkg.pkgcategory) { 1L -> 12; 2L -> pkg.buycycle.toInt(); else -> 1 }
                         card to Pair(pkg.pkgcode, months)
                     }
                 }.take(2).map { (card, p) -> client.renew(card, p.first, p.second) }
@@ -134,7 +134,7 @@ class SandboxTest {
         Receiver().use { receiver ->
             Sandbox.start(cards = 3, strict = true).use { sb ->
                 sb.setPushUrl(receiver.url)
-                val msisdn = sb.client().listCards(1u).cards[0].msisdn
+                val msisdn = sb.client().listCards(1).cards[0].msisdn
                 assertTrue(json(sb.sendWarning(msisdn, 31)).jsonObject.getValue("pushed").jsonPrimitive.boolean)
                 assertEquals("OD1010", verifyPush(receiver.next(), sb.apikey, pushOptions(maxAgeSecs = 300uL)).sn)
             }
