@@ -206,8 +206,7 @@ extension PushGuard {
 public func pushOptions(expectedSid: String? = nil, maxAgeSecs: UInt64? = nil, utcOffsetMinutes: Int32? = nil)
     -> PushOptions
 {
-    let defaults = defaultPushOptions()
-    return PushOptions(
-        expectedSid: expectedSid, maxAgeSecs: maxAgeSecs,
-        utcOffsetMinutes: utcOffsetMinutes ?? defaults.utcOffsetMinutes)
+    PushOptions(
+        expectedSid: expectedSid, maxAgeMs: maxAgeSecs.map { Int64($0) * 1000 },
+        utcOffsetMinutes: utcOffsetMinutes)
 }

@@ -220,6 +220,4 @@ fun pushOptions(
     expectedSid: String? = null,
     maxAgeSecs: ULong? = null,
     utcOffsetMinutes: Int? = null,
-): PushOptions = defaultPushOptions().let { d ->
-    PushOptions(expectedSid, maxAgeSecs, utcOffsetMinutes ?: d.utcOffsetMinutes)
-}
+): PushOptions = PushOptions(expectedSid, maxAgeSecs?.let { (it * 1000uL).toLong() }, utcOffsetMinutes)
