@@ -12,7 +12,6 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// What the server said when it refused a request (`code` ≠ 0).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct ApiFailure {
     /// Platform code (`"1080"`), or the carrier's `status` in the `{status, message}` shape.
@@ -43,7 +42,6 @@ impl fmt::Display for ApiFailure {
 }
 
 #[derive(Debug, Clone, thiserror::Error)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Error))]
 #[non_exhaustive]
 pub enum Error {
     /// The server refused the request with a platform code not covered below.

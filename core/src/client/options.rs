@@ -22,6 +22,7 @@ pub const ENV_OPS_URL: &str = "CARDBOSS_OPS_URL";
 /// `Debug` never shows the apikey.
 #[derive(Clone, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[cfg_attr(feature = "napi", napi_derive::napi(object))]
 pub struct ClientOptions {
     /// Account id (required, here or in `CARDBOSS_SID`).

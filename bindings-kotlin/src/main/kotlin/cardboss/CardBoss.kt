@@ -6,91 +6,6 @@ import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.flow.emitAll
 import kotlinx.coroutines.flow.flow
 
-// ---------------------------------------------------------------- errors
-
-/** The platform's code (`"1005"`, `"1080"`, `"12144"`) or a word for local failures
- *  (`INVALID_INPUT`, `COOLDOWN`, `TIMEOUT`, `TRANSPORT`, `HTTP`, `DECODE`, `PUSH_REJECTED`,
- *  `INTERNAL`). Every subclass also has it as its own property. */
-val CardBossException.code: String
-    get() = when (this) {
-        is CardBossException.Api -> code
-        is CardBossException.Auth -> code
-        is CardBossException.RateLimited -> code
-        is CardBossException.InvalidInput -> code
-        is CardBossException.Cooldown -> code
-        is CardBossException.Timeout -> code
-        is CardBossException.Transport -> code
-        is CardBossException.Http -> code
-        is CardBossException.Decode -> code
-        is CardBossException.PushRejected -> code
-        is CardBossException.Internal -> code
-    }
-
-/** The server's message, or our description of a local failure. */
-val CardBossException.msg: String
-    get() = when (this) {
-        is CardBossException.Api -> msg
-        is CardBossException.Auth -> msg
-        is CardBossException.RateLimited -> msg
-        is CardBossException.InvalidInput -> msg
-        is CardBossException.Cooldown -> msg
-        is CardBossException.Timeout -> msg
-        is CardBossException.Transport -> msg
-        is CardBossException.Http -> msg
-        is CardBossException.Decode -> msg
-        is CardBossException.PushRejected -> msg
-        is CardBossException.Internal -> msg
-    }
-
-/** The server's detail ("" when there is none, and for local failures). */
-val CardBossException.detail: String
-    get() = when (this) {
-        is CardBossException.Api -> detail
-        is CardBossException.Auth -> detail
-        is CardBossException.RateLimited -> detail
-        is CardBossException.InvalidInput -> detail
-        is CardBossException.Cooldown -> detail
-        is CardBossException.Timeout -> detail
-        is CardBossException.Transport -> detail
-        is CardBossException.Http -> detail
-        is CardBossException.Decode -> detail
-        is CardBossException.PushRejected -> detail
-        is CardBossException.Internal -> detail
-    }
-
-/** The endpoint the failure concerns, when it concerns one. */
-val CardBossException.endpoint: String?
-    get() = when (this) {
-        is CardBossException.Api -> endpoint
-        is CardBossException.Auth -> endpoint
-        is CardBossException.RateLimited -> endpoint
-        is CardBossException.Cooldown -> endpoint
-        is CardBossException.Timeout -> endpoint
-        is CardBossException.Transport -> endpoint
-        is CardBossException.Http -> endpoint
-        is CardBossException.Decode -> endpoint
-        is CardBossException.InvalidInput, is CardBossException.PushRejected, is CardBossException.Internal -> null
-    }
-
-/** Seconds to wait before trying again, when known (cooldowns, rate limits). */
-val CardBossException.retryAfterSecs: ULong?
-    get() = when (this) {
-        is CardBossException.Cooldown -> retryAfterSecs
-        is CardBossException.RateLimited -> retryAfterSecs
-        else -> null
-    }
-
-/** True when a POST may have been applied although it failed: check before repeating it. */
-val CardBossException.outcomeUnknown: Boolean
-    get() = when (this) {
-        is CardBossException.Api -> outcomeUnknown
-        is CardBossException.Timeout -> outcomeUnknown
-        is CardBossException.Transport -> outcomeUnknown
-        is CardBossException.Http -> outcomeUnknown
-        is CardBossException.Decode -> outcomeUnknown
-        else -> false
-    }
-
 // ---------------------------------------------------------------- cards
 
 /** Cards by msisdn. */
@@ -211,13 +126,3 @@ val SmsPush.reports: List<SmsReport>?
 /** The P0002 replies, when the SMS push carries them. */
 val SmsPush.replies: List<SmsReply>?
     get() = (this as? cardboss.core.SmsPush.Replies)?.replies
-
-// The core's option records carry no UniFFI defaults, so their generated constructors need
-// every argument; these factories leave out what the caller does not set.
-
-/** Push verification options; `utcOffsetMinutes` null keeps the core's default (UTC+8). */
-fun pushOptions(
-    expectedSid: String? = null,
-    maxAgeSecs: ULong? = null,
-    utcOffsetMinutes: Int? = null,
-): PushOptions = PushOptions(expectedSid, maxAgeSecs?.let { (it * 1000uL).toLong() }, utcOffsetMinutes)

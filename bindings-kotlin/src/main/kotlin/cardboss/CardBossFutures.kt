@@ -40,11 +40,11 @@ class CardBossFutures(
         @JvmStatic
         @JvmOverloads
         fun create(sid: String, apikey: String, baseUrl: String? = null, opsUrl: String? = null): CardBossFutures =
-            CardBossFutures(CardBossClient(ClientConfig(sid = sid, apikey = apikey, baseUrl = baseUrl, opsUrl = opsUrl)))
+            CardBossFutures(CardBossClient(ClientOptions(sid = sid, apikey = apikey, baseUrl = baseUrl, opsUrl = opsUrl)))
 
-        /** A client with every setting of [config]. */
+        /** A client with every setting of [options]. */
         @JvmStatic
-        fun create(config: ClientConfig): CardBossFutures = CardBossFutures(CardBossClient(config))
+        fun create(options: ClientOptions): CardBossFutures = CardBossFutures(CardBossClient(options))
     }
 
     /** Cancels the calls in flight and closes the client. */

@@ -10,6 +10,7 @@ import cardboss.core.Card;
 import cardboss.core.CardDetail;
 import cardboss.core.CardPage;
 import cardboss.core.Customer;
+import cardboss.core.ErrorKind;
 import cardboss.testing.Sandbox;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -45,15 +46,16 @@ class JavaFacadeTest {
             // Bad input: the future fails with the typed exception, nothing sent.
             ExecutionException failed = assertThrows(ExecutionException.class, () -> client.listCards(-1).get(30, TimeUnit.SECONDS));
             CardBossException.InvalidInput invalid = assertInstanceOf(CardBossException.InvalidInput.class, failed.getCause());
-            assertEquals("page", invalid.getField());
-            assertEquals("INVALID_INPUT", invalid.getCode());
+            assertEquals("page", invalid.info().getField());
+            assertEquals("INVALID_INPUT", invalid.getInfo().getCode());
 
             // A refusal of the server carries its code.
             try (CardBossFutures wrongKey = CardBossFutures.create(sb.getSid(), "0".repeat(32), sb.getBaseUrl())) {
                 ExecutionException refused = assertThrows(ExecutionException.class, () -> wrongKey.customer().get(30, TimeUnit.SECONDS));
                 CardBossException.Auth auth = assertInstanceOf(CardBossException.Auth.class, refused.getCause());
-                assertEquals("1005", auth.getCode());
-                assertTrue(auth.getEndpoint().contains("customer"), auth.getEndpoint());
+                assertEquals("1005", auth.info().getCode());
+                assertEquals("customer/get", auth.info().getEndpoint());
+                assertEquals(ErrorKind.AUTH, auth.info().getKind());
             }
         }
     }

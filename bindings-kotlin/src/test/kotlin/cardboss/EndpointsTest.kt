@@ -155,11 +155,11 @@ class EndpointsTest {
     fun withdrawnEndpoints() = runBlocking<Unit> {
         // Without --legacy the platform answers 1098 (API 停用).
         val e = assertThrows<CardBossException.Api> { runBlocking { client.arrears(1) } }
-        assertEquals("1098", e.code)
+        assertEquals("1098", e.info().code)
         val e2 = assertThrows<CardBossException.Api> {
             runBlocking { client.dailyUsage(timestamp().substring(0, 8), CardSet(msisdns = listOf(cards[0].msisdn))) }
         }
-        assertEquals("1098", e2.code)
+        assertEquals("1098", e2.info.code)
         Sandbox(cards = 50, style = "example", "--legacy").use { legacy ->
             legacy.client().use { c ->
                 val page = c.arrears(1)
@@ -195,9 +195,9 @@ class EndpointsTest {
         val e = assertThrows<CardBossException.Api> {
             runBlocking { client.renew(CardRef(msisdn = card.msisdn), pkg.pkgcode, months) }
         }
-        assertEquals("1080", e.code)
-        assertNotNull(e.result)
-        assertFalse(e.outcomeUnknown)
+        assertEquals("1080", e.info().code)
+        assertNotNull(e.info().result)
+        assertFalse(e.info().outcomeUnknown)
         // …unless repetition is allowed.
         val again = client.renew(CardRef(msisdn = card.msisdn), pkg.pkgcode, months, RenewOptions(repetition = true))
         assertTrue(again.orderid != order.orderid)
@@ -235,7 +235,7 @@ class EndpointsTest {
             // Several APNs: the platform needs the name (a refusal starts no cooldown).
             val multi = fresh { it.getValue("apns").jsonArray.size > 1 }
             val e = assertThrows<CardBossException.Api> { runBlocking { ops.disableData(CardRef(msisdn = multi.msisdn)) } }
-            assertEquals("1031", e.code)
+            assertEquals("1031", e.info().code)
             ops.disableData(CardRef(msisdn = multi.msisdn), "CMIOT")
 
             // Voice whitelist: add, and remove (its own one-minute window per card).

@@ -5,6 +5,7 @@ import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.AfterAll
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertNotNull
+import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.BeforeAll
 import org.junit.jupiter.api.Test
@@ -52,7 +53,7 @@ class PushTest {
     private fun next(queue: LinkedBlockingQueue<ByteArray>, what: String): ByteArray =
         queue.poll(20, TimeUnit.SECONDS) ?: fail("no $what push arrived")
 
-    private val strict get() = pushOptions(expectedSid = sandbox.sid, maxAgeSecs = 600uL)
+    private val strict get() = PushOptions(expectedSid = sandbox.sid, maxAgeMs = 600_000)
 
     @Test
     fun renewalResultPushIsVerifiedAndForgeriesAreRefused() = runBlocking<Unit> {
@@ -78,11 +79,11 @@ class PushTest {
         val forged = text.replace(order.orderid, order.orderid + "0")
         assertTrue(forged != text)
         val e = assertThrows<CardBossException.PushRejected> { verifyPush(forged, sandbox.apikey, strict) }
-        assertEquals("PUSH_REJECTED", e.code)
+        assertEquals("PUSH_REJECTED", e.info().code)
         // Signed with another key, or for another account.
         assertThrows<CardBossException.PushRejected> { verifyPush(body, "0".repeat(32)) }
         assertThrows<CardBossException.PushRejected> {
-            verifyPush(body, sandbox.apikey, pushOptions(expectedSid = "99999"))
+            verifyPush(body, sandbox.apikey, PushOptions(expectedSid = "99999"))
         }
         // Not JSON at all.
         assertThrows<CardBossException.PushRejected> { verifyPush("hello", sandbox.apikey) }
@@ -91,18 +92,18 @@ class PushTest {
         val guard = PushGuard()
         guard.verify(body, sandbox.apikey, strict)
         val replay = assertThrows<CardBossException.PushRejected> { guard.verify(text, sandbox.apikey, strict) }
-        assertTrue(replay.reason.contains("replay"), replay.reason)
+        assertTrue(replay.info.msg.contains("replay"), replay.info.msg)
         guard.close()
 
         // A small guard forgets the oldest ids first.
-        PushGuard.withLimits(2uL, 60uL).use { small ->
+        PushGuard.withLimits(capacity = 2, ttlMs = 60_000).use { small ->
             small.checkId("a")
             assertThrows<CardBossException.PushRejected> { small.checkId("a") }
             small.checkId("b")
             small.checkId("c") // forgets "a"
             small.checkId("a")
         }
-        assertEquals(null, defaultPushOptions().utcOffsetMinutes) // the core resolves it: UTC+8
+        assertNull(PushOptions().utcOffsetMinutes) // the core resolves it: UTC+8
     }
 
     @Test

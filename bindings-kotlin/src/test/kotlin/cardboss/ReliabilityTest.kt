@@ -47,17 +47,17 @@ class ReliabilityTest {
     }
 
     private fun client(s: Sandbox, maxRetries: Int): CardBossClient = CardBossClient(
-        ClientConfig(
+        ClientOptions(
             sid = s.sid,
             apikey = s.apikey,
             baseUrl = s.baseUrl,
             opsUrl = s.opsUrl,
-            timeoutMs = TIMEOUT_MS.toULong(),
-            maxRetries = maxRetries.toUInt(),
-            concurrency = 8u,
+            timeoutMs = TIMEOUT_MS.toLong(),
+            maxRetries = maxRetries,
+            concurrency = 8,
             cooldownGuard = false,
-            retryBaseMs = RETRY_BASE_MS.toULong(),
-            retryCapMs = RETRY_CAP_MS.toULong(),
+            retryBaseMs = RETRY_BASE_MS.toLong(),
+            retryCapMs = RETRY_CAP_MS.toLong(),
         ),
     )
 
@@ -83,11 +83,11 @@ class ReliabilityTest {
     /** The errors a fault can cause (on a GET or a POST). */
     private fun isFaultError(e: CardBossException): Boolean = when (e) {
         is CardBossException.Timeout, is CardBossException.Transport, is CardBossException.Http, is CardBossException.Decode -> true
-        is CardBossException.Api -> e.code == "1090"
+        is CardBossException.Api -> e.info().code == "1090"
         else -> false
     }
 
-    private fun kindOf(e: CardBossException): String = e::class.simpleName + "(" + e.code + ")"
+    private fun kindOf(e: CardBossException): String = e::class.simpleName + "(" + e.info().code + ")"
 
     private fun nowMs() = System.nanoTime() / 1_000_000
 
@@ -110,7 +110,7 @@ class ReliabilityTest {
                 }
             } catch (e: CardBossException) {
                 assertTrue(isFaultError(e), "a fault-caused error: $e")
-                val endpoint = e.endpoint ?: ""
+                val endpoint = e.info().endpoint ?: ""
                 assertTrue(
                     endpoint == "card/list" || endpoint.startsWith("card/list (page "),
                     "the error names the listing and its page: $endpoint / $e",
@@ -130,7 +130,7 @@ class ReliabilityTest {
         val set = CardSet(msisdns = msisdns)
         fun batchFailure(e: CardBossException): SyncFigures {
             assertTrue(isFaultError(e), "a fault-caused error: $e")
-            val endpoint = e.endpoint ?: ""
+            val endpoint = e.info().endpoint ?: ""
             val named = Regex("""\(batch (\d+) of (\d+), from card (\w+)\)""").find(endpoint)
             assertTrue(named != null && named.groupValues[3] in known, "the error names the batch and its first card: $endpoint / $e")
             assertTrue(e.toString().contains("(batch "), "the message names the batch too: $e")
@@ -300,8 +300,8 @@ class ReliabilityTest {
             val refused = assertThrows<CardBossException.Api> {
                 runBlocking { c.renew(CardRef(msisdn = renewCards[0].first), "nosuchpkg", 12) }
             }
-            assertEquals("1031", refused.code)
-            assertFalse(refused.outcomeUnknown, refused.toString())
+            assertEquals("1031", refused.info().code)
+            assertFalse(refused.info().outcomeUnknown, refused.toString())
             assertEquals(ledgerLen, s.adminGet("ledger").jsonArray.size, "a refusal leaves the ledger alone")
             c.close()
 
@@ -345,11 +345,11 @@ class ReliabilityTest {
                 assertTrue(isFaultError(e), "${o.op} failed for a reason other than a fault: $e")
                 if (afterFault) afterFaults++
                 if (afterFault || applied.isNotEmpty()) {
-                    assertTrue(e.outcomeUnknown, "${o.op} took effect ($applied) but its exception claims to know it did not: $e")
+                    assertTrue(e.info().outcomeUnknown, "${o.op} took effect ($applied) but its exception claims to know it did not: $e")
                 }
                 when {
-                    e.outcomeUnknown && applied.isNotEmpty() -> unknownApplied++
-                    e.outcomeUnknown -> unknownNotApplied++
+                    e.info().outcomeUnknown && applied.isNotEmpty() -> unknownApplied++
+                    e.info().outcomeUnknown -> unknownNotApplied++
                     else -> knownNotApplied++
                 }
             }
@@ -391,14 +391,14 @@ class ReliabilityTest {
                 var started = nowMs()
                 val e = assertThrows<CardBossException.Timeout> { runBlocking { c.customer() } }
                 val getMs = nowMs() - started
-                assertFalse(e.outcomeUnknown, "a GET changes nothing: $e")
+                assertFalse(e.info().outcomeUnknown, "a GET changes nothing: $e")
                 assertTrue(getMs >= TIMEOUT_MS * (retries + 1) - 50, "all ${retries + 1} attempts were made: $getMs ms")
                 assertTrue(getMs <= bound + SLACK_MS, "$getMs ms > $bound ms + slack")
                 // A POST is tried once and its outcome is unknown.
                 started = nowMs()
                 val p = assertThrows<CardBossException.Timeout> { runBlocking { c.suspend(CardRef(msisdn = target)) } }
                 val postMs = nowMs() - started
-                assertTrue(p.outcomeUnknown, "a timed-out POST may have been applied: $p")
+                assertTrue(p.info.outcomeUnknown, "a timed-out POST may have been applied: $p")
                 assertTrue(postMs >= TIMEOUT_MS - 50 && postMs <= TIMEOUT_MS + SLACK_MS, "one attempt: $postMs ms")
                 println(
                     "timeouts (every answer $DELAY_SECS s late, timeout %.2f s): GET failed after %.2f s (%d attempts, bound %.2f s), POST after %.2f s (1 attempt, outcome unknown)"

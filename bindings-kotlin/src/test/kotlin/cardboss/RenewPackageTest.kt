@@ -87,14 +87,14 @@ class RenewPackageTest {
         val short = assertThrows<CardBossException.InvalidInput> {
             runBlocking { client.renewPackage(CardRef(msisdn = monthCard.msisdn), monthPack, 1) }
         }
-        assertEquals("INVALID_INPUT", short.code)
-        assertEquals("months", short.field)
-        assertTrue(short.msg.contains("12"), short.msg)
+        assertEquals("INVALID_INPUT", short.info.code)
+        assertEquals("months", short.info.field)
+        assertTrue(short.info.msg.contains("12"), short.info.msg)
         // A long pack in part of a cycle.
         val partial = assertThrows<CardBossException.InvalidInput> {
             runBlocking { client.renewPackage(CardRef(msisdn = longCard.msisdn), longPack, (longPack.buycycle + 1).toInt()) }
         }
-        assertEquals("months", partial.field)
+        assertEquals("months", partial.info.field)
         // No months at all, and a malformed card.
         assertThrows<CardBossException.InvalidInput> { runBlocking { client.renewPackage(CardRef(msisdn = monthCard.msisdn), monthPack, 0) } }
         assertThrows<CardBossException.InvalidInput> { runBlocking { client.renewPackage(CardRef(msisdn = "abc"), monthPack, 12) } }
@@ -107,7 +107,7 @@ class RenewPackageTest {
         val refused = assertThrows<CardBossException.Api> {
             runBlocking { client.renew(CardRef(msisdn = monthCard.msisdn), monthPack.pkgcode, 1) }
         }
-        assertEquals("1031", refused.code)
+        assertEquals("1031", refused.info().code)
         assertEquals(before + 1, renewRequests())
     }
 }
