@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use cardboss::rules::non_negative;
 use cardboss::{
     ArrearsPage, Card, CardDetail, CardPage, CardStream, Client, CurrentUsage, DailyUsage,
     MonthlyUsage, PackageList,
@@ -16,8 +17,8 @@ use crate::error::{guard, guarded, Result};
 #[uniffi::export(async_runtime = "tokio")]
 impl CardBossClient {
     /// 3.2.1 card/list: one page (from 1) of 100 cards.
-    pub async fn list_cards(&self, page: u32) -> Result<CardPage> {
-        guarded(self.inner.list_cards(page)).await
+    pub async fn list_cards(&self, page: i32) -> Result<CardPage> {
+        guarded(async { self.inner.list_cards(non_negative("page", page)?).await }).await
     }
 
     /// Every card of the account, page after page, in order; pages are fetched ahead,
@@ -98,8 +99,8 @@ impl CardBossClient {
     /// 3.2.5 card/abnormal: cards in arrears, one page.
     /// Deprecated: withdrawn (停用) by the platform, which may answer 1098.
     #[allow(deprecated)]
-    pub async fn arrears(&self, page: u32) -> Result<ArrearsPage> {
-        guarded(self.inner.arrears(page)).await
+    pub async fn arrears(&self, page: i32) -> Result<ArrearsPage> {
+        guarded(async { self.inner.arrears(non_negative("page", page)?).await }).await
     }
 
     /// 3.2.6 card/pkg/get: the packages a card has ordered.

@@ -1,9 +1,9 @@
-//! `CardBossError` → Kotlin's sealed `CardBossException` (Swift: `CardBossError`).
-//!
-//! Every variant carries `code`, `msg` and `detail` first, so each subclass has them as
-//! properties (the hand-written `CardBoss.kt` lifts them onto the sealed base class). The values
-//! come from the core's own accessors (`code()`, `failure()`, `retry_after_secs()`, …): nothing
-//! is classified here. A Rust panic caught at the boundary becomes `Internal`.
+//! `cardboss::Error` → Kotlin's sealed `CardBossException` (Swift: `CardBossError`): one
+//! subclass (case) per kind, picked by the core's `ErrorKind`, each carrying the core's flat
+//! `ErrorInfo` whole, so every field is there on every kind (`e.info.carrierCode` on a
+//! rate limit as on a refusal). `info()` on the base class gives the same record without
+//! knowing the kind. Nothing is classified or worded here. A Rust panic caught at the boundary
+//! becomes `Internal`.
 
 use std::any::Any;
 use std::future::Future;
@@ -11,132 +11,64 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use futures::FutureExt;
 
-use cardboss::Error;
+use cardboss::{Error, ErrorInfo, ErrorKind};
 
-/// Every failure of the SDK. `code` is the platform's code for server refusals (`"1005"`,
-/// `"1080"`, carrier-shaped `"12144"`) and a word for local failures (`INVALID_INPUT`,
-/// `COOLDOWN`, `TIMEOUT`, `TRANSPORT`, `HTTP`, `DECODE`, `PUSH_REJECTED`, `INTERNAL`). `msg` is
-/// the server's message or our description; `detail` the server's detail ("" when none).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
-#[uniffi::export(Display)]
-pub enum CardBossError {
-    /// The server refused the request with a platform code not covered below.
-    #[error("{endpoint} answered {code}: {msg}{}", suffix(detail))]
-    Api {
-        code: String,
-        msg: String,
-        detail: String,
-        endpoint: String,
-        http_status: u16,
-        /// The upstream carrier's code, when the refusal came from the carrier.
-        carrier_code: Option<String>,
-        /// The `result` object some failures still carry (a failed renewal does), as JSON text.
-        result: Option<String>,
-        /// A POST refused with an internal error (1090–1092) may still have been applied.
-        outcome_unknown: bool,
-    },
-    /// Account disabled (1001), signature rejected (1005) or IP not allowed (1006).
-    #[error(
-        "authentication failed: {endpoint} answered {code}: {msg}{}",
-        suffix(detail)
-    )]
-    Auth {
-        code: String,
-        msg: String,
-        detail: String,
-        endpoint: String,
-        http_status: u16,
-    },
-    /// Too fast: 1030, or the carrier's refusal to repeat an operation on a card (13009, 13010).
-    #[error("rate limited: {endpoint} answered {code}: {msg}{}", suffix(detail))]
-    RateLimited {
-        code: String,
-        msg: String,
-        detail: String,
-        endpoint: String,
-        http_status: u16,
-        carrier_code: Option<String>,
-        retry_after_secs: Option<u64>,
-    },
-    /// Bad input, found before anything was sent.
-    #[error("{msg}")]
-    InvalidInput {
-        code: String,
-        msg: String,
-        detail: String,
-        field: String,
-        reason: String,
-    },
-    /// The client's cooldown guard refused a repeat of a lifecycle operation on the same card.
-    #[error("{msg}")]
-    Cooldown {
-        code: String,
-        msg: String,
-        detail: String,
-        endpoint: String,
-        card: String,
-        retry_after_secs: u64,
-    },
-    /// No answer within the timeout. `outcome_unknown`: a POST may have been applied.
-    #[error("{msg}")]
-    Timeout {
-        code: String,
-        msg: String,
-        detail: String,
-        endpoint: String,
-        outcome_unknown: bool,
-    },
-    /// Connection failed or broke.
-    #[error("{msg}")]
-    Transport {
-        code: String,
-        msg: String,
-        detail: String,
-        endpoint: String,
-        outcome_unknown: bool,
-    },
-    /// A non-2xx answer whose body is not a CardBOSS envelope.
-    #[error("{msg}")]
-    Http {
-        code: String,
-        msg: String,
-        detail: String,
-        endpoint: String,
-        http_status: u16,
-        outcome_unknown: bool,
-    },
-    /// A 2xx answer that is not the JSON the spec describes.
-    #[error("{msg}")]
-    Decode {
-        code: String,
-        msg: String,
-        detail: String,
-        endpoint: String,
-        outcome_unknown: bool,
-    },
-    /// A push (webhook) body failed verification or parsing.
-    #[error("{msg}")]
-    PushRejected {
-        code: String,
-        msg: String,
-        detail: String,
-        reason: String,
-    },
-    /// A Rust panic caught at the binding boundary (a bug in the SDK).
-    #[error("{msg}")]
-    Internal {
-        code: String,
-        msg: String,
-        detail: String,
-    },
+/// Declares `CardBossError` with one variant per `ErrorKind` (the list is written once, here).
+macro_rules! error_kinds {
+    ($($(#[$doc:meta])* $kind:ident,)*) => {
+        /// Every failure of the SDK, by kind; `info` says everything else (`code`: the
+        /// platform's code for refusals, an upper-case word for local failures; `msg`, `detail`,
+        /// `field`, `endpoint`, `httpStatus`, `retryAfterMs`, `outcomeUnknown`, `carrierCode`,
+        /// `result`; `message`, the whole sentence). Never holds the apikey.
+        #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
+        #[uniffi::export(Display)]
+        pub enum CardBossError {
+            $($(#[$doc])* #[error("{}", info.message)] $kind { info: ErrorInfo },)*
+        }
+
+        impl From<ErrorInfo> for CardBossError {
+            fn from(info: ErrorInfo) -> Self {
+                match info.kind {
+                    $(ErrorKind::$kind => CardBossError::$kind { info },)*
+                }
+            }
+        }
+
+        #[uniffi::export]
+        impl CardBossError {
+            /// Everything about the failure, the same record whatever the kind.
+            pub fn info(&self) -> ErrorInfo {
+                match self {
+                    $(CardBossError::$kind { info })|* => info.clone(),
+                }
+            }
+        }
+    };
 }
 
-fn suffix(detail: &str) -> String {
-    if detail.is_empty() {
-        String::new()
-    } else {
-        format!(" ({detail})")
-    }
+error_kinds! {
+    /// The server refused the request with a platform code not covered below.
+    Api,
+    /// Account disabled (1001), signature rejected (1005) or IP not allowed (1006).
+    Auth,
+    /// Too fast: 1030, or the carrier's refusal to repeat an operation on a card (13009, 13010).
+    RateLimited,
+    /// Bad input, found before anything was sent (`info.field` names it).
+    InvalidInput,
+    /// The client's cooldown guard refused a repeat of a lifecycle operation on the same card.
+    Cooldown,
+    /// No answer within the timeout (`info.outcomeUnknown`: a POST may have been applied).
+    Timeout,
+    /// Connection failed or broke.
+    Transport,
+    /// A non-2xx answer whose body is not a CardBOSS envelope.
+    Http,
+    /// A 2xx answer that is not the JSON the spec describes.
+    Decode,
+    /// A push (webhook) body failed verification or parsing.
+    PushRejected,
+    /// A Rust panic caught at the binding boundary (a bug in the SDK).
+    Internal,
 }
 
 /// The result type of every export.
@@ -144,118 +76,7 @@ pub type Result<T, E = CardBossError> = std::result::Result<T, E>;
 
 impl From<Error> for CardBossError {
     fn from(e: Error) -> Self {
-        let code = e.code();
-        let text = e.to_string();
-        let outcome_unknown = e.outcome_unknown();
-        let endpoint = e.endpoint().unwrap_or_default().to_string();
-        let retry = e.retry_after_secs();
-        if let Some(f) = e.failure().cloned() {
-            let (msg, detail, endpoint, http_status) = (f.msg, f.detail, f.endpoint, f.http_status);
-            return match e {
-                Error::Auth { .. } => CardBossError::Auth {
-                    code,
-                    msg,
-                    detail,
-                    endpoint,
-                    http_status,
-                },
-                Error::RateLimited { .. } => CardBossError::RateLimited {
-                    code,
-                    msg,
-                    detail,
-                    endpoint,
-                    http_status,
-                    carrier_code: f.carrier_code,
-                    retry_after_secs: retry,
-                },
-                _ => CardBossError::Api {
-                    code,
-                    msg,
-                    detail,
-                    endpoint,
-                    http_status,
-                    carrier_code: f.carrier_code,
-                    result: f.result,
-                    outcome_unknown,
-                },
-            };
-        }
-        let detail = String::new();
-        match e {
-            Error::InvalidInput { field, reason } => CardBossError::InvalidInput {
-                code,
-                msg: text,
-                detail,
-                field,
-                reason,
-            },
-            Error::Cooldown {
-                card,
-                retry_after_secs,
-                ..
-            } => CardBossError::Cooldown {
-                code,
-                msg: text,
-                detail,
-                endpoint,
-                card,
-                retry_after_secs,
-            },
-            Error::Timeout { .. } => CardBossError::Timeout {
-                code,
-                msg: text,
-                detail,
-                endpoint,
-                outcome_unknown,
-            },
-            Error::Transport { .. } => CardBossError::Transport {
-                code,
-                msg: text,
-                detail,
-                endpoint,
-                outcome_unknown,
-            },
-            Error::Http { status, .. } => CardBossError::Http {
-                code,
-                msg: text,
-                detail,
-                endpoint,
-                http_status: status,
-                outcome_unknown,
-            },
-            Error::Decode { .. } => CardBossError::Decode {
-                code,
-                msg: text,
-                detail,
-                endpoint,
-                outcome_unknown,
-            },
-            Error::PushRejected { reason } => CardBossError::PushRejected {
-                code,
-                msg: text,
-                detail,
-                reason,
-            },
-            Error::Internal { .. } => CardBossError::Internal {
-                code,
-                msg: text,
-                detail,
-            },
-            // The refusals were handled above (they carry a failure).
-            Error::Api { .. } | Error::Auth { .. } | Error::RateLimited { .. } => {
-                CardBossError::Internal {
-                    code: "INTERNAL".into(),
-                    msg: text,
-                    detail,
-                }
-            }
-            // A kind a later core adds (`Error` is non-exhaustive) keeps its code and message.
-            _ => CardBossError::Internal {
-                code,
-                msg: text,
-                detail,
-            },
-        }
+        e.info().into()
     }
 }
 
@@ -327,18 +148,20 @@ mod tests {
     #[test]
     fn panics_become_internal() {
         let e = guard(|| -> Result<()> { panic!("boom") }).unwrap_err();
-        assert!(
-            matches!(&e, CardBossError::Internal { code, msg, .. } if code == "INTERNAL" && msg.contains("boom"))
-        );
+        let CardBossError::Internal { info } = &e else {
+            panic!("{e:?}")
+        };
+        assert_eq!(info.code, "INTERNAL");
+        assert!(info.msg.contains("boom"), "{info:?}");
     }
 
     #[test]
-    fn invalid_input_keeps_its_code() {
-        let e: CardBossError = cardboss::CardRef::new(None, None).unwrap_err().into();
-        let CardBossError::InvalidInput { code, field, .. } = e else {
-            panic!()
-        };
-        assert_eq!(code, "INVALID_INPUT");
-        assert_eq!(field, "card");
+    fn the_variant_is_the_kind_and_carries_the_whole_info() {
+        let core = cardboss::CardRef::new(None, None).unwrap_err();
+        let e: CardBossError = core.clone().into();
+        assert!(matches!(e, CardBossError::InvalidInput { .. }), "{e:?}");
+        assert_eq!(e.info(), core.info());
+        assert_eq!(e.info().field.as_deref(), Some("card"));
+        assert_eq!(e.to_string(), core.to_string());
     }
 }

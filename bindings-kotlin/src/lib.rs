@@ -33,7 +33,7 @@ use std::time::SystemTime;
 
 pub use batches::{CardDetailBatches, CurrentUsageBatches, MonthlyUsageBatches};
 pub use cards::CardPager;
-pub use client::{CardBossClient, CardRef, CardSet, ClientConfig};
+pub use client::{CardBossClient, CardRef, CardSet};
 pub use error::CardBossError;
 pub use fleet::{FleetSyncBatches, FleetSyncOptions};
 pub use push::PushGuard;

@@ -1,6 +1,7 @@
 //! 3.4 operations: renewals (port1) and lifecycle operations on one card (port2). None is ever
 //! retried; the core's cooldown guard refuses repeats within the carrier's window.
 
+use cardboss::rules::non_negative;
 use cardboss::{Package, RenewOptions, RenewalOrder};
 
 use crate::client::{CardBossClient, CardRef};
@@ -15,7 +16,7 @@ impl CardBossClient {
         &self,
         card: CardRef,
         pkgcode: String,
-        months: u32,
+        months: i32,
         options: Option<RenewOptions>,
     ) -> Result<RenewalOrder> {
         guarded(async {
@@ -23,7 +24,7 @@ impl CardBossClient {
                 .renew(
                     &card.to_core()?,
                     &pkgcode,
-                    months,
+                    non_negative("months", months)?,
                     &options.unwrap_or_default(),
                 )
                 .await
@@ -39,7 +40,7 @@ impl CardBossClient {
         &self,
         card: CardRef,
         package: Package,
-        months: u32,
+        months: i32,
         options: Option<RenewOptions>,
     ) -> Result<RenewalOrder> {
         guarded(async {
@@ -47,7 +48,7 @@ impl CardBossClient {
                 .renew_package(
                     &card.to_core()?,
                     &package,
-                    months,
+                    non_negative("months", months)?,
                     &options.unwrap_or_default(),
                 )
                 .await
@@ -93,11 +94,17 @@ impl CardBossClient {
         &self,
         card: CardRef,
         apn: Option<String>,
-        min_left_percent: Option<u32>,
+        min_left_percent: Option<i32>,
     ) -> Result<()> {
         guarded(async {
             self.inner
-                .enable_data(&card.to_core()?, apn.as_deref(), min_left_percent)
+                .enable_data(
+                    &card.to_core()?,
+                    apn.as_deref(),
+                    min_left_percent
+                        .map(|p| non_negative("min_left_percent", p))
+                        .transpose()?,
+                )
                 .await
         })
         .await

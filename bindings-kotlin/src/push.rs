@@ -1,7 +1,6 @@
 //! What the platform sends to you: signed data pushes (4.2) and SMS pushes (3.5.6).
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use cardboss::{Push, PushOptions, SmsPush};
 
@@ -18,13 +17,6 @@ pub fn verify_push(body: Vec<u8>, apikey: String, options: Option<PushOptions>) 
 #[uniffi::export]
 pub fn parse_sms_push(body: Vec<u8>) -> Result<SmsPush> {
     guard(|| cardboss::parse_sms_push(&body))
-}
-
-/// The options `verifyPush` uses when given none: signature only, the platform's UTC+8. Copy
-/// and change it (`defaultPushOptions().copy(expectedSid = "10043", maxAgeSecs = 600u)`).
-#[uniffi::export]
-pub fn default_push_options() -> PushOptions {
-    PushOptions::default()
 }
 
 /// The body a push receiver answers with (`success`), within 5 seconds.
@@ -50,12 +42,13 @@ impl PushGuard {
         })
     }
 
-    /// Remembers at most `capacity` ids, each for `ttl_secs`.
-    #[uniffi::constructor]
-    pub fn with_limits(capacity: u64, ttl_secs: u64) -> Arc<Self> {
-        let capacity = usize::try_from(capacity).unwrap_or(usize::MAX);
-        Arc::new(PushGuard {
-            inner: cardboss::PushGuard::new(capacity, Duration::from_secs(ttl_secs)),
+    /// Remembers at most `capacity` ids, each for `ttl_ms` milliseconds; null keeps the
+    /// default, and the core refuses a capacity below 1 or a negative ttl.
+    #[uniffi::constructor(default(capacity = None, ttl_ms = None))]
+    pub fn with_limits(capacity: Option<i64>, ttl_ms: Option<i64>) -> Result<Arc<Self>> {
+        guard(|| {
+            cardboss::PushGuard::with_options(capacity, ttl_ms)
+                .map(|inner| Arc::new(PushGuard { inner }))
         })
     }
 

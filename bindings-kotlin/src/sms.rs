@@ -73,6 +73,6 @@ pub fn decrypt_sms(apikey: String, text: String) -> Result<SmsPlaintext> {
 
 /// Messages billed for `content`: up to 70 characters is one, longer text is billed per 67.
 #[uniffi::export]
-pub fn sms_billing_count(content: String) -> u32 {
-    cardboss::rules::sms_billing_count(&content)
+pub fn sms_billing_count(content: String) -> i64 {
+    i64::from(cardboss::rules::sms_billing_count(&content))
 }

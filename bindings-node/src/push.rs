@@ -29,11 +29,10 @@ pub struct PushOptions {
 impl PushOptions {
     fn core(o: Option<PushOptions>) -> cardboss::PushOptions {
         let o = o.unwrap_or_default();
-        let defaults = cardboss::PushOptions::default();
         cardboss::PushOptions {
             expected_sid: o.expected_sid,
-            max_age_secs: o.max_age_secs.map(u64::from),
-            utc_offset_minutes: o.utc_offset_minutes.unwrap_or(defaults.utc_offset_minutes),
+            max_age_ms: o.max_age_secs.map(|s| i64::from(s) * 1000),
+            utc_offset_minutes: o.utc_offset_minutes,
         }
     }
 }
@@ -77,7 +76,7 @@ impl From<cardboss::Push> for Push {
             cardboss::PushContent::UsageWarnings { warnings } => {
                 PushContent::UsageWarnings { warnings }
             }
-            cardboss::PushContent::Other => PushContent::Other,
+            cardboss::PushContent::Other {} => PushContent::Other,
         };
         Push {
             sid: p.sid,

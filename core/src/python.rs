@@ -29,6 +29,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::codes::{self, CodeTable};
+use crate::crypto::SmsPlaintext;
 use crate::models::*;
 
 /// Lists longer than this are shortened in a `repr`.
@@ -295,7 +296,8 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     for (name, class) in enums(m.py())?.iter() {
         m.add(name.cast_into::<PyString>()?, class)?;
     }
-    add_models(m)
+    add_models(m)?;
+    add_views(m)
 }
 
 /// For each model, in the one list: `#[pymethods]` (constructor, `__repr__`, `__hash__`,
@@ -416,4 +418,86 @@ py_models!(
     FleetSyncReport,
     MissingCard,
     MissingPage,
+);
+
+/// The push types (verified, never built by hand: no constructor, no pickling): `__repr__`,
+/// `to_dict()` and their extra methods, and [`add_views`].
+macro_rules! py_views {
+    ($($model:ident $({ $($extra:tt)* })?),* $(,)?) => {
+        $(
+        #[pymethods]
+        impl $model {
+            fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
+                repr(slf.as_any(), stringify!($model), &to_dict(slf.py(), slf.get())?)
+            }
+
+            /// The record as a `dict` keyed by the spec's table names.
+            fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+                to_dict(py, self)
+            }
+
+            $($($extra)*)?
+        }
+        )*
+
+        fn add_views(m: &Bound<'_, PyModule>) -> PyResult<()> {
+            $(m.add_class::<$model>()?;)*
+            Ok(())
+        }
+    };
+}
+
+py_views!(
+    Push,
+    PushContent {
+        /// `renewal_result`, `usage_warnings` or `other`.
+        #[getter(kind)]
+        fn py_kind(&self) -> &'static str {
+            PushContent::kind(self)
+        }
+
+        /// The OD1002 renewal result, or None for another kind.
+        #[getter(result)]
+        fn py_result(&self) -> Option<RenewalResult> {
+            match self {
+                PushContent::RenewalResult { result } => Some(result.clone()),
+                _ => None,
+            }
+        }
+
+        /// The OD1010 warnings, or an empty list for another kind.
+        #[getter(warnings)]
+        fn py_warnings(&self) -> Vec<UsageWarning> {
+            match self {
+                PushContent::UsageWarnings { warnings } => warnings.clone(),
+                _ => Vec::new(),
+            }
+        }
+    },
+    SmsPush {
+        /// `P0001` (delivery reports) or `P0002` (replies).
+        #[getter]
+        fn r#type(&self) -> &'static str {
+            SmsPush::code(self)
+        }
+
+        /// The P0001 delivery reports, or an empty list for replies.
+        #[getter(reports)]
+        fn py_reports(&self) -> Vec<SmsReport> {
+            match self {
+                SmsPush::Reports { reports } => reports.clone(),
+                SmsPush::Replies { .. } => Vec::new(),
+            }
+        }
+
+        /// The P0002 replies, or an empty list for reports.
+        #[getter(replies)]
+        fn py_replies(&self) -> Vec<SmsReply> {
+            match self {
+                SmsPush::Replies { replies } => replies.clone(),
+                SmsPush::Reports { .. } => Vec::new(),
+            }
+        }
+    },
+    SmsPlaintext,
 );

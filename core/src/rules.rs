@@ -29,6 +29,12 @@ pub const USAGE_HISTORY_MONTHS: u32 = 3;
 /// `card/usage/day` only serves this many most recent days (today included).
 pub const DAILY_USAGE_DAYS: i64 = 7;
 
+/// A count or page number received signed (Kotlin, Java and JavaScript have no handy unsigned
+/// integers): a negative one is refused as `InvalidInput` naming `field`, before any request.
+pub fn non_negative(field: &str, value: i32) -> Result<u32> {
+    u32::try_from(value).map_err(|_| Error::invalid(field, "must not be negative"))
+}
+
 /// The name of a card's platform `state` (card/list, card/detail): 0 disabled, 1 usable,
 /// 2 paused; any other value is "other".
 pub fn state_name(state: i64) -> &'static str {
@@ -258,6 +264,16 @@ mod tests {
         assert!(check_usage_day("20240506", now, 480).is_err());
         assert!(check_usage_day("20240514", now, 480).is_err());
         assert!(check_usage_day("2024513", now, 480).is_err());
+    }
+
+    #[test]
+    fn negative_counts_are_invalid_input() {
+        assert_eq!(non_negative("page", 3).unwrap(), 3);
+        let e = non_negative("page", -1).unwrap_err();
+        assert!(
+            matches!(&e, Error::InvalidInput { field, .. } if field == "page"),
+            "{e}"
+        );
     }
 
     #[test]

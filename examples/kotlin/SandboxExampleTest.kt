@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test
 
 /** The code under test: suspends the first `limit` cards of the account. */
 suspend fun suspendIdleCards(client: CardBossClient, limit: Int): List<String> {
-    val cards = client.listCards(1u).cards.take(limit).map { it.msisdn }
+    val cards = client.listCards(1).cards.take(limit).map { it.msisdn }
     for (msisdn in cards) client.suspend(CardRef(msisdn = msisdn))
     return cards
 }

@@ -1,6 +1,7 @@
-//! The client: configuration, and one `impl Client` block per group of endpoints, in the files
-//! named like the spec's sections (customer, cards, pools, operations, sms), the fleet sync
-//! built on the cards endpoints (fleet), and bulk runs of the operations (bulk).
+//! The client: configuration (`Config`, and `ClientOptions` as the bindings pass it), and one
+//! `impl Client` block per group of endpoints, in the files named like the spec's sections
+//! (customer, cards, pools, operations, sms), the fleet sync built on the cards endpoints
+//! (fleet), and bulk runs of the operations (bulk).
 
 mod batches;
 mod bulk;
@@ -9,6 +10,7 @@ mod config;
 mod customer;
 mod fleet;
 mod operations;
+mod options;
 mod pools;
 mod sms;
 
@@ -19,6 +21,7 @@ pub use bulk::{BulkOp, BulkOptions, BulkRun, DEFAULT_MAX_REQUEUES};
 pub use cards::CardStream;
 pub use config::Config;
 pub use fleet::{FleetSync, FleetSyncOptions, FleetSyncStatus, DEFAULT_RETRY_BUDGET, RETRY_COST};
+pub use options::{ClientOptions, ENV_APIKEY, ENV_OPS_URL, ENV_SID, ENV_URL};
 
 use crate::cooldown::Cooldowns;
 use crate::error::Result;

@@ -85,12 +85,16 @@ pub struct CardDetail {
     #[serde(deserialize_with = "decode::int")]
     pub cycle: i64,
     #[serde(deserialize_with = "decode::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub activedate: Option<String>,
     #[serde(deserialize_with = "decode::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub stoptestdate: Option<String>,
     #[serde(deserialize_with = "decode::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub stopsleepdate: Option<String>,
     #[serde(deserialize_with = "decode::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub expiredate: Option<String>,
     /// 1 in a data pool, 0 not.
     #[serde(deserialize_with = "decode::int")]
@@ -152,11 +156,14 @@ pub struct CardDetail {
     #[serde(deserialize_with = "decode::float")]
     pub outflowusage: f64,
     #[serde(deserialize_with = "decode::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub statusyncdate: Option<String>,
     #[serde(deserialize_with = "decode::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub pkgsyncdate: Option<String>,
     /// The table misspells it `monthsincdate`.
     #[serde(alias = "monthsincdate", deserialize_with = "decode::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub monthsyncdate: Option<String>,
     #[cfg_attr(feature = "napi", napi(ts_type = "Record<string, string>"))]
     #[serde(flatten, deserialize_with = "decode::extra")]
@@ -313,8 +320,10 @@ pub struct Package {
     #[serde(deserialize_with = "decode::string")]
     pub pkgname: String,
     #[serde(deserialize_with = "decode::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub startdate: Option<String>,
     #[serde(deserialize_with = "decode::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub enddate: Option<String>,
     /// Minimum months per order (month packs: 12).
     #[serde(deserialize_with = "decode::int")]

@@ -20,6 +20,7 @@ pub struct RenewalOrder {
     #[serde(deserialize_with = "decode::string")]
     pub orderid: String,
     #[serde(deserialize_with = "decode::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub ordertime: Option<String>,
     /// Yuan; charged when the order takes effect.
     #[serde(deserialize_with = "decode::float")]
@@ -35,11 +36,15 @@ pub struct RenewalOrder {
 #[cfg_attr(feature = "napi", napi_derive::napi(object))]
 pub struct RenewOptions {
     /// Allow a new order while an earlier one is still pending.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub repetition: Option<bool>,
     /// `yyyy-MM-dd`; default: after the card's last package.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub startdate: Option<String>,
     /// Review mode: manual (default) or automatic.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub audit: Option<Audit>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub remark: Option<String>,
 }
 

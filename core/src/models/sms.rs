@@ -36,7 +36,7 @@ pub struct SmsReceipt {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[cfg_attr(
     feature = "python",
-    pyo3::pyclass(frozen, get_all, eq, module = "cardboss")
+    pyo3::pyclass(frozen, get_all, eq, from_py_object, module = "cardboss")
 )]
 #[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]
@@ -52,6 +52,7 @@ pub struct SmsReport {
     pub state: String,
     /// Missing in the example.
     #[serde(deserialize_with = "decode::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub rpttime: Option<String>,
     #[cfg_attr(feature = "napi", napi(ts_type = "Record<string, string>"))]
     #[serde(flatten, deserialize_with = "decode::extra")]
@@ -69,7 +70,7 @@ impl SmsReport {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[cfg_attr(
     feature = "python",
-    pyo3::pyclass(frozen, get_all, eq, module = "cardboss")
+    pyo3::pyclass(frozen, get_all, eq, from_py_object, module = "cardboss")
 )]
 #[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]

@@ -10,80 +10,19 @@ import Foundation
 /// `errorDescription` (hence `localizedDescription`) would print the case with every field.
 extension CardBossError: CustomStringConvertible {}
 
-extension CardBossError {
-    /// The platform's code (`"1005"`, `"1080"`, `"12144"`) or a word for local failures
-    /// (`INVALID_INPUT`, `COOLDOWN`, `TIMEOUT`, `TRANSPORT`, `HTTP`, `DECODE`, `PUSH_REJECTED`,
-    /// `INTERNAL`).
-    public var code: String { common.code }
-
-    /// The server's message, or our description of a local failure.
-    public var msg: String { common.msg }
-
-    /// The server's detail ("" when there is none, and for local failures).
-    public var detail: String { common.detail }
-
-    /// The endpoint the failure concerns, when it concerns one.
-    public var endpoint: String? {
-        switch self {
-        case let .Api(_, _, _, endpoint, _, _, _, _), let .Auth(_, _, _, endpoint, _),
-            let .RateLimited(_, _, _, endpoint, _, _, _), let .Cooldown(_, _, _, endpoint, _, _),
-            let .Timeout(_, _, _, endpoint, _), let .Transport(_, _, _, endpoint, _),
-            let .Http(_, _, _, endpoint, _, _), let .Decode(_, _, _, endpoint, _):
-            return endpoint
-        case .InvalidInput, .PushRejected, .Internal:
-            return nil
-        }
-    }
-
-    /// Seconds to wait before trying again, when known (cooldowns, rate limits).
-    public var retryAfterSecs: UInt64? {
-        switch self {
-        case let .Cooldown(_, _, _, _, _, secs): return secs
-        case let .RateLimited(_, _, _, _, _, _, secs): return secs
-        default: return nil
-        }
-    }
-
-    /// True when a POST may have been applied although it failed: check before repeating it.
-    public var outcomeUnknown: Bool {
-        switch self {
-        case let .Api(_, _, _, _, _, _, _, unknown), let .Timeout(_, _, _, _, unknown),
-            let .Transport(_, _, _, _, unknown), let .Http(_, _, _, _, _, unknown),
-            let .Decode(_, _, _, _, unknown):
-            return unknown
-        default:
-            return false
-        }
-    }
-
-    /// Every case carries `code`, `msg` and `detail` first.
-    private var common: (code: String, msg: String, detail: String) {
-        switch self {
-        case let .Api(code, msg, detail, _, _, _, _, _): return (code, msg, detail)
-        case let .Auth(code, msg, detail, _, _): return (code, msg, detail)
-        case let .RateLimited(code, msg, detail, _, _, _, _): return (code, msg, detail)
-        case let .InvalidInput(code, msg, detail, _, _): return (code, msg, detail)
-        case let .Cooldown(code, msg, detail, _, _, _): return (code, msg, detail)
-        case let .Timeout(code, msg, detail, _, _): return (code, msg, detail)
-        case let .Transport(code, msg, detail, _, _): return (code, msg, detail)
-        case let .Http(code, msg, detail, _, _, _): return (code, msg, detail)
-        case let .Decode(code, msg, detail, _, _): return (code, msg, detail)
-        case let .PushRejected(code, msg, detail, _): return (code, msg, detail)
-        case let .Internal(code, msg, detail): return (code, msg, detail)
-        }
-    }
-}
+// Every case carries the core's flat `ErrorInfo` (`case let .RateLimited(info)`); `info()` gives it
+// whatever the case: `error.info().code`, `.msg`, `.detail`, `.endpoint`, `.retryAfterMs`, …
 
 // MARK: - the configuration
 
 /// `dump(config)` and debuggers read a value's stored properties through its mirror; this one
 /// leaves the apikey out (`description` is already the core's redacted text).
-extension ClientConfig: CustomReflectable {
+extension ClientOptions: CustomReflectable {
     public var customMirror: Mirror {
         Mirror(
             self,
             children: [
-                "sid": sid, "apikey": "<redacted>", "baseUrl": baseUrl as Any,
+                "sid": sid as Any, "apikey": "<redacted>", "baseUrl": baseUrl as Any,
                 "opsUrl": opsUrl as Any,
             ],
             displayStyle: .struct)
@@ -197,24 +136,4 @@ extension PushGuard {
     public func verify(body: String, apikey: String, options: PushOptions? = nil) throws -> Push {
         try verify(body: Data(body.utf8), apikey: apikey, options: options)
     }
-}
-
-// The core's option records carry no UniFFI defaults, so their generated initializers need every
-// argument; these leave out what the caller does not set.
-
-/// Renewal options; every one left nil is not sent.
-public func renewOptions(
-    repetition: Bool? = nil, startdate: String? = nil, audit: Audit? = nil, remark: String? = nil
-) -> RenewOptions {
-    RenewOptions(repetition: repetition, startdate: startdate, audit: audit, remark: remark)
-}
-
-/// Push verification options; `utcOffsetMinutes` nil keeps the core's default (UTC+8).
-public func pushOptions(expectedSid: String? = nil, maxAgeSecs: UInt64? = nil, utcOffsetMinutes: Int32? = nil)
-    -> PushOptions
-{
-    let defaults = defaultPushOptions()
-    return PushOptions(
-        expectedSid: expectedSid, maxAgeSecs: maxAgeSecs,
-        utcOffsetMinutes: utcOffsetMinutes ?? defaults.utcOffsetMinutes)
 }

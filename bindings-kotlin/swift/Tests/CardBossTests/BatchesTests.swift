@@ -85,13 +85,13 @@ final class BatchesTests: XCTestCase {
         let before = try await sandbox.requests()
 
         let e = await failure { try client.cardDetailBatches(cards: CardSet(msisdns: msisdns)) }
-        guard case let .InvalidInput(_, msg, _, field, _) = e else { return XCTFail("\(e)") }
-        XCTAssertEqual(e.code, "INVALID_INPUT")
-        XCTAssertEqual(field, "msisdns")
-        XCTAssertTrue(msg.contains("1064x"), msg)
+        guard case let .InvalidInput(info) = e else { return XCTFail("\(e)") }
+        XCTAssertEqual(e.info().code, "INVALID_INPUT")
+        XCTAssertEqual(info.field, "msisdns")
+        XCTAssertTrue(info.msg.contains("1064x"), info.msg)
         let i = await failure { try client.currentUsageBatches(cards: CardSet(iccids: iccids)) }
-        guard case let .InvalidInput(_, _, _, iccidField, _) = i else { return XCTFail("\(i)") }
-        XCTAssertEqual(iccidField, "iccids")
+        guard case .InvalidInput = i else { return XCTFail("\(i)") }
+        XCTAssertEqual(i.info().field, "iccids")
         await assertFails("INVALID_INPUT") { try client.usageHistoryBatches(month: thisMonth, cards: CardSet(msisdns: msisdns)) }
         await assertFails("INVALID_INPUT") { try client.cardDetailBatches(cards: CardSet()) }
         // The month is checked at once too.
@@ -106,7 +106,7 @@ final class BatchesTests: XCTestCase {
         let ids = try await all(fleet).map(\.msisdn)
         XCTAssertEqual(ids.count, 2000)
         // One request in flight at a time, never retried.
-        let client = try CardBossClient(config: fleet.config(maxRetries: 0, concurrency: 1))
+        let client = try CardBossClient(options: fleet.config(maxRetries: 0, concurrency: 1))
         let batches = try client.cardDetailBatches(cards: CardSet(msisdns: ids))
         let iterator = batches.makeAsyncIterator()
         let first = try await iterator.next()
@@ -119,7 +119,7 @@ final class BatchesTests: XCTestCase {
         } catch let e as CardBossError {
             // Only what was fetched ahead before the faults came through.
             XCTAssertTrue((1...3).contains(read), "\(read) batches read before the failure")
-            let endpoint = e.endpoint ?? ""
+            let endpoint = e.info().endpoint ?? ""
             XCTAssertTrue(endpoint.hasPrefix("card/detail") && endpoint.contains("of 20"), endpoint)
         }
         try await fleet.adminPost("faults", #"{"rate": 0.0}"#)

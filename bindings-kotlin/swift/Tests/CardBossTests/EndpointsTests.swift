@@ -117,9 +117,9 @@ final class EndpointsTests: XCTestCase {
         // Without --legacy the platform answers 1098 (API 停用).
         let e = await failure { try await client.arrears(page: 1) }
         guard case .Api = e else { return XCTFail("Api expected, got \(e)") }
-        XCTAssertEqual(e.code, "1098")
+        XCTAssertEqual(e.info().code, "1098")
         let e2 = await failure { try await client.dailyUsage(day: today, cards: CardSet(msisdns: [card.msisdn])) }
-        XCTAssertEqual(e2.code, "1098")
+        XCTAssertEqual(e2.info().code, "1098")
 
         let legacy = try Sandbox(cards: 50, style: "example", "--legacy")
         defer { legacy.stop() }
@@ -140,7 +140,7 @@ final class EndpointsTests: XCTestCase {
         let months = renewalMonths(pkg)
         let order = try await client.renew(
             card: CardRef(msisdn: card.msisdn), pkgcode: pkg.pkgcode, months: months,
-            options: renewOptions(audit: .manual, remark: "swift test"))
+            options: RenewOptions(audit: .manual, remark: "swift test"))
         XCTAssertEqual(order.msisdn, card.msisdn)
         XCTAssertFalse(order.orderid.isEmpty)
         XCTAssertGreaterThan(order.orderamount, 0)
@@ -151,14 +151,14 @@ final class EndpointsTests: XCTestCase {
         let e = await failure {
             try await client.renew(card: CardRef(msisdn: card.msisdn), pkgcode: pkg.pkgcode, months: months)
         }
-        guard case let .Api(code, _, _, _, _, _, result, outcomeUnknown) = e else { return XCTFail("\(e)") }
-        XCTAssertEqual(code, "1080")
-        XCTAssertNotNil(result)
-        XCTAssertFalse(outcomeUnknown)
+        guard case let .Api(info) = e else { return XCTFail("\(e)") }
+        XCTAssertEqual(info.code, "1080")
+        XCTAssertNotNil(info.result)
+        XCTAssertFalse(info.outcomeUnknown)
         // …unless repetition is allowed.
         let again = try await client.renew(
             card: CardRef(msisdn: card.msisdn), pkgcode: pkg.pkgcode, months: months,
-            options: renewOptions(repetition: true))
+            options: RenewOptions(repetition: true))
         XCTAssertNotEqual(again.orderid, order.orderid)
 
         // The same through renewPackage, which takes the package itself.
@@ -212,7 +212,7 @@ final class EndpointsTests: XCTestCase {
         // Several APNs: the platform needs the name (a refusal starts no cooldown).
         let multi = try await fresh { apnCount($0) > 1 }
         let e = await failure { try await ops.disableData(card: CardRef(msisdn: multi.msisdn)) }
-        XCTAssertEqual(e.code, "1031")
+        XCTAssertEqual(e.info().code, "1031")
         try await ops.disableData(card: CardRef(msisdn: multi.msisdn), apn: "CMIOT")
 
         // Voice whitelist: add, and remove (its own one-minute window per card).
@@ -261,15 +261,15 @@ final class EndpointsTests: XCTestCase {
 
     func testConfigDefaultsAndHelpers() async throws {
         // Only sid and apikey are required; the core resolves every setting left nil.
-        let minimal = ClientConfig(sid: example.sid, apikey: example.apikey)
+        let minimal = ClientOptions(sid: example.sid, apikey: example.apikey)
         XCTAssertNil(minimal.baseUrl)
         XCTAssertNil(minimal.timeoutMs)
         XCTAssertNil(minimal.cooldownGuard)
-        _ = try CardBossClient(config: minimal)
+        _ = try CardBossClient(options: minimal)
         var pointed = minimal
         pointed.baseUrl = example.baseUrl
         pointed.opsUrl = example.opsUrl
-        let me = try await CardBossClient(config: pointed).customer()
+        let me = try await CardBossClient(options: pointed).customer()
         XCTAssertEqual(me.sid, example.sid)
 
         XCTAssertFalse(sdkVersion().isEmpty)

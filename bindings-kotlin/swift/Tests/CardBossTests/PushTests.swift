@@ -16,7 +16,7 @@ final class PushTests: XCTestCase {
 
     private var sandbox: Sandbox { Self.sandbox }
     private var receiver: PushReceiver { Self.receiver }
-    private var strict: PushOptions { pushOptions(expectedSid: sandbox.sid, maxAgeSecs: 600) }
+    private var strict: PushOptions { PushOptions(expectedSid: sandbox.sid, maxAgeMs: 600_000) }
 
     private func next(_ path: String, _ what: String) throws -> Data {
         guard let body = receiver.next(path) else { throw TestFailure("no \(what) push arrived") }
@@ -45,27 +45,27 @@ final class PushTests: XCTestCase {
         XCTAssertNotEqual(forged, text)
         let e = await failure { try verifyPush(body: forged, apikey: sandbox.apikey, options: strict) }
         guard case .PushRejected = e else { return XCTFail("\(e)") }
-        XCTAssertEqual(e.code, "PUSH_REJECTED")
+        XCTAssertEqual(e.info().code, "PUSH_REJECTED")
         // Signed with another key, or for another account; not JSON at all.
         await assertFails("PUSH_REJECTED") { try verifyPush(body: body, apikey: String(repeating: "0", count: 32)) }
-        await assertFails("PUSH_REJECTED") { try verifyPush(body: body, apikey: sandbox.apikey, options: pushOptions(expectedSid: "99999")) }
+        await assertFails("PUSH_REJECTED") { try verifyPush(body: body, apikey: sandbox.apikey, options: PushOptions(expectedSid: "99999")) }
         await assertFails("PUSH_REJECTED") { try verifyPush(body: "hello", apikey: sandbox.apikey) }
 
         // A replay of a genuine push is refused by the guard.
         let guardian = PushGuard()
         _ = try guardian.verify(body: body, apikey: sandbox.apikey, options: strict)
         let replay = await failure { try guardian.verify(body: text, apikey: sandbox.apikey, options: strict) }
-        guard case let .PushRejected(_, _, _, reason) = replay else { return XCTFail("\(replay)") }
-        XCTAssertTrue(reason.contains("replay"), reason)
+        guard case let .PushRejected(info) = replay else { return XCTFail("\(replay)") }
+        XCTAssertTrue(info.msg.contains("replay"), info.msg)
 
         // A small guard forgets the oldest ids first.
-        let small = PushGuard.withLimits(capacity: 2, ttlSecs: 60)
+        let small = try PushGuard.withLimits(capacity: 2, ttlMs: 60_000)
         try small.checkId(id: "a")
         await assertFails("PUSH_REJECTED") { try small.checkId(id: "a") }
         try small.checkId(id: "b")
         try small.checkId(id: "c")  // forgets "a"
         try small.checkId(id: "a")
-        XCTAssertEqual(defaultPushOptions().utcOffsetMinutes, 480)
+        XCTAssertNil(PushOptions().utcOffsetMinutes)  // the core resolves it: UTC+8
     }
 
     func testUsageWarningPush() async throws {

@@ -9,7 +9,7 @@ import CardBoss
 
 func quickStart(sid: String, apikey: String, baseUrl: String, opsUrl: String, fleet: [String]) async throws {
     // Only sid and apikey are required; every other setting left out takes the core's default.
-    let client = try CardBossClient(config: ClientConfig(sid: sid, apikey: apikey, baseUrl: baseUrl, opsUrl: opsUrl))
+    let client = try CardBossClient(options: ClientOptions(sid: sid, apikey: apikey, baseUrl: baseUrl, opsUrl: opsUrl))
     let me = try await client.customer()
     print("\(me.name): \(me.cardqty) cards, balance \(me.balance)")
     for try await batch in try client.cardDetailBatches(cards: CardSet(msisdns: fleet)) {
@@ -20,10 +20,11 @@ func quickStart(sid: String, apikey: String, baseUrl: String, opsUrl: String, fl
         try await client.suspend(card: CardRef(msisdn: fleet[0]))
         try await client.suspend(card: CardRef(msisdn: fleet[0]))
     } catch let error as CardBossError {
+        let info = error.info()  // every field on every kind
         if case .Cooldown = error {
-            print("same card again in \(error.retryAfterSecs ?? 0) s")
+            print("same card again in \((info.retryAfterMs ?? 0) / 1000) s")
         } else {
-            print("\(error.code): \(error.msg) \(error.detail)")  // "1031", "INVALID_INPUT", …
+            print("\(info.code): \(info.msg) \(info.detail)")  // "1031", "INVALID_INPUT", …
         }
     }
 }
@@ -31,7 +32,7 @@ func quickStart(sid: String, apikey: String, baseUrl: String, opsUrl: String, fl
 // A push receiver: verify, refuse replays, answer pushAck() ("success") within 5 s.
 let pushes = PushGuard()
 func onPush(body: Data, apikey: String) throws -> String {
-    let push = try pushes.verify(body: body, apikey: apikey, options: pushOptions(expectedSid: "10043"))
+    let push = try pushes.verify(body: body, apikey: apikey, options: PushOptions(expectedSid: "10043"))
     if case let .renewalResult(result) = push.content { print("order \(result.orderid): status \(result.status)") }
     return pushAck()
 }

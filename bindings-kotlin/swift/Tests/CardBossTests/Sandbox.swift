@@ -76,16 +76,16 @@ final class Sandbox: @unchecked Sendable {
 
     /// A client configuration for this sandbox.
     func config(
-        apikey: String? = nil, cooldownGuard: Bool? = nil, maxRetries: UInt32? = nil, timeoutMs: UInt64? = nil,
-        concurrency: UInt32? = nil
-    ) -> ClientConfig {
-        ClientConfig(
+        apikey: String? = nil, cooldownGuard: Bool? = nil, maxRetries: Int32? = nil, timeoutMs: Int64? = nil,
+        concurrency: Int32? = nil
+    ) -> ClientOptions {
+        ClientOptions(
             sid: sid, apikey: apikey ?? self.apikey, baseUrl: baseUrl, opsUrl: opsUrl, timeoutMs: timeoutMs,
             maxRetries: maxRetries, concurrency: concurrency, cooldownGuard: cooldownGuard)
     }
 
     func client(cooldownGuard: Bool? = nil) throws -> CardBossClient {
-        try CardBossClient(config: config(cooldownGuard: cooldownGuard))
+        try CardBossClient(options: config(cooldownGuard: cooldownGuard))
     }
 
     func adminGet(_ path: String) async throws -> Any {
@@ -156,7 +156,9 @@ func failure<T>(
     } catch {
         XCTFail("a CardBossError expected, got \(error)", file: file, line: line)
     }
-    return .Internal(code: "NONE", msg: "nothing thrown", detail: "")
+    // Some CardBossError must be returned: a real one, from the binding's own panic test hook.
+    do { try debugPanic(message: "no CardBossError was thrown") } catch let e as CardBossError { return e } catch {}
+    fatalError("debugPanic threw no CardBossError")
 }
 
 /// The sandbox's month (`yyyyMM`) and day (`yyyyMMdd`) on the platform's clock.
@@ -164,10 +166,10 @@ var thisMonth: String { String(timestamp().prefix(6)) }
 var today: String { String(timestamp().prefix(8)) }
 
 /// Months to renew a package for, as the platform allows for its category.
-func renewalMonths(_ pkg: Package) -> UInt32 {
+func renewalMonths(_ pkg: Package) -> Int32 {
     switch pkg.pkgcategory {
     case 1: return 12
-    case 2: return UInt32(pkg.buycycle)
+    case 2: return Int32(pkg.buycycle)
     default: return 1
     }
 }
@@ -177,5 +179,5 @@ func assertFails<T>(
     _ code: String, file: StaticString = #filePath, line: UInt = #line, _ call: () async throws -> T
 ) async {
     let e = await failure(call, file: file, line: line)
-    XCTAssertEqual(e.code, code, "\(e)", file: file, line: line)
+    XCTAssertEqual(e.info().code, code, "\(e)", file: file, line: line)
 }

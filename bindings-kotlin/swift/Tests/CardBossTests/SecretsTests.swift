@@ -23,8 +23,8 @@ final class SecretsTests: XCTestCase {
         if let e = value as? CardBossError {
             errors += 1
             produced += [
-                ("\(label).localizedDescription", e.localizedDescription), ("\(label).msg", e.msg),
-                ("\(label).detail", e.detail), ("\(label).endpoint", e.endpoint ?? ""),
+                ("\(label).localizedDescription", e.localizedDescription), ("\(label).msg", e.info().msg),
+                ("\(label).detail", e.info().detail), ("\(label).endpoint", e.info().endpoint ?? ""),
             ]
         }
     }
@@ -43,7 +43,7 @@ final class SecretsTests: XCTestCase {
 
     private func expect(_ label: String, _ code: String, _ call: () async throws -> some Any) async {
         let e = await attempt(label, call)
-        XCTAssertEqual((e as? CardBossError)?.code, code, "\(label): \(String(describing: e))")
+        XCTAssertEqual((e as? CardBossError)?.info().code, code, "\(label): \(String(describing: e))")
     }
 
     func testCallsErrorsAndPushesNeverShowTheApikeyOrASign() async throws {
@@ -56,7 +56,7 @@ final class SecretsTests: XCTestCase {
         let config = s.config()
         record("config", config)
         record("config(unguarded)", s.config(cooldownGuard: false, maxRetries: 0, timeoutMs: 500))
-        let client = try CardBossClient(config: config)
+        let client = try CardBossClient(options: config)
         record("client", client)
 
         // Successes.
@@ -85,13 +85,13 @@ final class SecretsTests: XCTestCase {
         record("encryptSms", cipher)
         await attempt("decryptSms") { try decryptSms(apikey: apikey, text: cipher) }
         await attempt("decryptSms(wrong key)") { try decryptSms(apikey: wrongApikey, text: cipher) }
-        record("helpers", [sdkVersion(), timestamp(), String(smsBillingCount(content: "hello")), "\(defaultPushOptions())"])
+        record("helpers", [sdkVersion(), timestamp(), String(smsBillingCount(content: "hello")), "\(PushOptions())"])
 
         // Every kind of failure.
-        await expect("InvalidInput(apikey)", "INVALID_INPUT") { try CardBossClient(config: s.config(apikey: String(apikey.dropLast()))) }
+        await expect("InvalidInput(apikey)", "INVALID_INPUT") { try CardBossClient(options: s.config(apikey: String(apikey.dropLast()))) }
         await expect("InvalidInput(card)", "INVALID_INPUT") { try await client.packages(card: CardRef()) }
         await expect("InvalidInput(decrypt)", "INVALID_INPUT") { try decryptSms(apikey: apikey, text: "%%%") }
-        let wrong = try CardBossClient(config: s.config(apikey: wrongApikey))
+        let wrong = try CardBossClient(options: s.config(apikey: wrongApikey))
         record("client(wrong apikey)", wrong)
         await expect("Auth(GET)", "1005") { try await wrong.customer() }
         await expect("Auth(POST)", "1005") { try await wrong.sendIotSms(mobiles: ids, content: "x") }
@@ -104,7 +104,7 @@ final class SecretsTests: XCTestCase {
         await expect("Internal(async)", "INTERNAL") { try await debugPanicAsync(message: "boom async") }
 
         // Injected faults, on a GET, a batched GET and a POST, before and after the operation.
-        let faulty = try CardBossClient(config: s.config(cooldownGuard: false, maxRetries: 0, timeoutMs: 500))
+        let faulty = try CardBossClient(options: s.config(cooldownGuard: false, maxRetries: 0, timeoutMs: 500))
         let twice = CardSet(msisdns: cards.map(\.msisdn) + cards.map(\.msisdn))
         for kind in ["http500", "http502", "reset", "delay", "truncated", "code1090"] {
             for stage in ["before", "after"] {
@@ -126,14 +126,14 @@ final class SecretsTests: XCTestCase {
         guard let body = receiver.next("/push") else { return XCTFail("no push arrived") }
         let text = String(decoding: body, as: UTF8.self)
         let pushSign = (try JSONSerialization.jsonObject(with: body) as! [String: Any])["sign"] as! String
-        let strict = pushOptions(expectedSid: s.sid, maxAgeSecs: 600)
+        let strict = PushOptions(expectedSid: s.sid, maxAgeMs: 600_000)
         let genuine = await attempt("verifyPush") { try verifyPush(body: body, apikey: apikey, options: strict) }
         XCTAssertNil(genuine, "a genuine push refused")
         await expect("PushRejected(wrong key)", "PUSH_REJECTED") { try verifyPush(body: body, apikey: wrongApikey) }
         await expect("PushRejected(forged sign)", "PUSH_REJECTED") {
             try verifyPush(body: text.replacingOccurrences(of: pushSign, with: String(pushSign.reversed())), apikey: apikey)
         }
-        await expect("PushRejected(sid)", "PUSH_REJECTED") { try verifyPush(body: body, apikey: apikey, options: pushOptions(expectedSid: "99999")) }
+        await expect("PushRejected(sid)", "PUSH_REJECTED") { try verifyPush(body: body, apikey: apikey, options: PushOptions(expectedSid: "99999")) }
         await expect("PushRejected(not json)", "PUSH_REJECTED") { try verifyPush(body: "sign=\(pushSign)&sid=\(s.sid)", apikey: apikey) }
         let guardian = PushGuard()
         record("PushGuard", guardian)

@@ -56,12 +56,12 @@ final class VectorsTests: XCTestCase {
             if c["api"] is NSNull { XCTAssertEqual(push.api, "", name) }
             // The same body with another apikey, or with one character of the sign changed, is forged.
             let other = await failure { try verifyPush(body: body, apikey: String(repeating: "f", count: 32)) }
-            XCTAssertEqual(other.code, "PUSH_REJECTED", name)
+            XCTAssertEqual(other.info().code, "PUSH_REJECTED", name)
             let sign = str(c, "sign")
             let flipped = String(sign.dropLast()) + (sign.last == "0" ? "1" : "0")
             let forged = body.replacingOccurrences(of: sign, with: flipped)
             let e = await failure { try verifyPush(body: forged, apikey: str(c, "apikey")) }
-            XCTAssertEqual(e.code, "PUSH_REJECTED", name)
+            XCTAssertEqual(e.info().code, "PUSH_REJECTED", name)
         }
     }
 

@@ -63,7 +63,7 @@ class BatchesTest {
     }
 
     /** A client of `fleet` that has one request in flight at a time and never retries. */
-    private fun serialFleetClient() = CardBossClient(fleet.config().copy(concurrency = 1u, maxRetries = 0u))
+    private fun serialFleetClient() = CardBossClient(fleet.config().copy(concurrency = 1, maxRetries = 0))
 
     @Test
     fun batchSizesAndInputOrder() = runBlocking<Unit> {
@@ -136,10 +136,10 @@ class BatchesTest {
         val before = total(sandbox)
 
         val e = assertThrows<CardBossException.InvalidInput> { client.cardDetailBatches(CardSet(msisdns = msisdns)) }
-        assertEquals("INVALID_INPUT", e.code)
-        assertEquals("msisdns", e.field)
-        assertTrue(e.msg.contains("1064x"), e.msg)
-        assertEquals("iccids", assertThrows<CardBossException.InvalidInput> { client.currentUsageBatches(CardSet(iccids = iccids)) }.field)
+        assertEquals("INVALID_INPUT", e.info().code)
+        assertEquals("msisdns", e.info().field)
+        assertTrue(e.info().msg.contains("1064x"), e.info().msg)
+        assertEquals("iccids", assertThrows<CardBossException.InvalidInput> { client.currentUsageBatches(CardSet(iccids = iccids)) }.info.field)
         assertThrows<CardBossException.InvalidInput> { client.usageHistoryBatches(month, CardSet(msisdns = msisdns)) }
         assertThrows<CardBossException.InvalidInput> { client.cardDetailBatches(CardSet()) }
         // The month is checked at once too.
@@ -168,7 +168,7 @@ class BatchesTest {
         // most 4 finished batches wait unread.
         fleet.adminPost("faults", """{"rate": 1.0, "kinds": ["delay"], "delay_secs": 0.3}""")
         try {
-            CardBossClient(fleet.config().copy(concurrency = 4u)).use { c ->
+            CardBossClient(fleet.config().copy(concurrency = 4)).use { c ->
                 // Left open and unread: 4 requests, then 4 more when their answers fill the 4
                 // places for unread batches, then it waits.
                 var start = requests(fleet, "card/detail")
@@ -214,7 +214,7 @@ class BatchesTest {
                     }
                     // Only what was fetched ahead before the faults came through.
                     assertTrue(read in 1..3, "$read batches read before the failure")
-                    val endpoint = failure.endpoint ?: ""
+                    val endpoint = failure.info().endpoint ?: ""
                     assertTrue(endpoint.startsWith("card/detail") && endpoint.contains("of 20"), endpoint)
                     assertNull(batches.nextBatch(), "nothing after a failed batch")
                 } finally {

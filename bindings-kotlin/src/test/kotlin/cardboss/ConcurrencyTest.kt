@@ -18,7 +18,7 @@ class ConcurrencyTest {
         Sandbox(cards = 300).use { sandbox ->
             sandbox.client().use { client ->
                 runBlocking {
-                    val cards = client.listCards(1u).cards + client.listCards(2u).cards
+                    val cards = client.listCards(1).cards + client.listCards(2).cards
                     val before = sandbox.adminGet("stats").obj.getValue("total").jsonPrimitive.int
                     val results = withTimeout(120_000) {
                         (0 until 200).map { i ->

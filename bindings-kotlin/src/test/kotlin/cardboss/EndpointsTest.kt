@@ -32,7 +32,7 @@ class EndpointsTest {
         table = Sandbox(cards = 250, style = "table")
         example.adminPost("config", """{"balance": 100000}""")
         client = example.client()
-        cards = client.listCards(1u).cards
+        cards = client.listCards(1).cards
     }
 
     @AfterAll
@@ -63,12 +63,12 @@ class EndpointsTest {
     @ValueSource(strings = ["example", "table"])
     fun listCardsAndDetails(style: String) = runBlocking<Unit> {
         sandbox(style).client().use { c ->
-            val page = c.listCards(1u)
+            val page = c.listCards(1)
             assertEquals(250L, page.count)
             assertEquals(3L, page.totalpage)
             assertEquals(100, page.cards.size)
             assertTrue(page.cards.all { it.msisdn.isNotEmpty() && it.iccid.isNotEmpty() })
-            val last = c.listCards(3u)
+            val last = c.listCards(3)
             assertEquals(50, last.cards.size)
 
             val ids = page.cards.take(5).map { it.msisdn }
@@ -154,17 +154,17 @@ class EndpointsTest {
     @Test
     fun withdrawnEndpoints() = runBlocking<Unit> {
         // Without --legacy the platform answers 1098 (API 停用).
-        val e = assertThrows<CardBossException.Api> { runBlocking { client.arrears(1u) } }
-        assertEquals("1098", e.code)
+        val e = assertThrows<CardBossException.Api> { runBlocking { client.arrears(1) } }
+        assertEquals("1098", e.info().code)
         val e2 = assertThrows<CardBossException.Api> {
             runBlocking { client.dailyUsage(timestamp().substring(0, 8), CardSet(msisdns = listOf(cards[0].msisdn))) }
         }
-        assertEquals("1098", e2.code)
+        assertEquals("1098", e2.info.code)
         Sandbox(cards = 50, style = "example", "--legacy").use { legacy ->
             legacy.client().use { c ->
-                val page = c.arrears(1u)
+                val page = c.arrears(1)
                 assertTrue(page.count >= 0)
-                val first = c.listCards(1u).cards.take(3).map { it.msisdn }
+                val first = c.listCards(1).cards.take(3).map { it.msisdn }
                 val day = timestamp().substring(0, 8)
                 val daily = c.dailyUsage(day, CardSet(msisdns = first))
                 assertEquals(day, daily.day)
@@ -178,13 +178,13 @@ class EndpointsTest {
         val card = cards[10]
         val pkg = client.packages(CardRef(msisdn = card.msisdn)).pkgs.first { it.mainpkg }
         val months = when (pkg.pkgcategory) {
-            1L -> 12u
-            2L -> pkg.buycycle.toUInt()
-            else -> 1u
+            1L -> 12
+            2L -> pkg.buycycle.toInt()
+            else -> 1
         }
         val order = client.renew(
             CardRef(msisdn = card.msisdn), pkg.pkgcode, months,
-            renewOptions(audit = Audit.MANUAL, remark = "kotlin test"),
+            RenewOptions(audit = Audit.MANUAL, remark = "kotlin test"),
         )
         assertEquals(card.msisdn, order.msisdn)
         assertTrue(order.orderid.isNotEmpty())
@@ -195,11 +195,11 @@ class EndpointsTest {
         val e = assertThrows<CardBossException.Api> {
             runBlocking { client.renew(CardRef(msisdn = card.msisdn), pkg.pkgcode, months) }
         }
-        assertEquals("1080", e.code)
-        assertNotNull(e.result)
-        assertFalse(e.outcomeUnknown)
+        assertEquals("1080", e.info().code)
+        assertNotNull(e.info().result)
+        assertFalse(e.info().outcomeUnknown)
         // …unless repetition is allowed.
-        val again = client.renew(CardRef(msisdn = card.msisdn), pkg.pkgcode, months, renewOptions(repetition = true))
+        val again = client.renew(CardRef(msisdn = card.msisdn), pkg.pkgcode, months, RenewOptions(repetition = true))
         assertTrue(again.orderid != order.orderid)
     }
 
@@ -235,7 +235,7 @@ class EndpointsTest {
             // Several APNs: the platform needs the name (a refusal starts no cooldown).
             val multi = fresh { it.getValue("apns").jsonArray.size > 1 }
             val e = assertThrows<CardBossException.Api> { runBlocking { ops.disableData(CardRef(msisdn = multi.msisdn)) } }
-            assertEquals("1031", e.code)
+            assertEquals("1031", e.info().code)
             ops.disableData(CardRef(msisdn = multi.msisdn), "CMIOT")
 
             // Voice whitelist: add, and remove (its own one-minute window per card).

@@ -39,7 +39,7 @@ class FleetSyncTest {
     }
 
     /** A `delay` fault answers after 1 s; the client gives up at 0.7 s. */
-    private fun faultyClient() = CardBossClient(sandbox.config(timeoutMs = 700uL))
+    private fun faultyClient() = CardBossClient(sandbox.config(timeoutMs = 700L))
 
     @Test
     fun `10,000 cards at 20 percent faults arrive exactly once in list order`() = runBlocking {

@@ -11,14 +11,14 @@ class PanicTest {
     @Test
     fun panicBecomesInternalException() {
         val e = assertThrows<CardBossException.Internal> { debugPanic("boom in a sync call") }
-        assertEquals("INTERNAL", e.code)
-        assertTrue(e.msg.contains("boom in a sync call"), e.msg)
+        assertEquals("INTERNAL", e.info().code)
+        assertTrue(e.info().msg.contains("boom in a sync call"), e.info().msg)
     }
 
     @Test
     fun panicInAsyncCallBecomesInternalException() {
         val e = assertThrows<CardBossException.Internal> { runBlocking { debugPanicAsync("boom in a suspend call") } }
-        assertTrue(e.msg.contains("boom in a suspend call"), e.msg)
+        assertTrue(e.info().msg.contains("boom in a suspend call"), e.info().msg)
         runBlocking { debugPanicAsync("") } // and the runtime still works afterwards
     }
 

@@ -5,6 +5,7 @@ import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.AfterAll
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertNotNull
+import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.BeforeAll
 import org.junit.jupiter.api.Test
@@ -52,13 +53,13 @@ class PushTest {
     private fun next(queue: LinkedBlockingQueue<ByteArray>, what: String): ByteArray =
         queue.poll(20, TimeUnit.SECONDS) ?: fail("no $what push arrived")
 
-    private val strict get() = pushOptions(expectedSid = sandbox.sid, maxAgeSecs = 600uL)
+    private val strict get() = PushOptions(expectedSid = sandbox.sid, maxAgeMs = 600_000)
 
     @Test
     fun renewalResultPushIsVerifiedAndForgeriesAreRefused() = runBlocking<Unit> {
-        val card = client.listCards(1u).cards[7]
+        val card = client.listCards(1).cards[7]
         val pkg = client.packages(CardRef(msisdn = card.msisdn)).pkgs.first { it.mainpkg }
-        val months = when (pkg.pkgcategory) { 1L -> 12u; 2L -> pkg.buycycle.toUInt(); else -> 1u }
+        val months = when (pkg.pkgcategory) { 1L -> 12; 2L -> pkg.buycycle.toInt(); else -> 1 }
         val order = client.renew(CardRef(msisdn = card.msisdn), pkg.pkgcode, months)
         dataPushes.clear()
         sandbox.adminPost("orders/${order.orderid}/approve")
@@ -78,11 +79,11 @@ class PushTest {
         val forged = text.replace(order.orderid, order.orderid + "0")
         assertTrue(forged != text)
         val e = assertThrows<CardBossException.PushRejected> { verifyPush(forged, sandbox.apikey, strict) }
-        assertEquals("PUSH_REJECTED", e.code)
+        assertEquals("PUSH_REJECTED", e.info().code)
         // Signed with another key, or for another account.
         assertThrows<CardBossException.PushRejected> { verifyPush(body, "0".repeat(32)) }
         assertThrows<CardBossException.PushRejected> {
-            verifyPush(body, sandbox.apikey, pushOptions(expectedSid = "99999"))
+            verifyPush(body, sandbox.apikey, PushOptions(expectedSid = "99999"))
         }
         // Not JSON at all.
         assertThrows<CardBossException.PushRejected> { verifyPush("hello", sandbox.apikey) }
@@ -91,23 +92,23 @@ class PushTest {
         val guard = PushGuard()
         guard.verify(body, sandbox.apikey, strict)
         val replay = assertThrows<CardBossException.PushRejected> { guard.verify(text, sandbox.apikey, strict) }
-        assertTrue(replay.reason.contains("replay"), replay.reason)
+        assertTrue(replay.info.msg.contains("replay"), replay.info.msg)
         guard.close()
 
         // A small guard forgets the oldest ids first.
-        PushGuard.withLimits(2uL, 60uL).use { small ->
+        PushGuard.withLimits(capacity = 2, ttlMs = 60_000).use { small ->
             small.checkId("a")
             assertThrows<CardBossException.PushRejected> { small.checkId("a") }
             small.checkId("b")
             small.checkId("c") // forgets "a"
             small.checkId("a")
         }
-        assertEquals(480, defaultPushOptions().utcOffsetMinutes)
+        assertNull(PushOptions().utcOffsetMinutes) // the core resolves it: UTC+8
     }
 
     @Test
     fun usageWarningPush() = runBlocking<Unit> {
-        val card = client.listCards(1u).cards.first { it.state == 1L }
+        val card = client.listCards(1).cards.first { it.state == 1L }
         dataPushes.clear()
         sandbox.adminPost("cards/${card.msisdn}/usage", """{"flowusage": 99999999999}""")
         val deadline = System.nanoTime() + 20_000_000_000
@@ -124,7 +125,7 @@ class PushTest {
 
     @Test
     fun smsReportPush() = runBlocking<Unit> {
-        val card = client.listCards(1u).cards[3]
+        val card = client.listCards(1).cards[3]
         smsPushes.clear()
         val receipt = client.sendIotSms(listOf(card.msisdn), "status?")
         val deadline = System.nanoTime() + 20_000_000_000

@@ -47,17 +47,17 @@ class ReliabilityTest {
     }
 
     private fun client(s: Sandbox, maxRetries: Int): CardBossClient = CardBossClient(
-        ClientConfig(
+        ClientOptions(
             sid = s.sid,
             apikey = s.apikey,
             baseUrl = s.baseUrl,
             opsUrl = s.opsUrl,
-            timeoutMs = TIMEOUT_MS.toULong(),
-            maxRetries = maxRetries.toUInt(),
-            concurrency = 8u,
+            timeoutMs = TIMEOUT_MS.toLong(),
+            maxRetries = maxRetries,
+            concurrency = 8,
             cooldownGuard = false,
-            retryBaseMs = RETRY_BASE_MS.toULong(),
-            retryCapMs = RETRY_CAP_MS.toULong(),
+            retryBaseMs = RETRY_BASE_MS.toLong(),
+            retryCapMs = RETRY_CAP_MS.toLong(),
         ),
     )
 
@@ -83,11 +83,11 @@ class ReliabilityTest {
     /** The errors a fault can cause (on a GET or a POST). */
     private fun isFaultError(e: CardBossException): Boolean = when (e) {
         is CardBossException.Timeout, is CardBossException.Transport, is CardBossException.Http, is CardBossException.Decode -> true
-        is CardBossException.Api -> e.code == "1090"
+        is CardBossException.Api -> e.info().code == "1090"
         else -> false
     }
 
-    private fun kindOf(e: CardBossException): String = e::class.simpleName + "(" + e.code + ")"
+    private fun kindOf(e: CardBossException): String = e::class.simpleName + "(" + e.info().code + ")"
 
     private fun nowMs() = System.nanoTime() / 1_000_000
 
@@ -110,7 +110,7 @@ class ReliabilityTest {
                 }
             } catch (e: CardBossException) {
                 assertTrue(isFaultError(e), "a fault-caused error: $e")
-                val endpoint = e.endpoint ?: ""
+                val endpoint = e.info().endpoint ?: ""
                 assertTrue(
                     endpoint == "card/list" || endpoint.startsWith("card/list (page "),
                     "the error names the listing and its page: $endpoint / $e",
@@ -130,7 +130,7 @@ class ReliabilityTest {
         val set = CardSet(msisdns = msisdns)
         fun batchFailure(e: CardBossException): SyncFigures {
             assertTrue(isFaultError(e), "a fault-caused error: $e")
-            val endpoint = e.endpoint ?: ""
+            val endpoint = e.info().endpoint ?: ""
             val named = Regex("""\(batch (\d+) of (\d+), from card (\w+)\)""").find(endpoint)
             assertTrue(named != null && named.groupValues[3] in known, "the error names the batch and its first card: $endpoint / $e")
             assertTrue(e.toString().contains("(batch "), "the message names the batch too: $e")
@@ -195,7 +195,7 @@ class ReliabilityTest {
     // ------------------------------------------------------------------------- (b) POST operations
 
     private sealed class OpKind(val endpoint: String) {
-        class Renew(val audit: Audit, val pkgcode: String, val months: UInt) : OpKind("card/pkg/renew")
+        class Renew(val audit: Audit, val pkgcode: String, val months: Int) : OpKind("card/pkg/renew")
         object Sms : OpKind("sms/sendlotsms")
         object Suspend : OpKind("card/stopkeep")
         object Resume : OpKind("card/stopkeep")
@@ -208,7 +208,7 @@ class ReliabilityTest {
         suspend fun run(c: CardBossClient) {
             val ref = CardRef(msisdn = card)
             when (kind) {
-                is OpKind.Renew -> c.renew(ref, kind.pkgcode, kind.months, renewOptions(repetition = true, audit = kind.audit, remark = remark))
+                is OpKind.Renew -> c.renew(ref, kind.pkgcode, kind.months, RenewOptions(repetition = true, audit = kind.audit, remark = remark))
                 OpKind.Sms -> c.sendIotSms(listOf(card), smsText)
                 OpKind.Suspend -> c.suspend(ref)
                 OpKind.Resume -> c.resume(ref)
@@ -246,12 +246,12 @@ class ReliabilityTest {
             // package the card owns, for a term every package category accepts.
             val all = buildList { c.cardFlow().collect { add(it.msisdn) } }
             val normal = c.cardDetails(CardSet(msisdns = all)).filter { it.msstatus == 2L }.map { it.msisdn }
-            val renewCards = mutableListOf<Triple<String, String, UInt>>()
+            val renewCards = mutableListOf<Triple<String, String, Int>>()
             val pool = normal.iterator()
             while (renewCards.size < renewals * rounds && pool.hasNext()) {
                 val card = pool.next()
                 val pkg = c.packages(CardRef(msisdn = card)).pkgs.firstOrNull() ?: continue
-                renewCards += Triple(card, pkg.pkgcode, (12 * pkg.buycycle).toUInt())
+                renewCards += Triple(card, pkg.pkgcode, (12 * pkg.buycycle).toInt())
             }
             val rest = pool.asSequence().toList()
             assertEquals(renewals * rounds, renewCards.size, "enough renewable cards")
@@ -298,10 +298,10 @@ class ReliabilityTest {
             // A refusal the server is sure of (1031: not the card's package) is known not applied.
             val ledgerLen = s.adminGet("ledger").jsonArray.size
             val refused = assertThrows<CardBossException.Api> {
-                runBlocking { c.renew(CardRef(msisdn = renewCards[0].first), "nosuchpkg", 12u) }
+                runBlocking { c.renew(CardRef(msisdn = renewCards[0].first), "nosuchpkg", 12) }
             }
-            assertEquals("1031", refused.code)
-            assertFalse(refused.outcomeUnknown, refused.toString())
+            assertEquals("1031", refused.info().code)
+            assertFalse(refused.info().outcomeUnknown, refused.toString())
             assertEquals(ledgerLen, s.adminGet("ledger").jsonArray.size, "a refusal leaves the ledger alone")
             c.close()
 
@@ -345,11 +345,11 @@ class ReliabilityTest {
                 assertTrue(isFaultError(e), "${o.op} failed for a reason other than a fault: $e")
                 if (afterFault) afterFaults++
                 if (afterFault || applied.isNotEmpty()) {
-                    assertTrue(e.outcomeUnknown, "${o.op} took effect ($applied) but its exception claims to know it did not: $e")
+                    assertTrue(e.info().outcomeUnknown, "${o.op} took effect ($applied) but its exception claims to know it did not: $e")
                 }
                 when {
-                    e.outcomeUnknown && applied.isNotEmpty() -> unknownApplied++
-                    e.outcomeUnknown -> unknownNotApplied++
+                    e.info().outcomeUnknown && applied.isNotEmpty() -> unknownApplied++
+                    e.info().outcomeUnknown -> unknownNotApplied++
                     else -> knownNotApplied++
                 }
             }
@@ -391,14 +391,14 @@ class ReliabilityTest {
                 var started = nowMs()
                 val e = assertThrows<CardBossException.Timeout> { runBlocking { c.customer() } }
                 val getMs = nowMs() - started
-                assertFalse(e.outcomeUnknown, "a GET changes nothing: $e")
+                assertFalse(e.info().outcomeUnknown, "a GET changes nothing: $e")
                 assertTrue(getMs >= TIMEOUT_MS * (retries + 1) - 50, "all ${retries + 1} attempts were made: $getMs ms")
                 assertTrue(getMs <= bound + SLACK_MS, "$getMs ms > $bound ms + slack")
                 // A POST is tried once and its outcome is unknown.
                 started = nowMs()
                 val p = assertThrows<CardBossException.Timeout> { runBlocking { c.suspend(CardRef(msisdn = target)) } }
                 val postMs = nowMs() - started
-                assertTrue(p.outcomeUnknown, "a timed-out POST may have been applied: $p")
+                assertTrue(p.info.outcomeUnknown, "a timed-out POST may have been applied: $p")
                 assertTrue(postMs >= TIMEOUT_MS - 50 && postMs <= TIMEOUT_MS + SLACK_MS, "one attempt: $postMs ms")
                 println(
                     "timeouts (every answer $DELAY_SECS s late, timeout %.2f s): GET failed after %.2f s (%d attempts, bound %.2f s), POST after %.2f s (1 attempt, outcome unknown)"
@@ -415,7 +415,7 @@ class ReliabilityTest {
                     try {
                         when (i % 4) {
                             0 -> c.customer()
-                            1 -> c.listCards((1 + i % 3).toUInt())
+                            1 -> c.listCards(1 + i % 3)
                             2 -> c.cardDetails(CardSet(msisdns = msisdns.take(100)))
                             else -> c.packages(CardRef(msisdn = msisdns[i]))
                         }

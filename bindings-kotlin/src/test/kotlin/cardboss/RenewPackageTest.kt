@@ -26,7 +26,7 @@ class RenewPackageTest {
         sandbox = Sandbox(cards = 120)
         sandbox.adminPost("config", """{"balance": 100000}""")
         client = sandbox.client()
-        cards = client.listCards(1u).cards
+        cards = client.listCards(1).cards
     }
 
     @AfterAll
@@ -54,11 +54,11 @@ class RenewPackageTest {
         val used = mutableSetOf<String>()
         // A long pack in 2 whole cycles (the sandbox's quarterly pack: buycycle 3, so 6 months).
         val (longCard, longPack) = cardWithMainPackage(used) { it.pkgcategory == 2L && it.buycycle > 1 }
-        val months = (2 * longPack.buycycle).toUInt()
+        val months = (2 * longPack.buycycle).toInt()
         val before = renewRequests()
         val order = client.renewPackage(
             CardRef(msisdn = longCard.msisdn), longPack, months,
-            renewOptions(audit = Audit.MANUAL, remark = "renewPackage"),
+            RenewOptions(audit = Audit.MANUAL, remark = "renewPackage"),
         )
         assertEquals(longCard.msisdn, order.msisdn)
         assertTrue(order.orderid.isNotEmpty())
@@ -70,7 +70,7 @@ class RenewPackageTest {
 
         // A month pack for its minimum of 12 months, by iccid, options left out.
         val (monthCard, monthPack) = cardWithMainPackage(used) { it.pkgcategory == 1L }
-        val monthly = client.renewPackage(CardRef.ofIccid(monthCard.iccid), monthPack, 12u)
+        val monthly = client.renewPackage(CardRef.ofIccid(monthCard.iccid), monthPack, 12)
         assertEquals(monthCard.msisdn, monthly.msisdn)
         assertEquals(before + 2, renewRequests())
     }
@@ -85,19 +85,19 @@ class RenewPackageTest {
 
         // A month pack for less than 12 months.
         val short = assertThrows<CardBossException.InvalidInput> {
-            runBlocking { client.renewPackage(CardRef(msisdn = monthCard.msisdn), monthPack, 1u) }
+            runBlocking { client.renewPackage(CardRef(msisdn = monthCard.msisdn), monthPack, 1) }
         }
-        assertEquals("INVALID_INPUT", short.code)
-        assertEquals("months", short.field)
-        assertTrue(short.msg.contains("12"), short.msg)
+        assertEquals("INVALID_INPUT", short.info.code)
+        assertEquals("months", short.info.field)
+        assertTrue(short.info.msg.contains("12"), short.info.msg)
         // A long pack in part of a cycle.
         val partial = assertThrows<CardBossException.InvalidInput> {
-            runBlocking { client.renewPackage(CardRef(msisdn = longCard.msisdn), longPack, (longPack.buycycle + 1).toUInt()) }
+            runBlocking { client.renewPackage(CardRef(msisdn = longCard.msisdn), longPack, (longPack.buycycle + 1).toInt()) }
         }
-        assertEquals("months", partial.field)
+        assertEquals("months", partial.info.field)
         // No months at all, and a malformed card.
-        assertThrows<CardBossException.InvalidInput> { runBlocking { client.renewPackage(CardRef(msisdn = monthCard.msisdn), monthPack, 0u) } }
-        assertThrows<CardBossException.InvalidInput> { runBlocking { client.renewPackage(CardRef(msisdn = "abc"), monthPack, 12u) } }
+        assertThrows<CardBossException.InvalidInput> { runBlocking { client.renewPackage(CardRef(msisdn = monthCard.msisdn), monthPack, 0) } }
+        assertThrows<CardBossException.InvalidInput> { runBlocking { client.renewPackage(CardRef(msisdn = "abc"), monthPack, 12) } }
 
         assertEquals(before, renewRequests(), "nothing was sent")
         assertEquals(ledgerBefore, sandbox.adminGet("ledger").jsonArray.size)
@@ -105,9 +105,9 @@ class RenewPackageTest {
         // Control: plain `renew` does not know the package, sends the same short order, and the
         // platform refuses it (1031).
         val refused = assertThrows<CardBossException.Api> {
-            runBlocking { client.renew(CardRef(msisdn = monthCard.msisdn), monthPack.pkgcode, 1u) }
+            runBlocking { client.renew(CardRef(msisdn = monthCard.msisdn), monthPack.pkgcode, 1) }
         }
-        assertEquals("1031", refused.code)
+        assertEquals("1031", refused.info().code)
         assertEquals(before + 1, renewRequests())
     }
 }

@@ -69,9 +69,9 @@ class Sandbox(cards: Int = 250, style: String = "example", vararg extra: String)
     fun config(
         apikey: String = this.apikey,
         cooldownGuard: Boolean? = null,
-        maxRetries: UInt? = null,
-        timeoutMs: ULong? = null,
-    ) = ClientConfig(
+        maxRetries: Int? = null,
+        timeoutMs: Long? = null,
+    ) = ClientOptions(
         sid = sid,
         apikey = apikey,
         baseUrl = baseUrl,

@@ -42,12 +42,8 @@ class SecretsTest {
             produced += "$label.stackTrace" to value.stackTraceToString()
         }
         if (value is CardBossException) {
-            produced += "$label.msg" to value.msg
-            produced += "$label.detail" to value.detail
-            produced += "$label.endpoint" to (value.endpoint ?: "")
-            if (value is CardBossException.Api) produced += "$label.result" to (value.result ?: "")
-            if (value is CardBossException.PushRejected) produced += "$label.reason" to value.reason
-            if (value is CardBossException.InvalidInput) produced += "$label.reason" to value.reason
+            // Every field of the flat description, whatever the kind.
+            produced += "$label.info" to value.info().toString()
         }
     }
 
@@ -95,13 +91,13 @@ class SecretsTest {
                 s.adminPost("config", """{"balance": 100000}""")
                 val config = s.config()
                 record("config", config)
-                record("config(unguarded)", s.config(cooldownGuard = false, maxRetries = 0u, timeoutMs = 500uL))
+                record("config(unguarded)", s.config(cooldownGuard = false, maxRetries = 0, timeoutMs = 500L))
                 val client = CardBossClient(config)
                 record("client", client)
 
                 // Successes.
-                val cards = runBlocking { client.listCards(1u) }.cards
-                record("listCards", runBlocking { client.listCards(1u) })
+                val cards = runBlocking { client.listCards(1) }.cards
+                record("listCards", runBlocking { client.listCards(1) })
                 val ids = cards.take(5).map { it.msisdn }
                 attempt("customer") { client.customer() }
                 client.cards().use { pager ->
@@ -121,14 +117,14 @@ class SecretsTest {
                 val (renewCard, pkg) = cards.drop(10).firstNotNullOf { card ->
                     runBlocking { client.packages(CardRef(msisdn = card.msisdn)) }.pkgs.firstOrNull { it.mainpkg }?.let { card to it }
                 }
-                val months = when (pkg.pkgcategory) { 1L -> 12u; 2L -> pkg.buycycle.toUInt(); else -> 1u }
-                val order = runBlocking { client.renew(CardRef(msisdn = renewCard.msisdn), pkg.pkgcode, months, renewOptions(remark = "secrets")) }
+                val months = when (pkg.pkgcategory) { 1L -> 12; 2L -> pkg.buycycle.toInt(); else -> 1 }
+                val order = runBlocking { client.renew(CardRef(msisdn = renewCard.msisdn), pkg.pkgcode, months, RenewOptions(remark = "secrets")) }
                 record("renew", order)
                 attempt("suspend") { client.suspend(CardRef(msisdn = cards[30].msisdn)) }
                 val cipher = encryptSms(apikey, listOf(ids[0]), "hello")
                 record("encryptSms", cipher)
                 attempt("decryptSms") { decryptSms(apikey, cipher) }
-                record("sign-free helpers", listOf(sdkVersion(), timestamp(), smsBillingCount("hello"), defaultPushOptions()))
+                record("sign-free helpers", listOf(sdkVersion(), timestamp(), smsBillingCount("hello"), PushOptions()))
 
                 // Every kind of failure.
                 expect<CardBossException.InvalidInput>("InvalidInput(apikey)") { CardBossClient(s.config(apikey = apikey.dropLast(1))) }
@@ -143,14 +139,14 @@ class SecretsTest {
                 expect<CardBossException.Cooldown>("Cooldown") { client.suspend(CardRef(msisdn = cards[30].msisdn)) }
                 client.clearCooldowns()
                 expect<CardBossException.RateLimited>("RateLimited") { client.resume(CardRef(msisdn = cards[30].msisdn)) }
-                val refused = expect<CardBossException.Api>("Api(1031)") { client.renew(CardRef(msisdn = cards[21].msisdn), "nosuchpkg", 12u) }
-                assertEquals("1031", refused.code)
-                expect<CardBossException.Api>("Api(1098)") { client.arrears(1u) }
+                val refused = expect<CardBossException.Api>("Api(1031)") { client.renew(CardRef(msisdn = cards[21].msisdn), "nosuchpkg", 12) }
+                assertEquals("1031", refused.info().code)
+                expect<CardBossException.Api>("Api(1098)") { client.arrears(1) }
                 expect<CardBossException.Internal>("Internal") { debugPanic("boom") }
                 expect<CardBossException.Internal>("Internal(async)") { debugPanicAsync("boom async") }
 
                 // Injected faults, on a GET and on a POST, before and after the operation.
-                CardBossClient(s.config(cooldownGuard = false, maxRetries = 0u, timeoutMs = 500uL)).use { faulty ->
+                CardBossClient(s.config(cooldownGuard = false, maxRetries = 0, timeoutMs = 500L)).use { faulty ->
                     for (kind in listOf("http500", "http502", "reset", "delay", "truncated", "code1090")) {
                         for (stage in listOf("before", "after")) {
                             s.adminPost("faults", """{"rate": 1.0, "kinds": ["$kind"], "delay_secs": 1.0, "stage": "$stage"}""")
@@ -164,7 +160,7 @@ class SecretsTest {
                 }
                 // A fleet listing that fails part-way (pages fetched ahead, retried).
                 s.adminPost("faults", """{"rate": 0.5, "kinds": ["http502", "truncated", "reset"]}""")
-                CardBossClient(s.config(maxRetries = 1u)).use { flaky ->
+                CardBossClient(s.config(maxRetries = 1)).use { flaky ->
                     repeat(3) { i -> attempt("flaky listing $i") { flaky.cardFlow().let { f -> buildList { f.collect { add(it) } } } } }
                 }
                 s.adminPost("faults", """{"rate": 0.0}""")
@@ -176,14 +172,14 @@ class SecretsTest {
                 val text = String(body, Charsets.UTF_8)
                 val sign = Json.parseToJsonElement(text).jsonObject.getValue("sign").jsonPrimitive.content
                 signs += sign
-                val strict = pushOptions(expectedSid = s.sid, maxAgeSecs = 600uL)
+                val strict = PushOptions(expectedSid = s.sid, maxAgeMs = 600_000)
                 attempt("verifyPush") { verifyPush(body, apikey, strict) }?.let { fail("a genuine push refused: $it") }
                 attempt("verifyPush.content") { verifyPush(body, apikey).content }
                 expect<CardBossException.PushRejected>("PushRejected(wrong key)") { verifyPush(body, wrongApikey) }
                 expect<CardBossException.PushRejected>("PushRejected(forged data)") { verifyPush(text.replace("\"sn\"", "\"sn\" ").replace("OD1010", "OD1002"), apikey) }
                 expect<CardBossException.PushRejected>("PushRejected(forged sign)") { verifyPush(text.replace(sign, sign.reversed()), apikey) }
-                expect<CardBossException.PushRejected>("PushRejected(sid)") { verifyPush(body, apikey, pushOptions(expectedSid = "99999")) }
-                attempt("verifyPush(other clock)") { verifyPush(body, apikey, pushOptions(maxAgeSecs = 0uL, utcOffsetMinutes = -600)) }
+                expect<CardBossException.PushRejected>("PushRejected(sid)") { verifyPush(body, apikey, PushOptions(expectedSid = "99999")) }
+                attempt("verifyPush(other clock)") { verifyPush(body, apikey, PushOptions(maxAgeMs = 0, utcOffsetMinutes = -600)) }
                 expect<CardBossException.PushRejected>("PushRejected(not json)") { verifyPush("sign=$sign&sid=${s.sid}", apikey) }
                 PushGuard().use { guard ->
                     record("PushGuard", guard)
@@ -244,10 +240,10 @@ class SecretsTest {
         server.start()
         try {
             val base = "http://127.0.0.1:${server.address.port}"
-            val config = ClientConfig(
+            val config = ClientOptions(
                 sid = "10043", apikey = apikey, baseUrl = base, opsUrl = base,
-                maxRetries = 1u, timeoutMs = 500uL, connectTimeoutMs = 2000uL, cooldownGuard = false,
-                retryBaseMs = 10uL, retryCapMs = 20uL,
+                maxRetries = 1, timeoutMs = 500L, connectTimeoutMs = 2000L, cooldownGuard = false,
+                retryBaseMs = 10L, retryCapMs = 20L,
             )
             record("hostile config", config)
             CardBossClient(config).use { c ->

@@ -74,7 +74,7 @@ class VectorsTest {
             val flipped = sign.dropLast(1) + (if (sign.last() == '0') '1' else '0')
             val forged = body.replace(sign, flipped)
             val e = assertThrows<CardBossException.PushRejected>(name) { verifyPush(forged, case.str("apikey")) }
-            assertEquals("PUSH_REJECTED", e.code)
+            assertEquals("PUSH_REJECTED", e.info().code)
         }
     }
 

@@ -4,7 +4,7 @@
 package cardboss.testing
 
 import cardboss.CardBossClient
-import cardboss.ClientConfig
+import cardboss.ClientOptions
 import cardboss.SandboxOptions
 import cardboss.SandboxServer
 
@@ -60,11 +60,11 @@ class Sandbox private constructor(private val server: SandboxServer) : AutoClose
     val isClosed: Boolean get() = server.isStopped()
 
     /** A client configuration pointed at this sandbox (change it with `copy(...)`). */
-    fun config(): ClientConfig = ClientConfig(sid = sid, apikey = apikey, baseUrl = baseUrl, opsUrl = opsUrl)
+    fun config(): ClientOptions = ClientOptions(sid = sid, apikey = apikey, baseUrl = baseUrl, opsUrl = opsUrl)
 
     /** A client pointed at this sandbox; `configure` may change its configuration. */
     @JvmOverloads
-    fun client(configure: (ClientConfig) -> ClientConfig = { it }): CardBossClient = CardBossClient(configure(config()))
+    fun client(configure: (ClientOptions) -> ClientOptions = { it }): CardBossClient = CardBossClient(configure(config()))
 
     // The admin API (the sandbox crate's own functions). Each answers JSON text, as the HTTP
     // admin API under `/_sandbox/` does.

@@ -4,7 +4,7 @@ import cardboss.CardBossException
 import cardboss.CardRef
 import cardboss.CardSet
 import cardboss.PUSH_ACK
-import cardboss.pushOptions
+import cardboss.core.PushOptions
 import cardboss.renewalResult
 import cardboss.verifyPush
 import com.sun.net.httpserver.HttpServer
@@ -66,13 +66,13 @@ class SandboxTest {
     fun clockAdvanceEndsACooldown() = runBlocking<Unit> {
         Sandbox.start(cards = 5, strict = true).use { sb ->
             val client = sb.client()
-            val card = CardRef(msisdn = client.listCards(1u).cards[0].msisdn)
+            val card = CardRef(msisdn = client.listCards(1).cards[0].msisdn)
             client.suspend(card)
             // refused locally by the SDK's guard, and by the sandbox itself without the guard
             assertThrows<CardBossException.Cooldown> { client.resume(card) }
             val unguarded = sb.client { it.copy(cooldownGuard = false) }
             val refused = assertThrows<CardBossException.RateLimited> { unguarded.resume(card) }
-            assertEquals("13009", refused.carrierCode)
+            assertEquals("13009", refused.info().carrierCode)
             assertEquals(181L, json(sb.advanceClock(181)).jsonObject.getValue("offset_secs").jsonPrimitive.long)
             unguarded.resume(card)
             assertEquals(2L, client.cardDetails(CardSet(msisdns = listOf(card.msisdn!!)))[0].msstatus)
@@ -87,10 +87,10 @@ class SandboxTest {
     @Test
     fun faultsOnAndOff() = runBlocking<Unit> {
         Sandbox.start(cards = 5, strict = true).use { sb ->
-            val client = sb.client { it.copy(maxRetries = 0u) }
+            val client = sb.client { it.copy(maxRetries = 0) }
             assertEquals("http500", json(sb.setFaults(1.0, listOf("http500"))).jsonObject.getValue("kinds").jsonArray[0].jsonPrimitive.content)
             val e = assertThrows<CardBossException.Http> { client.customer() }
-            assertEquals(500.toUShort(), e.httpStatus)
+            assertEquals(500, e.info().httpStatus)
             sb.setFaults(0.0)
             assertEquals(5L, client.customer().cardqty)
         }
@@ -102,16 +102,16 @@ class SandboxTest {
             Sandbox.start(cards = 20, strict = true).use { sb ->
                 sb.setPushUrl(receiver.url)
                 val client = sb.client()
-                val orders = client.listCards(1u).cards.mapNotNull { c ->
+                val orders = client.listCards(1).cards.mapNotNull { c ->
                     val card = CardRef(msisdn = c.msisdn)
                     client.packages(card).pkgs.firstOrNull { it.mainpkg }?.let { pkg ->
-                        val months = when (pkg.pkgcategory) { 1L -> 12u; 2L -> pkg.buycycle.toUInt(); else -> 1u }
+                        val months = when (pkg.pkgcategory) { 1L -> 12; 2L -> pkg.buycycle.toInt(); else -> 1 }
                         card to Pair(pkg.pkgcode, months)
                     }
                 }.take(2).map { (card, p) -> client.renew(card, p.first, p.second) }
                 assertEquals(2, orders.size)
                 val (approved, rejected) = orders
-                val options = pushOptions(expectedSid = sb.sid, maxAgeSecs = 300uL)
+                val options = PushOptions(expectedSid = sb.sid, maxAgeMs = 300_000)
 
                 assertEquals("confirmed", json(sb.approveOrder(approved.orderid)).str("status"))
                 var result = verifyPush(receiver.next(), sb.apikey, options).content.renewalResult!!
@@ -134,9 +134,9 @@ class SandboxTest {
         Receiver().use { receiver ->
             Sandbox.start(cards = 3, strict = true).use { sb ->
                 sb.setPushUrl(receiver.url)
-                val msisdn = sb.client().listCards(1u).cards[0].msisdn
+                val msisdn = sb.client().listCards(1).cards[0].msisdn
                 assertTrue(json(sb.sendWarning(msisdn, 31)).jsonObject.getValue("pushed").jsonPrimitive.boolean)
-                assertEquals("OD1010", verifyPush(receiver.next(), sb.apikey, pushOptions(maxAgeSecs = 300uL)).sn)
+                assertEquals("OD1010", verifyPush(receiver.next(), sb.apikey, PushOptions(maxAgeMs = 300_000)).sn)
             }
         }
     }
