@@ -9,7 +9,10 @@
 `AsyncClient` has the same methods as coroutines. Every rule of the spec (signing, batching,
 retries, cooldowns, decoding, push verification) is in the compiled core, `cardboss._native`;
 this package re-exports it. Errors are `CardBossError` subclasses; the SDK logs to the
-`logging` logger ``cardboss`` (never the apikey).
+`logging` logger ``cardboss`` (never the apikey). Durations are milliseconds everywhere
+(``timeout_ms=``, ``retry_after_ms``); every option left out is the core's default, and
+``Client.from_env()`` reads ``CARDBOSS_SID``, ``CARDBOSS_APIKEY``, ``CARDBOSS_URL`` and
+``CARDBOSS_OPS_URL``.
 """
 
 from cardboss._native import (
@@ -62,7 +65,8 @@ from cardboss._native import (
     PUSH_ACK,
     DEFAULT_BASE_URL,
     __version__,
-    # Exceptions
+)
+from cardboss.errors import (
     CardBossError,
     ApiError,
     AuthError,

@@ -44,7 +44,8 @@ from cardboss._native import (
     PUSH_ACK as PUSH_ACK,
     DEFAULT_BASE_URL as DEFAULT_BASE_URL,
     __version__ as __version__,
-    # Exceptions
+)
+from cardboss.errors import (
     CardBossError as CardBossError,
     ApiError as ApiError,
     AuthError as AuthError,
