@@ -5,11 +5,10 @@
 //! `cards.rs`, `pools.rs`, `operations.rs`, `sms.rs`); each is declared once, by [`endpoints!`],
 //! for both classes, so they cannot drift apart.
 
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
-
-use pyo3::prelude::*;
 
 use crate::error::{guard, invalid, to_pyerr};
 use crate::runtime::{block_on, coroutine, runtime};
@@ -79,100 +78,94 @@ impl Shared {
     }
 }
 
-/// The constructor's keyword arguments, as Python passed them (see [`constructor!`]).
-struct Options {
-    sid: String,
-    apikey: String,
-    base_url: String,
-    ops_url: Option<String>,
-    timeout: f64,
-    connect_timeout: f64,
-    max_retries: i64,
-    concurrency: i64,
-    utc_offset_minutes: i32,
-    cooldown_guard: bool,
-    retry_base: f64,
-    retry_cap: f64,
+/// The shared state of a new client (a panic becomes `InternalError`); every rule and default
+/// is the core's (`cardboss::Config::from_options`).
+fn open(py: Python<'_>, options: cardboss::ClientOptions) -> PyResult<Arc<Shared>> {
+    guard(py, || {
+        Shared::new(cardboss::Config::from_options(options, "python")?)
+    })
+    .map(Arc::new)
 }
 
-impl Options {
-    /// The core's configuration; numbers Rust cannot hold are refused here, every other rule is
-    /// the core's (`cardboss::Client::new` validates the rest).
-    fn config(self) -> cardboss::Result<cardboss::Config> {
-        let seconds = |field: &str, value: f64| {
-            Duration::try_from_secs_f64(value)
-                .map_err(|_| invalid(field, "must be a positive number of seconds"))
-        };
-        // 0 is a valid backoff (retry at once); only timeouts must be positive (the core's rule).
-        let backoff = |field: &str, value: f64| {
-            Duration::try_from_secs_f64(value)
-                .map_err(|_| invalid(field, "must be a finite number of seconds, 0 or more"))
-        };
-        let mut config = cardboss::Config::new(self.sid, self.apikey).base_url(self.base_url);
-        config.ops_url = self.ops_url;
-        config.timeout = seconds("timeout", self.timeout)?;
-        config.connect_timeout = seconds("connect_timeout", self.connect_timeout)?;
-        config.max_retries = u32::try_from(self.max_retries)
-            .map_err(|_| invalid("max_retries", "must be between 0 and 2**32-1"))?;
-        config.concurrency = usize::try_from(self.concurrency)
-            .map_err(|_| invalid("concurrency", "must be at least 1"))?;
-        config.utc_offset_minutes = self.utc_offset_minutes;
-        config.cooldown_guard = self.cooldown_guard;
-        config.retry_base = backoff("retry_base", self.retry_base)?;
-        config.retry_cap = backoff("retry_cap", self.retry_cap)?;
-        config.language = "python".into();
-        Ok(config)
+/// `cls(...)` with `sid`, `apikey`, `base_url` and `ops_url` from the environment
+/// (`cardboss::ClientOptions::from_env`), then the caller's keyword arguments over them.
+fn from_env<'py>(
+    cls: &Bound<'py, pyo3::types::PyType>,
+    overrides: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = cls.py();
+    let env = cardboss::ClientOptions::from_env();
+    let kwargs = PyDict::new(py);
+    kwargs.set_item("sid", env.sid)?;
+    kwargs.set_item("apikey", env.apikey)?;
+    if let Some(url) = env.base_url {
+        kwargs.set_item("base_url", url)?;
     }
-
-    /// The shared state of a new client (a panic becomes `InternalError`).
-    fn open(self, py: Python<'_>) -> PyResult<Arc<Shared>> {
-        guard(py, || Shared::new(self.config()?)).map(Arc::new)
+    if let Some(url) = env.ops_url {
+        kwargs.set_item("ops_url", url)?;
     }
+    if let Some(overrides) = overrides {
+        kwargs.update(overrides.as_mapping())?;
+    }
+    cls.call((), Some(&kwargs))
 }
 
-/// Declares the constructor of a client class: the one signature and argument list of
-/// `Client(...)` and `AsyncClient(...)`, written once.
+/// Declares the constructor and `from_env()` of a client class: the one signature of
+/// `Client(...)` and `AsyncClient(...)`, written once. Every option `None` is the core's default;
+/// durations are milliseconds, as in every binding.
 macro_rules! constructor {
     ($class:ident) => {
         #[pymethods]
         impl $class {
             #[new]
-            #[pyo3(signature = (sid, apikey, *, base_url = cardboss::Config::DEFAULT_BASE_URL.to_string(),
-                ops_url = None, timeout = 30.0, connect_timeout = 5.0, max_retries = 3, concurrency = 8,
-                utc_offset_minutes = 480, cooldown_guard = true, retry_base = 0.2, retry_cap = 5.0))]
+            #[pyo3(signature = (sid, apikey, *, base_url = None, ops_url = None, timeout_ms = None,
+                                connect_timeout_ms = None, max_retries = None, retry_base_ms = None,
+                                retry_cap_ms = None, concurrency = None, utc_offset_minutes = None,
+                                cooldown_guard = None))]
             #[allow(clippy::too_many_arguments)]
             fn new(
                 py: Python<'_>,
-                sid: String,
-                apikey: String,
-                base_url: String,
+                sid: Option<String>,
+                apikey: Option<String>,
+                base_url: Option<String>,
                 ops_url: Option<String>,
-                timeout: f64,
-                connect_timeout: f64,
-                max_retries: i64,
-                concurrency: i64,
-                utc_offset_minutes: i32,
-                cooldown_guard: bool,
-                retry_base: f64,
-                retry_cap: f64,
+                timeout_ms: Option<i64>,
+                connect_timeout_ms: Option<i64>,
+                max_retries: Option<i32>,
+                retry_base_ms: Option<i64>,
+                retry_cap_ms: Option<i64>,
+                concurrency: Option<i32>,
+                utc_offset_minutes: Option<i32>,
+                cooldown_guard: Option<bool>,
             ) -> PyResult<Self> {
-                let options = Options {
+                let options = cardboss::ClientOptions {
                     sid,
                     apikey,
                     base_url,
                     ops_url,
-                    timeout,
-                    connect_timeout,
+                    timeout_ms,
+                    connect_timeout_ms,
                     max_retries,
+                    retry_base_ms,
+                    retry_cap_ms,
                     concurrency,
                     utc_offset_minutes,
                     cooldown_guard,
-                    retry_base,
-                    retry_cap,
                 };
                 Ok($class {
-                    shared: options.open(py)?,
+                    shared: open(py, options)?,
                 })
+            }
+
+            /// A client from `CARDBOSS_SID`, `CARDBOSS_APIKEY`, `CARDBOSS_URL` and
+            /// `CARDBOSS_OPS_URL` (the CLI's names); keyword arguments override them.
+            #[classmethod]
+            #[pyo3(signature = (**overrides))]
+            fn from_env<'py>(
+                cls: &Bound<'py, pyo3::types::PyType>,
+                overrides: Option<&Bound<'py, PyDict>>,
+            ) -> PyResult<Bound<'py, PyAny>> {
+                from_env(cls, overrides)
             }
         }
     };

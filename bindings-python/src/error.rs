@@ -1,147 +1,37 @@
-//! The exception hierarchy and the one mapping from `cardboss::Error` to it (by `kind()`).
-//!
-//! The classes are plain Python classes (multiple inheritance: `InvalidInputError` is also a
-//! `ValueError`, `TimeoutError` also the builtin's subclass), defined by the Python source below
-//! when the module loads. Messages come from the core's `Display`, which never holds a secret.
+//! The one mapping from `cardboss::Error` to the exceptions of `cardboss.errors` (a plain Python
+//! module, so tracebacks and types are real): the class is picked by the core's `ErrorKind`, the
+//! fields are the core's `ErrorInfo`, copied. Messages come from the core, which never puts a
+//! secret in them.
 
 use std::any::Any;
 
+use cardboss::ErrorKind;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::PyModule;
+use pyo3::types::{PyDict, PyModule};
 
-/// The classes, in definition order; each is exported from `cardboss`.
-pub const CLASSES: &[&str] = &[
-    "CardBossError",
-    "ApiError",
-    "AuthError",
-    "RateLimitedError",
-    "InvalidInputError",
-    "CooldownError",
-    "TimeoutError",
-    "TransportError",
-    "HttpError",
-    "DecodeError",
-    "PushRejectedError",
-    "InternalError",
-];
-
-const ERRORS_PY: &std::ffi::CStr = cr#"
-import builtins
-
-
-class CardBossError(Exception):
-    """Base of every error the SDK raises.
-
-    Attributes: ``kind`` (the core's variant: ``api``, ``auth``, ``rate_limited``,
-    ``invalid_input``, ``cooldown``, ``timeout``, ``transport``, ``http``, ``decode``,
-    ``push_rejected``, ``internal``), ``code`` (the platform's code such as ``"1005"`` for server
-    refusals, a word such as ``"TIMEOUT"`` otherwise), ``msg``, ``detail``, ``http_status``,
-    ``endpoint``, ``retry_after`` (seconds, when known), ``outcome_unknown`` (a POST that may have
-    been applied), ``carrier_code`` and ``result`` (JSON text a refusal still carried).
-    """
-
-    kind = "internal"
-    code = ""
-    msg = ""
-    detail = ""
-    http_status = None
-    endpoint = None
-    retry_after = None
-    outcome_unknown = False
-    carrier_code = None
-    result = None
-
-
-class ApiError(CardBossError):
-    """The server refused the request (a platform code other than 0)."""
-
-
-class AuthError(ApiError):
-    """Account disabled (1001), signature rejected (1005) or IP not allowed (1006)."""
-
-
-class RateLimitedError(ApiError):
-    """Too fast: 1030, or the carrier refused a repeated operation (13009, 13010)."""
-
-
-class InvalidInputError(CardBossError, ValueError):
-    """Bad input, found before anything was sent."""
-
-
-class CooldownError(CardBossError):
-    """The client's cooldown guard refused to repeat a lifecycle operation on a card so soon."""
-
-
-class TimeoutError(CardBossError, builtins.TimeoutError):
-    """No answer within the timeout."""
-
-
-class TransportError(CardBossError):
-    """The connection failed or broke."""
-
-
-class HttpError(TransportError):
-    """A non-2xx answer that is not a CardBOSS envelope (a proxy's error page, say)."""
-
-
-class DecodeError(CardBossError):
-    """A 2xx answer that is not the JSON the spec describes."""
-
-
-class PushRejectedError(CardBossError, ValueError):
-    """A push (webhook) body failed verification or parsing: answer it with an error."""
-
-
-class InternalError(CardBossError):
-    """A bug in the SDK (a Rust panic), turned into an exception."""
-
-
-for _cls in (CardBossError, ApiError, AuthError, RateLimitedError, InvalidInputError,
-             CooldownError, TimeoutError, TransportError, HttpError, DecodeError,
-             PushRejectedError, InternalError):
-    _cls.__module__ = "cardboss"
-del _cls
-"#;
-
-static ERRORS: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
-
-/// Defines the classes (once) and adds them to `module`.
-pub fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
-    let py = module.py();
-    let errors = errors_module(py)?;
-    for name in CLASSES {
-        module.add(*name, errors.getattr(*name)?)?;
+/// The exception class for each kind (an exhaustive match: a new kind must be given one).
+fn class_name(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::Api => "ApiError",
+        ErrorKind::Auth => "AuthError",
+        ErrorKind::RateLimited => "RateLimitedError",
+        ErrorKind::InvalidInput => "InvalidInputError",
+        ErrorKind::Cooldown => "CooldownError",
+        ErrorKind::Timeout => "TimeoutError",
+        ErrorKind::Transport => "TransportError",
+        ErrorKind::Http => "HttpError",
+        ErrorKind::Decode => "DecodeError",
+        ErrorKind::PushRejected => "PushRejectedError",
+        ErrorKind::Internal => "InternalError",
     }
-    Ok(())
 }
 
 fn errors_module(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
+    static ERRORS: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
     ERRORS
-        .get_or_try_init(py, || {
-            Ok(
-                PyModule::from_code(py, ERRORS_PY, c"cardboss/_errors.py", c"cardboss._errors")?
-                    .unbind(),
-            )
-        })
+        .get_or_try_init(py, || Ok(py.import("cardboss.errors")?.unbind()))
         .map(|m| m.bind(py))
-}
-
-/// The class for a core error, by its `kind()`.
-fn class_name(kind: &str) -> &'static str {
-    match kind {
-        "api" => "ApiError",
-        "auth" => "AuthError",
-        "rate_limited" => "RateLimitedError",
-        "invalid_input" => "InvalidInputError",
-        "cooldown" => "CooldownError",
-        "timeout" => "TimeoutError",
-        "transport" => "TransportError",
-        "http" => "HttpError",
-        "decode" => "DecodeError",
-        "push_rejected" => "PushRejectedError",
-        _ => "InternalError",
-    }
 }
 
 /// The Python exception for a core error.
@@ -154,38 +44,23 @@ pub fn to_pyerr(py: Python<'_>, error: cardboss::Error) -> PyErr {
 }
 
 fn build(py: Python<'_>, error: &cardboss::Error) -> PyResult<PyErr> {
-    use cardboss::Error as E;
-    let class = errors_module(py)?.getattr(class_name(error.kind()))?;
-    let message = error.to_string();
-    let exc = class.call1((message.as_str(),))?;
-    let failure = error.failure();
-    let (msg, detail) = match (failure, error) {
-        (Some(f), _) => (f.msg.clone(), f.detail.clone()),
-        (None, E::InvalidInput { field, reason }) => {
-            (message.clone(), format!("{field}: {reason}"))
-        }
-        (None, E::Cooldown { card, .. }) => (message.clone(), card.clone()),
-        (
-            None,
-            E::Transport { message: m, .. }
-            | E::Decode { message: m, .. }
-            | E::Internal { message: m },
-        ) => (message.clone(), m.clone()),
-        (None, E::Http { body_prefix, .. }) => (message.clone(), body_prefix.clone()),
-        (None, E::PushRejected { reason }) => (message.clone(), reason.clone()),
-        (None, _) => (message.clone(), String::new()),
-    };
-    exc.setattr("kind", error.kind())?;
-    exc.setattr("code", error.code())?;
-    exc.setattr("msg", msg)?;
-    exc.setattr("detail", detail)?;
-    exc.setattr("http_status", error.http_status())?;
-    exc.setattr("endpoint", error.endpoint())?;
-    exc.setattr("retry_after", error.retry_after_secs())?;
-    exc.setattr("outcome_unknown", error.outcome_unknown())?;
-    exc.setattr("carrier_code", failure.and_then(|f| f.carrier_code.clone()))?;
-    exc.setattr("result", failure.and_then(|f| f.result.clone()))?;
-    Ok(PyErr::from_value(exc))
+    let info = error.info();
+    let class = errors_module(py)?.getattr(class_name(info.kind))?;
+    let fields = PyDict::new(py);
+    fields.set_item("kind", info.kind.as_str())?;
+    fields.set_item("code", info.code)?;
+    fields.set_item("msg", info.msg)?;
+    fields.set_item("detail", info.detail)?;
+    fields.set_item("field", info.field)?;
+    fields.set_item("endpoint", info.endpoint)?;
+    fields.set_item("http_status", info.http_status)?;
+    fields.set_item("retry_after_ms", info.retry_after_ms)?;
+    fields.set_item("outcome_unknown", info.outcome_unknown)?;
+    fields.set_item("carrier_code", info.carrier_code)?;
+    fields.set_item("result", info.result)?;
+    Ok(PyErr::from_value(
+        class.call((info.message,), Some(&fields))?,
+    ))
 }
 
 /// A caught panic as the core's `Internal` error.

@@ -13,7 +13,6 @@
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::PyDict;
 
 mod batches;
 mod cards;
@@ -29,14 +28,6 @@ mod runtime;
 mod sign;
 mod sms;
 mod testing;
-
-/// A serializable value as a `dict` (through `json.loads`, which keeps the field order).
-pub(crate) fn json_to_dict<'py, T: serde::Serialize>(
-    py: Python<'py>,
-    value: &T,
-) -> PyResult<Bound<'py, PyDict>> {
-    Ok(json_to_object(py, value)?.cast_into::<PyDict>()?)
-}
 
 /// A serializable value as the Python object `json.loads` makes of it.
 pub(crate) fn json_to_object<'py, T: serde::Serialize>(
@@ -70,7 +61,6 @@ fn _debug_panic_async(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
-    error::register(m)?;
     logging::install(py);
     runtime::drain_at_exit(py)?;
 
@@ -87,14 +77,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<fleet::FleetSync>()?;
     m.add_class::<fleet::AsyncFleetSync>()?;
 
-    // The models and the code enums, from the core's one list.
+    // The models, the push types and the code enums, from the core's lists.
     cardboss::python::register(m)?;
-
-    m.add_class::<push::PyPush>()?;
-    m.add_class::<push::PyPushContent>()?;
-    m.add_class::<push::PySmsPush>()?;
     m.add_class::<push::PyPushGuard>()?;
-    m.add_class::<sms::PySmsPlaintext>()?;
 
     m.add_class::<testing::Sandbox>()?;
 

@@ -54,41 +54,6 @@ endpoints! {
     fn sms_replies()() -> Vec<SmsReply> => |client| client.sms_replies().await;
 }
 
-/// What an encrypted SMS carries once decrypted.
-#[pyclass(name = "SmsPlaintext", frozen, get_all, eq, module = "cardboss")]
-#[derive(PartialEq)]
-pub struct PySmsPlaintext {
-    pub mobiles: Vec<String>,
-    pub content: String,
-}
-
-#[pymethods]
-impl PySmsPlaintext {
-    fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
-        Ok(format!(
-            "SmsPlaintext(mobiles={}, content={})",
-            slf.getattr("mobiles")?.repr()?,
-            slf.getattr("content")?.repr()?
-        ))
-    }
-
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyDict>> {
-        let dict = pyo3::types::PyDict::new(py);
-        dict.set_item("mobiles", &self.mobiles)?;
-        dict.set_item("content", &self.content)?;
-        Ok(dict)
-    }
-}
-
-impl From<SmsPlaintext> for PySmsPlaintext {
-    fn from(p: SmsPlaintext) -> Self {
-        PySmsPlaintext {
-            mobiles: p.mobiles,
-            content: p.content,
-        }
-    }
-}
-
 /// `Base64(AES-128-CBC(mobiles##content))` as `sms/sendiotencryptsms` sends it.
 #[pyfunction]
 #[pyo3(signature = (apikey, mobiles, content))]
@@ -104,10 +69,8 @@ pub fn encrypt_sms(
 /// Decrypts an encrypted SMS text (line-wrapped Base64 accepted).
 #[pyfunction]
 #[pyo3(signature = (apikey, text))]
-pub fn decrypt_sms(py: Python<'_>, apikey: &str, text: &str) -> PyResult<PySmsPlaintext> {
-    guard(py, || {
-        cardboss::decrypt_sms(apikey, text).map(PySmsPlaintext::from)
-    })
+pub fn decrypt_sms(py: Python<'_>, apikey: &str, text: &str) -> PyResult<SmsPlaintext> {
+    guard(py, || cardboss::decrypt_sms(apikey, text))
 }
 
 /// Messages billed for `content`: up to 70 characters is one, longer ones per 67.

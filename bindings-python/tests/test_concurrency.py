@@ -237,7 +237,7 @@ def test_keyboard_interrupt_reaches_a_blocked_call(faulty: Sandbox) -> None:
         os.kill(os.getpid(), signal.SIGINT)
 
     try:
-        with faulty.client(timeout=delay + 10) as client:
+        with faulty.client(timeout_ms=int((delay + 10) * 1000)) as client:
             threading.Thread(target=interrupt_once_the_request_arrived, daemon=True).start()
             started = time.monotonic()
             with pytest.raises(KeyboardInterrupt):

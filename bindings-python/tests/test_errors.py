@@ -58,7 +58,7 @@ def test_carrier_rate_limit_is_rate_limited_error(sandbox: Sandbox) -> None:
             client.resume(msisdn=card.msisdn)
     e = err.value
     assert isinstance(e, cardboss.ApiError)
-    assert e.code == "1099" and e.carrier_code == "13009" and e.retry_after == 180
+    assert e.code == "1099" and e.carrier_code == "13009" and e.retry_after_ms == 180_000
 
 
 def test_cooldown_error_sends_nothing(client: cardboss.Client, sandbox: Sandbox) -> None:
@@ -69,7 +69,7 @@ def test_cooldown_error_sends_nothing(client: cardboss.Client, sandbox: Sandbox)
         client.resume(msisdn=card.msisdn)
     e = err.value
     assert e.code == "COOLDOWN" and e.kind == "cooldown"
-    assert e.retry_after is not None and 0 < e.retry_after <= 180
+    assert e.retry_after_ms is not None and 0 < e.retry_after_ms <= 180_000
     assert e.endpoint == "card/stopkeep"
     assert sandbox.requests_to("card/stopkeep") == before
     client.clear_cooldowns()
@@ -79,7 +79,7 @@ def test_invalid_input_sends_nothing(client: cardboss.Client, sandbox: Sandbox) 
     before = sandbox.admin("stats")["total"]
     with pytest.raises(cardboss.InvalidInputError) as err:
         client.card_details(msisdns=["1064787000001", "not-an-msisdn"])
-    assert err.value.code == "INVALID_INPUT" and "msisdn" in err.value.detail
+    assert err.value.code == "INVALID_INPUT" and "msisdn" in (err.value.field or "")
     with pytest.raises(cardboss.InvalidInputError):
         client.send_iot_sms([], "hello")
     with pytest.raises(cardboss.InvalidInputError):
@@ -103,7 +103,7 @@ def set_faults(sb: Sandbox, kind: str, **extra: object) -> None:
 
 def test_timeout_error(faulted: Sandbox) -> None:
     set_faults(faulted, "delay", delay_secs=3)
-    with faulted.client(timeout=0.5, max_retries=0) as client:
+    with faulted.client(timeout_ms=500, max_retries=0) as client:
         with pytest.raises(cardboss.TimeoutError) as err:
             client.customer()
     e = err.value
@@ -114,7 +114,7 @@ def test_timeout_error(faulted: Sandbox) -> None:
 def test_timeout_of_a_post_says_the_outcome_is_unknown(faulted: Sandbox) -> None:
     card = faulted.fresh_cards(1)[0]
     set_faults(faulted, "delay", delay_secs=3)
-    with faulted.client(timeout=0.5) as client:
+    with faulted.client(timeout_ms=500) as client:
         with pytest.raises(cardboss.TimeoutError) as err:
             client.send_iot_sms([card.msisdn], "hello")
     assert err.value.outcome_unknown is True
@@ -170,16 +170,16 @@ def retry_delays(caplog: pytest.LogCaptureFixture) -> list[int]:
 @pytest.mark.parametrize(
     ("base", "cap", "bounds"),
     [
-        (0.004, 60.0, [4, 8, 16, 32]),  # doubling from retry_base
-        (30.0, 0.003, [3, 3, 3, 3]),  # never beyond retry_cap
+        (4, 60_000, [4, 8, 16, 32]),  # doubling from retry_base_ms
+        (30_000, 3, [3, 3, 3, 3]),  # never beyond retry_cap_ms
     ],
 )
 def test_retry_base_and_retry_cap_bound_the_backoff(
-    faulted: Sandbox, caplog: pytest.LogCaptureFixture, base: float, cap: float, bounds: list[int]
+    faulted: Sandbox, caplog: pytest.LogCaptureFixture, base: int, cap: int, bounds: list[int]
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="cardboss")
     set_faults(faulted, "http500")
-    with faulted.client(max_retries=4, retry_base=base, retry_cap=cap) as client:
+    with faulted.client(max_retries=4, retry_base_ms=base, retry_cap_ms=cap) as client:
         with pytest.raises(cardboss.HttpError):
             client.pools()
     delays = retry_delays(caplog)

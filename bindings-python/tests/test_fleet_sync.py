@@ -40,7 +40,7 @@ def test_ten_thousand_cards_at_20_percent_faults_arrive_exactly_once(fleet10k: S
     expected = fleet(fleet10k)
     faults(fleet10k, 0.2)
     try:
-        with fleet10k.client(timeout=TIMEOUT) as c:
+        with fleet10k.client(timeout_ms=int(TIMEOUT * 1000)) as c:
             sync = c.fleet_sync()
             got = [r.msisdn for batch in sync for r in batch]
             report = sync.report
@@ -57,7 +57,7 @@ def test_a_crashed_sync_resumes_from_its_checkpoint(fleet10k: Sandbox) -> None:
     expected = fleet(fleet10k)
     faults(fleet10k, 0.2)
     try:
-        with fleet10k.client(timeout=TIMEOUT) as c:
+        with fleet10k.client(timeout_ms=int(TIMEOUT * 1000)) as c:
             first = c.fleet_sync(usage=False)
             delivered: list[cardboss.FleetRecord] = []
             for _ in range(7):

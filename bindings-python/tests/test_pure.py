@@ -89,7 +89,7 @@ def test_billing_vectors() -> None:
 
 def test_push_guard_refuses_a_replay() -> None:
     case = load_vectors("push_sign.json")[0]
-    guard = cardboss.PushGuard(capacity=10, ttl=60)
+    guard = cardboss.PushGuard(capacity=10, ttl_ms=60_000)
     first = guard.verify(case["body"].encode(), case["apikey"])
     assert first.id == case["id"]
     with pytest.raises(cardboss.PushRejectedError, match="replay"):
@@ -106,7 +106,7 @@ def test_push_options_expected_sid_and_max_age() -> None:
         cardboss.verify_push(case["body"], case["apikey"], expected_sid="99999")
     # the vector's time is in 2024: far older than an hour
     with pytest.raises(cardboss.PushRejectedError):
-        cardboss.verify_push(case["body"], case["apikey"], max_age_secs=3600)
+        cardboss.verify_push(case["body"], case["apikey"], max_age_ms=3600000)
     assert cardboss.verify_push(case["body"], case["apikey"], expected_sid=case["sid"]).sid == case["sid"]
 
 
@@ -145,7 +145,7 @@ def test_exception_hierarchy() -> None:
     assert issubclass(cardboss.InternalError, cardboss.CardBossError)
     assert issubclass(cardboss.CardBossError, Exception)
     for name in ("CardBossError", "ApiError", "TimeoutError", "InternalError"):
-        assert getattr(cardboss, name).__module__ == "cardboss"
+        assert getattr(cardboss, name).__module__ == "cardboss.errors"  # a real module: real tracebacks
 
 
 def test_panic_becomes_internal_error() -> None:
@@ -173,13 +173,13 @@ def closed_port() -> str:
 
 def test_closed_port_is_a_transport_error() -> None:
     url = closed_port()
-    with cardboss.Client("10043", APIKEY, base_url=url, ops_url=url, max_retries=0, connect_timeout=2) as client:
+    with cardboss.Client("10043", APIKEY, base_url=url, ops_url=url, max_retries=0, connect_timeout_ms=2000) as client:
         with pytest.raises(cardboss.TransportError) as err:
             client.customer()
     e = err.value
     assert e.code == "TRANSPORT" and e.kind == "transport"
     assert e.endpoint == "customer/get"
-    assert e.http_status is None and e.retry_after is None and e.outcome_unknown is False
+    assert e.http_status is None and e.retry_after_ms is None and e.outcome_unknown is False
     assert APIKEY not in str(e) and APIKEY not in repr(e)
 
 
@@ -223,35 +223,40 @@ def test_local_validation_without_a_server() -> None:
 def test_bad_configuration() -> None:
     with pytest.raises(cardboss.InvalidInputError, match="apikey"):
         cardboss.Client("10043", "short")
-    with pytest.raises(cardboss.InvalidInputError):
-        cardboss.Client("10043", APIKEY, timeout=-1)
-    with pytest.raises(cardboss.InvalidInputError):
+    with pytest.raises(cardboss.InvalidInputError) as e:
+        cardboss.Client("10043", APIKEY, timeout_ms=-1)
+    assert e.value.field == "timeout_ms"
+    with pytest.raises(cardboss.InvalidInputError) as e:
         cardboss.Client("10043", APIKEY, concurrency=0)
+    assert e.value.field == "concurrency" and e.value.msg == "must be at least 1"
     with pytest.raises(cardboss.InvalidInputError):
         cardboss.AsyncClient("", APIKEY)
+    with pytest.raises(cardboss.InvalidInputError) as e:
+        cardboss.Client(None, APIKEY)
+    assert e.value.field == "sid" and "CARDBOSS_SID" in str(e.value)
     for cls in (cardboss.Client, cardboss.AsyncClient):
-        for field in ("retry_base", "retry_cap"):
-            for value in (-0.1, float("nan"), float("inf"), 1e300):
-                with pytest.raises(cardboss.InvalidInputError, match=field):
-                    kwargs: dict[str, Any] = {field: value}
-                    cls("10043", APIKEY, **kwargs)
+        for field in ("retry_base_ms", "retry_cap_ms"):
+            with pytest.raises(cardboss.InvalidInputError, match=field):
+                kwargs: dict[str, Any] = {field: -1}
+                cls("10043", APIKEY, **kwargs)
             with pytest.raises(TypeError):
                 bad: dict[str, Any] = {field: "1"}
                 cls("10043", APIKEY, **bad)
         # accepted: zero (retry at once) and a cap below the base
-        cls("10043", APIKEY, retry_base=0.0, retry_cap=0.0).close()
-        cls("10043", APIKEY, retry_base=1.5, retry_cap=0.5).close()
+        cls("10043", APIKEY, retry_base_ms=0, retry_cap_ms=0).close()
+        cls("10043", APIKEY, retry_base_ms=1500, retry_cap_ms=500).close()
 
 
-def test_constructors_share_one_signature() -> None:
+def test_constructors_share_one_signature_and_restate_no_default() -> None:
     sync = inspect.signature(cardboss.Client)
     asyn = inspect.signature(cardboss.AsyncClient)
     assert sync == asyn
     assert list(sync.parameters) == [
-        "sid", "apikey", "base_url", "ops_url", "timeout", "connect_timeout", "max_retries",
-        "concurrency", "utc_offset_minutes", "cooldown_guard", "retry_base", "retry_cap",
+        "sid", "apikey", "base_url", "ops_url", "timeout_ms", "connect_timeout_ms", "max_retries",
+        "retry_base_ms", "retry_cap_ms", "concurrency", "utc_offset_minutes", "cooldown_guard",
     ]
-    assert sync.parameters["retry_base"].default == 0.2 and sync.parameters["retry_cap"].default == 5.0
+    # every option's default is the core's, so the signature says None
+    assert all(p.default is None for name, p in sync.parameters.items() if name not in ("sid", "apikey"))
     assert all(p.kind is p.KEYWORD_ONLY for name, p in sync.parameters.items() if name not in ("sid", "apikey"))
 
 

@@ -29,7 +29,7 @@ def test_renewal_push_verified_forged_and_replayed(faulty: Sandbox, receiver: Re
         order = renew_and_approve(client, faulty)
     body = receiver.next("/push")
 
-    push = guard.verify(body, faulty.apikey, expected_sid=faulty.sid, max_age_secs=300)
+    push = guard.verify(body, faulty.apikey, expected_sid=faulty.sid, max_age_ms=300000)
     assert push.sn == "OD1002" and push.sid == faulty.sid
     assert push.content.kind == "renewal_result"
     result = push.content.result

@@ -141,7 +141,7 @@ def test_fleet_sync_of_10000_cards_is_complete_or_fails_loudly(fleet_sandbox: Sa
         for max_retries in (6, 0):
             before = total_requests(sb)
             started = time.monotonic()
-            with sb.client(timeout=TIMEOUT, max_retries=max_retries, cooldown_guard=False) as c:
+            with sb.client(timeout_ms=int(TIMEOUT * 1000), max_retries=max_retries, cooldown_guard=False) as c:
                 ok, units, failure = sync(c, fleet, max_retries)
             elapsed = time.monotonic() - started
             sent = total_requests(sb) - before
@@ -259,7 +259,7 @@ def test_posts_are_never_applied_twice_and_failures_say_if_unknown(ops_sandbox: 
 
     async def run_all() -> None:
         n = 0
-        async with sb.async_client(timeout=TIMEOUT, max_retries=6, cooldown_guard=False, concurrency=8) as c:
+        async with sb.async_client(timeout_ms=int(TIMEOUT * 1000), max_retries=6, cooldown_guard=False, concurrency=8) as c:
             gate = asyncio.Semaphore(8)
 
             async def one(op: Op) -> Outcome:
@@ -298,7 +298,7 @@ def test_posts_are_never_applied_twice_and_failures_say_if_unknown(ops_sandbox: 
 
     # A refusal the server is sure of (1031: not the card's package) is known not applied.
     ledger_len = len(sb.admin("ledger"))
-    with sb.client(timeout=TIMEOUT, cooldown_guard=False) as c:
+    with sb.client(timeout_ms=int(TIMEOUT * 1000), cooldown_guard=False) as c:
         with pytest.raises(cardboss.ApiError) as refused:
             c.renew("nosuchpkg", 12, msisdn=renew_cards[0][0])
     assert (refused.value.code, refused.value.outcome_unknown) == ("1031", False), str(refused.value)
@@ -378,7 +378,7 @@ def test_calls_never_outlive_timeout_times_attempts_plus_backoff(small_sandbox: 
         msisdns = [c.msisdn for c in clean.iter_cards()]
         target = next(d.msisdn for d in clean.card_details(msisdns=msisdns) if d.msstatus == 2)
 
-    with sb.client(timeout=TIMEOUT, max_retries=retries, cooldown_guard=False) as c:
+    with sb.client(timeout_ms=int(TIMEOUT * 1000), max_retries=retries, cooldown_guard=False) as c:
         try:
             # Every answer late: a GET tries every attempt, then fails with a timeout.
             set_faults(sb, 1.0, ["delay"])

@@ -195,7 +195,7 @@ def test_secrets_sweep(sweep_sandbox: Sandbox, receiver: Receiver, request: pyte
             seen.append(wrong)
 
         # injected faults, one kind at a time, on GETs and POSTs
-        with client(timeout=0.5, max_retries=0, cooldown_guard=False) as c:
+        with client(timeout_ms=500, max_retries=0, cooldown_guard=False) as c:
             for kind in ("http500", "http502", "reset", "truncated", "code1090", "delay"):
                 sb.admin("faults", {"rate": 1.0, "kinds": [kind], "delay_secs": 1.0})
                 try:
@@ -208,7 +208,7 @@ def test_secrets_sweep(sweep_sandbox: Sandbox, receiver: Receiver, request: pyte
             # faults at 20%, with retries
             sb.admin("faults", {"rate": 0.2, "kinds": [], "delay_secs": 1.0})
             try:
-                with client(timeout=0.5, max_retries=6) as r:
+                with client(timeout_ms=500, max_retries=6) as r:
                     seen.append(r.card_details(msisdns=[x.msisdn for x in cards]))
             finally:
                 sb.admin("faults", {"rate": 0})
@@ -234,7 +234,7 @@ def test_secrets_sweep(sweep_sandbox: Sandbox, receiver: Receiver, request: pyte
         # pushes: the genuine one, a replay, a forged one, one signed with another key, junk
         body = receiver.next("/push")
         guard = cardboss.PushGuard()
-        push = guard.verify(body, key, expected_sid=sb.sid, max_age_secs=600)
+        push = guard.verify(body, key, expected_sid=sb.sid, max_age_ms=600000)
         seen += [push, push.content, guard]
         fields = json.loads(body)
         push_signs.add(str(fields["sign"]))

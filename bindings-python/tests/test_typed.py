@@ -26,14 +26,14 @@ def test_typed_sync_usage(table_sandbox: Sandbox) -> None:
         table_sandbox.apikey,
         base_url=table_sandbox.base_url,
         ops_url=table_sandbox.ops_url,
-        timeout=10.0,
-        connect_timeout=2.0,
+        timeout_ms=10_000,
+        connect_timeout_ms=2000,
         max_retries=1,
         concurrency=4,
         utc_offset_minutes=480,
         cooldown_guard=True,
-        retry_base=0.05,
-        retry_cap=1.0,
+        retry_base_ms=50,
+        retry_cap_ms=1000,
     )
     with client as c:
         me: cardboss.Customer = c.customer()
@@ -114,7 +114,7 @@ def test_typed_pure_functions() -> None:
     plain: cardboss.SmsPlaintext = cardboss.decrypt_sms(key, text)
     billed: int = cardboss.sms_billing_count(plain.content)
     sign: str = cardboss.sign(["10043", key, cardboss.timestamp()])
-    guard = cardboss.PushGuard(capacity=10, ttl=60.0)
+    guard = cardboss.PushGuard(capacity=10, ttl_ms=60_000)
     try:
         push: cardboss.Push = guard.verify(b"{}", key)
         content: cardboss.PushContent = push.content

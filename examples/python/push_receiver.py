@@ -42,7 +42,7 @@ def handle(push: cardboss.Push) -> None:
 async def data_push(request: Request) -> PlainTextResponse:
     body = await request.body()
     try:
-        push = guard.verify(body, APIKEY, expected_sid=SID, max_age_secs=int(MAX_AGE) if MAX_AGE else None)
+        push = guard.verify(body, APIKEY, expected_sid=SID, max_age_ms=int(MAX_AGE) * 1000 if MAX_AGE else None)
     except cardboss.PushRejectedError as e:
         log.warning("push rejected: %s", e)
         return PlainTextResponse("rejected", status_code=400)

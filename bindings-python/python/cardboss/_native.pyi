@@ -25,61 +25,6 @@ PUSH_ACK: Literal["success"]
 DEFAULT_BASE_URL: str
 
 # ---------------------------------------------------------------------------------------------
-# Exceptions
-
-class CardBossError(Exception):
-    """Base of every error the SDK raises."""
-
-    kind: str
-    """The core's variant: api, auth, rate_limited, invalid_input, cooldown, timeout, transport,
-    http, decode, push_rejected, internal."""
-    code: str
-    """The platform's code ("1005", "1080", carrier "12144") or a word ("TIMEOUT", ...)."""
-    msg: str
-    detail: str
-    http_status: int | None
-    endpoint: str | None
-    retry_after: int | None
-    """Seconds to wait before trying again, when known."""
-    outcome_unknown: bool
-    """True when a POST may have been applied although it failed: check before repeating it."""
-    carrier_code: str | None
-    result: str | None
-    """The `result` a refusal still carried (a failed renewal does), as JSON text."""
-
-class ApiError(CardBossError):
-    """The server refused the request."""
-
-class AuthError(ApiError):
-    """Account disabled (1001), signature rejected (1005) or IP not allowed (1006)."""
-
-class RateLimitedError(ApiError):
-    """Too fast: 1030, or a carrier refusal of a repeated operation (13009, 13010)."""
-
-class InvalidInputError(CardBossError, ValueError):
-    """Bad input, found before anything was sent."""
-
-class CooldownError(CardBossError):
-    """The cooldown guard refused to repeat a lifecycle operation on a card so soon."""
-
-class TimeoutError(CardBossError, builtins.TimeoutError):
-    """No answer within the timeout."""
-
-class TransportError(CardBossError):
-    """The connection failed or broke."""
-
-class HttpError(TransportError):
-    """A non-2xx answer that is not a CardBOSS envelope."""
-
-class DecodeError(CardBossError):
-    """A 2xx answer that is not the JSON the spec describes."""
-
-class PushRejectedError(CardBossError, ValueError):
-    """A push body failed verification or parsing."""
-
-class InternalError(CardBossError):
-    """A bug in the SDK (a Rust panic), as an exception."""
-
 # ---------------------------------------------------------------------------------------------
 # Code tables (the core's `codes`): coded fields are these members, equal to their plain value;
 # a value a table does not list stays a plain int / str.
@@ -1362,9 +1307,12 @@ class SmsReply:
 # ---------------------------------------------------------------------------------------------
 # Pushes and encrypted SMS
 
-@final
 class PushContent:
-    """What a data push carries, by its `sn`."""
+    """What a data push carries, by its `sn`: one subclass per kind."""
+
+    RenewalResult: ClassVar[type[PushContent]]
+    UsageWarnings: ClassVar[type[PushContent]]
+    Other: ClassVar[type[PushContent]]
 
     @property
     def kind(self) -> Literal["renewal_result", "usage_warnings", "other"]:
@@ -1408,9 +1356,11 @@ class Push:
     def __ne__(self, other: object, /) -> bool: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
 
-@final
 class SmsPush:
-    """An SMS push (3.5.6): P0001 delivery reports or P0002 replies."""
+    """An SMS push (3.5.6): P0001 delivery reports or P0002 replies, one subclass each."""
+
+    Reports: ClassVar[type[SmsPush]]
+    Replies: ClassVar[type[SmsPush]]
 
     @property
     def type(self) -> Literal["P0001", "P0002"]: ...
@@ -1438,17 +1388,18 @@ class SmsPlaintext:
 
 @final
 class PushGuard:
-    """Verifies pushes and refuses replays (an id seen within `ttl` seconds). Thread-safe."""
+    """Verifies pushes and refuses replays (an id seen within `ttl_ms`). Thread-safe.
+    `None`: the core's defaults (100,000 ids, 24 hours)."""
 
-    def __new__(cls, capacity: int = 100000, ttl: float = 86400.0) -> Self: ...
+    def __new__(cls, capacity: int | None = None, ttl_ms: int | None = None) -> Self: ...
     def verify(
         self,
         body: bytes | bytearray | memoryview | str,
         apikey: str,
         *,
         expected_sid: str | None = None,
-        max_age_secs: int | None = None,
-        utc_offset_minutes: int = 480,
+        max_age_ms: int | None = None,
+        utc_offset_minutes: int | None = None,
     ) -> Push:
         """`verify_push`, then refuses a push whose id was already seen (`PushRejectedError`)."""
     def check_id(self, id: str) -> None:
@@ -1459,12 +1410,12 @@ def verify_push(
     apikey: str,
     *,
     expected_sid: str | None = None,
-    max_age_secs: int | None = None,
-    utc_offset_minutes: int = 480,
+    max_age_ms: int | None = None,
+    utc_offset_minutes: int | None = None,
 ) -> Push:
     """Verifies a data push body (JSON or form) and parses its `data`.
 
-    Raises `PushRejectedError` for a forged, foreign (`expected_sid`) or stale (`max_age_secs`)
+    Raises `PushRejectedError` for a forged, foreign (`expected_sid`) or stale (`max_age_ms`)
     push.
     """
 
@@ -1897,20 +1848,42 @@ class Client:
 
     def __new__(
         cls,
-        sid: str,
-        apikey: str,
+        sid: str | None,
+        apikey: str | None,
         *,
-        base_url: str = ...,
+        base_url: str | None = None,
         ops_url: str | None = None,
-        timeout: float = 30.0,
-        connect_timeout: float = 5.0,
-        max_retries: int = 3,
-        concurrency: int = 8,
-        utc_offset_minutes: int = 480,
-        cooldown_guard: bool = True,
-        retry_base: float = 0.2,
-        retry_cap: float = 5.0,
-    ) -> Self: ...
+        timeout_ms: int | None = None,
+        connect_timeout_ms: int | None = None,
+        max_retries: int | None = None,
+        retry_base_ms: int | None = None,
+        retry_cap_ms: int | None = None,
+        concurrency: int | None = None,
+        utc_offset_minutes: int | None = None,
+        cooldown_guard: bool | None = None,
+    ) -> Self:
+        """Every option left `None` is the core's default (base_url http://127.0.0.1:9011,
+        timeout_ms 30000, connect_timeout_ms 5000, max_retries 3, retry_base_ms 200,
+        retry_cap_ms 5000, concurrency 8, utc_offset_minutes 480, cooldown_guard True)."""
+    @classmethod
+    def from_env(
+        cls,
+        *,
+        sid: str | None = ...,
+        apikey: str | None = ...,
+        base_url: str | None = ...,
+        ops_url: str | None = ...,
+        timeout_ms: int | None = ...,
+        connect_timeout_ms: int | None = ...,
+        max_retries: int | None = ...,
+        retry_base_ms: int | None = ...,
+        retry_cap_ms: int | None = ...,
+        concurrency: int | None = ...,
+        utc_offset_minutes: int | None = ...,
+        cooldown_guard: bool | None = ...,
+    ) -> Self:
+        """A client from CARDBOSS_SID, CARDBOSS_APIKEY, CARDBOSS_URL and CARDBOSS_OPS_URL;
+        keyword arguments override them."""
     @property
     def sid(self) -> str: ...
     @property
@@ -1997,20 +1970,42 @@ class AsyncClient:
 
     def __new__(
         cls,
-        sid: str,
-        apikey: str,
+        sid: str | None,
+        apikey: str | None,
         *,
-        base_url: str = ...,
+        base_url: str | None = None,
         ops_url: str | None = None,
-        timeout: float = 30.0,
-        connect_timeout: float = 5.0,
-        max_retries: int = 3,
-        concurrency: int = 8,
-        utc_offset_minutes: int = 480,
-        cooldown_guard: bool = True,
-        retry_base: float = 0.2,
-        retry_cap: float = 5.0,
-    ) -> Self: ...
+        timeout_ms: int | None = None,
+        connect_timeout_ms: int | None = None,
+        max_retries: int | None = None,
+        retry_base_ms: int | None = None,
+        retry_cap_ms: int | None = None,
+        concurrency: int | None = None,
+        utc_offset_minutes: int | None = None,
+        cooldown_guard: bool | None = None,
+    ) -> Self:
+        """Every option left `None` is the core's default (base_url http://127.0.0.1:9011,
+        timeout_ms 30000, connect_timeout_ms 5000, max_retries 3, retry_base_ms 200,
+        retry_cap_ms 5000, concurrency 8, utc_offset_minutes 480, cooldown_guard True)."""
+    @classmethod
+    def from_env(
+        cls,
+        *,
+        sid: str | None = ...,
+        apikey: str | None = ...,
+        base_url: str | None = ...,
+        ops_url: str | None = ...,
+        timeout_ms: int | None = ...,
+        connect_timeout_ms: int | None = ...,
+        max_retries: int | None = ...,
+        retry_base_ms: int | None = ...,
+        retry_cap_ms: int | None = ...,
+        concurrency: int | None = ...,
+        utc_offset_minutes: int | None = ...,
+        cooldown_guard: bool | None = ...,
+    ) -> Self:
+        """A client from CARDBOSS_SID, CARDBOSS_APIKEY, CARDBOSS_URL and CARDBOSS_OPS_URL;
+        keyword arguments override them."""
     @property
     def sid(self) -> str: ...
     @property
