@@ -124,6 +124,7 @@ def test_months_outside_the_window_are_refused_before_sending(client: cardboss.C
     assert total_requests(sandbox) == before
 
 
+@pytest.mark.filterwarnings("ignore:card/usage/day is withdrawn:DeprecationWarning")
 @pytest.mark.parametrize("back", [-1, 7, 30])
 def test_days_outside_the_window_are_refused_before_sending(client: cardboss.Client, sandbox: Sandbox, back: int) -> None:
     card = sandbox.fresh_cards(1)[0]
