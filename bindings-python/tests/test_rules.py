@@ -13,6 +13,7 @@ import pytest
 
 import cardboss
 from conftest import Sandbox
+from test_endpoints import renewable
 
 FILLED = "尊敬的xx客户，您的物联网卡用量即将到期，请及时处理。"
 
@@ -75,14 +76,6 @@ class Mode(enum.IntEnum):
 
     MANUAL = 1
     AUTOMATIC = 2
-
-
-def renewable(client: cardboss.Client, sandbox: Sandbox) -> tuple[cardboss.Card, cardboss.Package]:
-    for card in sandbox.fresh_cards(5):
-        for pkg in client.packages(msisdn=card.msisdn).pkgs:
-            if pkg.pkgcode:
-                return card, pkg
-    raise AssertionError("no renewable card")
 
 
 @pytest.mark.parametrize(
