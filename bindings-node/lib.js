@@ -131,6 +131,7 @@ exports.decryptSms = guardFunction(native.decryptSms, true)
 exports.smsBillingCount = guardFunction(native.smsBillingCount, true)
 exports.verifyPush = guardFunction(native.verifyPush, true)
 exports.parseSmsPush = guardFunction(native.parseSmsPush, true)
+exports.Audit = native.Audit
 exports.PUSH_ACK = native.PUSH_ACK
 exports.VERSION = native.VERSION
 exports.isCardbossError = isCardbossError

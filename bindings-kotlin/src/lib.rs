@@ -37,7 +37,6 @@ pub use client::{CardBossClient, CardRef, CardSet};
 pub use error::CardBossError;
 pub use fleet::{FleetSyncBatches, FleetSyncOptions};
 pub use push::PushGuard;
-pub use sms::TemplateParam;
 pub use testing::{SandboxOptions, SandboxServer};
 
 /// Lowercase hex MD5 of the plain concatenation of `parts` (`sid, apikey, ts, params…` as the

@@ -1,17 +1,12 @@
 //! 3.5 SMS: plain, encrypted and template sends (POST, never retried), the report and reply
 //! queues, and the encrypted-SMS helpers.
 
-use cardboss::{SmsPlaintext, SmsReceipt, SmsReply, SmsReport};
+use std::collections::HashMap;
+
+use cardboss::{SmsPlaintext, SmsReceipt, SmsReply, SmsReport, TemplateParams};
 
 use crate::client::CardBossClient;
 use crate::error::{guard, guarded, Result};
-
-/// One template variable: `TemplateParam("1", "xx")` is sent as `@1@=xx`.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct TemplateParam {
-    pub name: String,
-    pub value: String,
-}
 
 #[uniffi::export(async_runtime = "tokio")]
 impl CardBossClient {
@@ -31,19 +26,37 @@ impl CardBossClient {
     }
 
     /// 3.5.5 sms/sendsms: a template SMS to phones; `params` fill the template's variables in
-    /// order (`@1@=a|@2@=b`). Billed to the account.
+    /// order, the first `@1@` (`@1@=a|@2@=b`). Billed to the account.
     #[uniffi::method(default(params = []))]
     pub async fn send_template_sms(
         &self,
         mobiles: Vec<String>,
         template_id: String,
-        params: Vec<TemplateParam>,
+        params: Vec<String>,
     ) -> Result<SmsReceipt> {
-        let params: Vec<(String, String)> = params.into_iter().map(|p| (p.name, p.value)).collect();
-        guarded(
+        guarded(async move {
+            let params = TemplateParams::from_values(params)?;
             self.inner
-                .send_template_sms(&mobiles, &template_id, &params),
-        )
+                .send_template_sms(&mobiles, &template_id, &params)
+                .await
+        })
+        .await
+    }
+
+    /// [`Self::send_template_sms`] with numbered variables (`{1: "a", 2: "b"}`); a number that is
+    /// not positive is invalid input.
+    pub async fn send_template_sms_numbered(
+        &self,
+        mobiles: Vec<String>,
+        template_id: String,
+        params: HashMap<i32, String>,
+    ) -> Result<SmsReceipt> {
+        guarded(async move {
+            let params = TemplateParams::from_pairs(params)?;
+            self.inner
+                .send_template_sms(&mobiles, &template_id, &params)
+                .await
+        })
         .await
     }
 

@@ -123,7 +123,7 @@ describe('renewPackage', () => {
   after(() => sb.stop())
 
   it('renews a package as packages() listed it', async () => {
-    const order = await client.renewPackage(card, pkg, 12, { audit: 'automatic' })
+    const order = await client.renewPackage(card, pkg, 12, { audit: cardboss.Audit.Automatic })
     assert.equal(order.msisdn, card.msisdn)
     const orders = await sb.admin('GET', 'orders')
     assert.ok(orders.some((o) => o.orderid === order.orderid && o.msisdn === card.msisdn))

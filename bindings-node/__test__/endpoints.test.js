@@ -138,7 +138,7 @@ for (const style of ['example', 'table']) {
       }
       assert.ok(pkg, 'a card with a package')
       const months = pkg.pkgcategory === 1 ? Math.max(12, pkg.buycycle) : Math.max(1, pkg.buycycle)
-      const order = await client.renew(card, pkg.pkgcode, months, { audit: 'automatic', remark: 'node test' })
+      const order = await client.renew(card, pkg.pkgcode, months, { audit: cardboss.Audit.Automatic, remark: 'node test' })
       assert.equal(order.msisdn, card.msisdn)
       assert.ok(order.orderid.length > 0)
       assert.ok(order.orderamount > 0)

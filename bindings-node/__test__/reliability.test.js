@@ -220,7 +220,7 @@ describe('reliability: 1,000 POST operations at 20% faults', () => {
       for (let round = 0; round < ROUNDS; round++) {
         const ops = []
         renewCards.slice(round * RENEWALS, (round + 1) * RENEWALS).forEach((r, i) => {
-          ops.push({ n: ++n, kind: 'renew', card: r.msisdn, pkgcode: r.pkgcode, months: r.months, audit: i % 2 === 0 ? 'automatic' : 'manual' })
+          ops.push({ n: ++n, kind: 'renew', card: r.msisdn, pkgcode: r.pkgcode, months: r.months, audit: i % 2 === 0 ? cardboss.Audit.Automatic : cardboss.Audit.Manual })
         })
         for (const card of smsCards.slice(round * SMS, (round + 1) * SMS)) ops.push({ n: ++n, kind: 'sms', card })
         // Even rounds suspend a group of cards, odd rounds resume the same group.

@@ -1,9 +1,9 @@
 //! 3.5 SMS: plain, encrypted and template sends (POST, never retried), the report and reply
 //! queues (GET), and the encrypted-SMS format itself.
 
-use cardboss::{SmsReceipt, SmsReply, SmsReport};
+use cardboss::{SmsReceipt, SmsReply, SmsReport, TemplateParams};
 use indexmap::IndexMap;
-use napi::bindgen_prelude::PromiseRaw;
+use napi::bindgen_prelude::{Either, PromiseRaw};
 use napi::{Env, Result};
 use napi_derive::napi;
 
@@ -41,17 +41,25 @@ impl Client {
     }
 
     /// 3.5.5 sms/sendsms: a template SMS to phones, billed to the account. `params` fill the
-    /// template's variables in order: `{ 1: 'xx' }` becomes `@1@=xx`.
+    /// template's variables: `['xx', 'yy']` (the first fills `@1@`) or `{ 1: 'xx', 2: 'yy' }`
+    /// both become `@1@=xx|@2@=yy`; a key that is not a positive number rejects with
+    /// `INVALID_INPUT` before anything is sent.
     #[napi]
     pub fn send_template_sms<'env>(
         &self,
         env: &'env Env,
         mobiles: Vec<String>,
         template_id: String,
-        params: Option<IndexMap<String, String>>,
+        #[napi(ts_arg_type = "string[] | Record<number, string>")] params: Option<
+            Either<Vec<String>, IndexMap<String, String>>,
+        >,
     ) -> Result<PromiseRaw<'env, SmsReceipt>> {
-        let params: Vec<(String, String)> = params.unwrap_or_default().into_iter().collect();
         self.run(env, |c| async move {
+            let params = match params {
+                None => TemplateParams::default(),
+                Some(Either::A(values)) => TemplateParams::from_values(values)?,
+                Some(Either::B(pairs)) => TemplateParams::from_pairs(pairs)?,
+            };
             c.send_template_sms(&mobiles, &template_id, &params).await
         })
     }

@@ -22,17 +22,27 @@ fn percent(value: Option<i64>) -> cardboss::Result<Option<u32>> {
         .transpose()
 }
 
-/// The renewal options as the core takes them; `audit` is `"manual"` or `"automatic"`.
+/// An `audit=` argument: the spec's code (`2`, so also an `IntEnum` member) or a name
+/// (`"automatic"`); the core's table decides ([`Audit::from_code`], [`Audit::from_name`]).
+#[derive(FromPyObject)]
+pub enum AuditArg {
+    Code(i64),
+    Name(String),
+}
+
+/// The renewal options as the core takes them.
 fn renew_options(
     repetition: Option<bool>,
     startdate: Option<String>,
-    audit: Option<String>,
+    audit: Option<AuditArg>,
     remark: Option<String>,
 ) -> cardboss::Result<RenewOptions> {
     let audit = audit
-        .map(|a| serde_json::from_value::<Audit>(serde_json::Value::String(a)))
-        .transpose()
-        .map_err(|_| invalid("audit", "must be \"manual\" or \"automatic\""))?;
+        .map(|a| match a {
+            AuditArg::Code(code) => Audit::from_code(code),
+            AuditArg::Name(name) => Audit::from_name(&name),
+        })
+        .transpose()?;
     Ok(RenewOptions {
         repetition,
         startdate,
@@ -58,7 +68,7 @@ endpoints! {
     /// later by an OD1002 push. Never retried.
     fn renew(pkgcode, months, *, msisdn = None, iccid = None, repetition = None, startdate = None, audit = None, remark = None)
         (pkgcode: String, months: i64, msisdn: Option<String>, iccid: Option<String>, repetition: Option<bool>,
-         startdate: Option<String>, audit: Option<String>, remark: Option<String>) -> RenewalOrder
+         startdate: Option<String>, audit: Option<AuditArg>, remark: Option<String>) -> RenewalOrder
         => |client| client.renew(&card(msisdn, iccid)?, &pkgcode, month_count(months)?, &renew_options(repetition, startdate, audit, remark)?).await;
 
     /// 3.4.1 card/pkg/renew for a package as `packages()` listed it: the spec's length rule
@@ -66,7 +76,7 @@ endpoints! {
     /// first, and nothing is sent when it fails. Never retried.
     fn renew_package(package, months, *, msisdn = None, iccid = None, repetition = None, startdate = None, audit = None, remark = None)
         (package: PackageArg, months: i64, msisdn: Option<String>, iccid: Option<String>, repetition: Option<bool>,
-         startdate: Option<String>, audit: Option<String>, remark: Option<String>) -> RenewalOrder
+         startdate: Option<String>, audit: Option<AuditArg>, remark: Option<String>) -> RenewalOrder
         => |client| client.renew_package(&card(msisdn, iccid)?, &package.0, month_count(months)?, &renew_options(repetition, startdate, audit, remark)?).await;
 
     /// 3.4.2 card/stoptest: ends the card's test period now.

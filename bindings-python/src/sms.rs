@@ -1,33 +1,61 @@
 //! 3.5 SMS: plain, encrypted and template sends, the report and reply queues, and the
 //! encrypted-SMS functions.
 
-use cardboss::{SmsPlaintext, SmsReceipt, SmsReply, SmsReport};
+use cardboss::{SmsPlaintext, SmsReceipt, SmsReply, SmsReport, TemplateParams};
 use pyo3::prelude::*;
-use pyo3::types::PyAnyMethods;
+use pyo3::types::{PyAnyMethods, PyList, PyTuple};
 
 use crate::client::endpoints;
 use crate::error::guard;
 
-/// Template variables: a mapping `{"1": "value"}` or a sequence of `(name, value)` pairs, kept
-/// in order.
-pub struct TemplateParams(Vec<(String, String)>);
+/// Template variables: a list or tuple of values (the first fills `@1@`) or a mapping
+/// `{1: "value"}` / `{"1": "value"}`, as given; the core checks them ([`TemplateArg::core`]).
+pub enum TemplateArg {
+    Values(Vec<String>),
+    Pairs(Vec<(String, String)>),
+}
 
-impl<'a, 'py> FromPyObject<'a, 'py> for TemplateParams {
+impl TemplateArg {
+    fn core(arg: Option<TemplateArg>) -> cardboss::Result<TemplateParams> {
+        match arg {
+            None => Ok(TemplateParams::default()),
+            Some(TemplateArg::Values(values)) => TemplateParams::from_values(values),
+            Some(TemplateArg::Pairs(pairs)) => TemplateParams::from_pairs(pairs),
+        }
+    }
+}
+
+/// A mapping key: an int or its digits, the same key to the core.
+#[derive(FromPyObject)]
+enum TemplateKey {
+    Number(i64),
+    Name(String),
+}
+
+impl<'a, 'py> FromPyObject<'a, 'py> for TemplateArg {
     type Error = PyErr;
 
     fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let pairs = if obj.hasattr("items")? {
-            obj.call_method0("items")?
-                .try_iter()?
-                .collect::<PyResult<Vec<_>>>()?
-        } else {
-            obj.try_iter()?.collect::<PyResult<Vec<_>>>()?
-        };
-        let pairs = pairs
-            .iter()
-            .map(|pair| pair.extract::<(String, String)>())
+        if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
+            return Ok(TemplateArg::Values(obj.extract()?));
+        }
+        if !obj.hasattr("items")? {
+            return Err(pyo3::exceptions::PyTypeError::new_err(
+                "params must be a list, a tuple or a mapping",
+            ));
+        }
+        let pairs = obj
+            .call_method0("items")?
+            .try_iter()?
+            .map(|pair| {
+                let (key, value) = pair?.extract::<(TemplateKey, String)>()?;
+                Ok(match key {
+                    TemplateKey::Number(n) => (n.to_string(), value),
+                    TemplateKey::Name(name) => (name, value),
+                })
+            })
             .collect::<PyResult<Vec<_>>>()?;
-        Ok(TemplateParams(pairs))
+        Ok(TemplateArg::Pairs(pairs))
     }
 }
 
@@ -42,10 +70,10 @@ endpoints! {
         => |client| client.send_iot_sms_encrypted(&mobiles, &content).await;
 
     /// 3.5.5 sms/sendsms: a template SMS to phones; `params` fill the template's variables
-    /// (`{"1": "xx"}` becomes `@1@=xx`). Billed to the account.
+    /// (`["xx", "yy"]` or `{1: "xx", 2: "yy"}` become `@1@=xx|@2@=yy`). Billed to the account.
     fn send_template_sms(mobiles, template_id, params = None)
-        (mobiles: Vec<String>, template_id: String, params: Option<TemplateParams>) -> SmsReceipt
-        => |client| client.send_template_sms(&mobiles, &template_id, &params.map(|p| p.0).unwrap_or_default()).await;
+        (mobiles: Vec<String>, template_id: String, params: Option<TemplateArg>) -> SmsReceipt
+        => |client| client.send_template_sms(&mobiles, &template_id, &TemplateArg::core(params)?).await;
 
     /// 3.5.3 sms/rpt/get: delivery reports not fetched before.
     fn sms_reports()() -> Vec<SmsReport> => |client| client.sms_reports().await;

@@ -234,7 +234,7 @@ def test_sms_send_and_queues(client: cardboss.Client, sandbox: Sandbox) -> None:
     assert encrypted.count == 1 and encrypted.taskid != receipt.taskid
     template = client.send_template_sms(["13800000001"], "1002", {"1": "123456"})
     assert template.count == 1
-    pairs = client.send_template_sms(["13800000002"], "1001", [("1", "张三"), ("2", "即将到期")])
+    pairs = client.send_template_sms(["13800000002"], "1001", ["张三", "即将到期"])
     assert pairs.count == 1
     reports = client.sms_reports()
     assert any(r.taskid == receipt.taskid and r.mobile == a.msisdn for r in reports)

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -184,18 +184,12 @@ pub struct RenewArgs {
     /// Start date, yyyy-MM-dd (default: after the card's last package).
     #[arg(long = "start-date", value_name = "DATE")]
     pub start_date: Option<String>,
-    /// Review mode.
-    #[arg(long, value_enum)]
-    pub audit: Option<AuditArg>,
+    /// Review mode: manual or 1, automatic or 2.
+    #[arg(long, value_name = "MODE", value_parser = |s: &str| cardboss::Audit::from_name(s).map_err(|e| e.to_string()))]
+    pub audit: Option<cardboss::Audit>,
     /// Free text kept with the order.
     #[arg(long)]
     pub remark: Option<String>,
-}
-
-#[derive(ValueEnum, Debug, Clone, Copy)]
-pub enum AuditArg {
-    Manual,
-    Automatic,
 }
 
 #[derive(Subcommand, Debug)]

@@ -12,7 +12,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use cardboss::{Audit, CardRef, CardSet, Client, Config, Error, RenewOptions};
+use cardboss::{Audit, CardRef, CardSet, Client, Config, Error, RenewOptions, TemplateParams};
 use chrono::{Datelike, Months, NaiveDate};
 use common::{
     fail, md5_hex, ok, ok_empty, platform_now, Recorded, Reply, TestServer, APIKEY, PREFIX, SID,
@@ -380,7 +380,7 @@ async fn post_bodies_are_signed_forms_with_the_documented_headers() {
         .send_iot_sms_encrypted(&mobiles, content)
         .await
         .unwrap();
-    let params = vec![(s("1"), s("xx客户")), (s("2"), s("用量即将到期"))];
+    let params = TemplateParams::from_values(["xx客户", "用量即将到期"]).unwrap();
     client
         .send_template_sms(&strings(&["15951977097"]), "1001", &params)
         .await
@@ -516,7 +516,10 @@ async fn lifecycle_operations_go_to_port2_everything_else_to_port1() {
         .unwrap();
     client.send_iot_sms(&one, "hi").await.unwrap();
     client.send_iot_sms_encrypted(&one, "hi").await.unwrap();
-    client.send_template_sms(&one, "1", &[]).await.unwrap();
+    client
+        .send_template_sms(&one, "1", &TemplateParams::default())
+        .await
+        .unwrap();
     client.sms_reports().await.unwrap();
     client.sms_replies().await.unwrap();
     client.end_test_period(&card).await.unwrap();
@@ -1417,22 +1420,20 @@ async fn invalid_inputs_send_nothing() {
     );
     assert_invalid(
         "template, no mobiles",
-        client.send_template_sms(&[], "1", &[]).await,
+        client
+            .send_template_sms(&[], "1", &TemplateParams::default())
+            .await,
     );
     assert_invalid(
         "template, no template",
-        client.send_template_sms(&one, "", &[]).await,
+        client
+            .send_template_sms(&one, "", &TemplateParams::default())
+            .await,
     );
     assert_invalid(
         "template, non-digit phone",
         client
-            .send_template_sms(&strings(&["1595197709x"]), "1", &[])
-            .await,
-    );
-    assert_invalid(
-        "template, value with |",
-        client
-            .send_template_sms(&one, "1", &[(s("1"), s("a|b"))])
+            .send_template_sms(&strings(&["1595197709x"]), "1", &TemplateParams::default())
             .await,
     );
     assert!(

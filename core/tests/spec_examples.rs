@@ -163,7 +163,7 @@ async fn send_template_sms(body: String) -> cardboss::Result<SmsReceipt> {
         c.send_template_sms(
             &["15951977097".to_string(), "15951977098".to_string()],
             "1001",
-            &[("1".into(), "xx".into())],
+            &cardboss::TemplateParams::from_values(["xx"]).unwrap(),
         )
         .await
     })

@@ -360,10 +360,7 @@ async fn sms_are_sent_reported_and_answered() {
         .await
         .unwrap();
     assert_eq!((encrypted.count, encrypted.fee), (1, 2));
-    let params = vec![
-        ("1".to_string(), "张三".to_string()),
-        ("2".to_string(), "即将到期".to_string()),
-    ];
+    let params = cardboss::TemplateParams::from_values(["张三", "即将到期"]).unwrap();
     let template = c
         .send_template_sms(&["13800000001".to_string()], "1001", &params)
         .await

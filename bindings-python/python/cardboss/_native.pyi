@@ -1443,8 +1443,8 @@ def _debug_panic_async() -> Awaitable[None]: ...
 # ---------------------------------------------------------------------------------------------
 # Clients
 
-_TemplateParams = Mapping[str, str] | Sequence[tuple[str, str]]
-_Audit = Literal["manual", "automatic"]
+_TemplateParams = list[str] | tuple[str, ...] | Mapping[int, str] | Mapping[str, str]
+_Audit = int | Literal["manual", "automatic"]
 _T = TypeVar("_T", CardDetail, CurrentUsage, MonthlyUsage)
 
 @final

@@ -1,10 +1,10 @@
 //! 3.4 operations: renewals, lifecycle operations, data switch, voice whitelist.
 
-use cardboss::{Audit, CardRef, RenewOptions};
+use cardboss::{CardRef, RenewOptions};
 use serde::Serialize;
 
 use super::Ctx;
-use crate::args::{AuditArg, DataCmd, RenewArgs, WhitelistCmd};
+use crate::args::{DataCmd, RenewArgs, WhitelistCmd};
 use crate::failure::CliResult;
 use crate::output::{Format, View};
 
@@ -43,10 +43,7 @@ pub async fn renew(ctx: &Ctx, a: RenewArgs) -> CliResult {
     let options = RenewOptions {
         repetition: a.repetition.then_some(true),
         startdate: a.start_date,
-        audit: a.audit.map(|x| match x {
-            AuditArg::Manual => Audit::Manual,
-            AuditArg::Automatic => Audit::Automatic,
-        }),
+        audit: a.audit,
         remark: a.remark,
     };
     let order = ctx

@@ -1,5 +1,7 @@
 //! 3.5 SMS: send (plain, encrypted, template), delivery reports, replies.
 
+use cardboss::TemplateParams;
+
 use super::Ctx;
 use crate::args::SmsCmd;
 use crate::failure::{usage, CliResult};
@@ -40,6 +42,7 @@ pub async fn run(ctx: &Ctx, cmd: SmsCmd) -> CliResult {
                         .ok_or_else(|| usage(format!("--param {p:?} is not NAME=VALUE")))
                 })
                 .collect::<CliResult<Vec<_>>>()?;
+            let params = TemplateParams::from_pairs(params)?;
             let receipt = client
                 .send_template_sms(&mobiles, &template, &params)
                 .await?;

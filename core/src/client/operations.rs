@@ -40,6 +40,7 @@ impl Client {
         }
         let (msisdn, iccid) = card.params();
         let month = months.to_string();
+        let audit = options.audit.map(|a| a.code().to_string());
         let mut unsigned: Vec<(&'static str, &str)> = Vec::new();
         if let Some(rep) = options.repetition {
             unsigned.push(("repetition", if rep { "1" } else { "0" }));
@@ -47,8 +48,8 @@ impl Client {
         if let Some(date) = &options.startdate {
             unsigned.push(("startdate", date));
         }
-        if let Some(audit) = options.audit {
-            unsigned.push(("audit", audit.param()));
+        if let Some(audit) = &audit {
+            unsigned.push(("audit", audit));
         }
         if let Some(remark) = &options.remark {
             unsigned.push(("remark", remark));

@@ -4,7 +4,7 @@
 use super::Client;
 use crate::crypto::encrypt_sms;
 use crate::error::{Error, Result};
-use crate::models::{SmsReceipt, SmsReply, SmsReplyList, SmsReport, SmsReportList};
+use crate::models::{SmsReceipt, SmsReply, SmsReplyList, SmsReport, SmsReportList, TemplateParams};
 use crate::rules::{check_sms_content, check_sms_mobiles, MAX_SMS_MOBILES};
 use crate::transport::{Call, Port};
 
@@ -49,21 +49,21 @@ impl Client {
         .await
     }
 
-    /// 3.5.5 sms/sendsms: a template SMS to phones. `params` fill the template's variables:
-    /// `("1", "xx")` becomes `@1@=xx`, joined by `|`. Billed to the account.
+    /// 3.5.5 sms/sendsms: a template SMS to phones. `params` fill the template's variables
+    /// (`@1@=xx|@2@=yy`, see [`TemplateParams`]). Billed to the account.
     ///
     /// Only `mobile + tplid` are signed; `content` is sent unsigned.
     pub async fn send_template_sms(
         &self,
         mobiles: &[String],
         template_id: &str,
-        params: &[(String, String)],
+        params: &TemplateParams,
     ) -> Result<SmsReceipt> {
         check_sms_mobiles(mobiles, false)?;
         if template_id.trim().is_empty() {
             return Err(Error::invalid("template_id", "must not be empty"));
         }
-        let content = template_content(params)?;
+        let content = params.content();
         let content = content.as_str();
         self.in_chunks(mobiles, |mobile| async move {
             let signed = [("mobile", mobile.as_str()), ("tplid", template_id)];
@@ -125,36 +125,5 @@ impl Client {
             merged.taskids.push(receipt.taskid);
         }
         Ok(merged)
-    }
-}
-
-/// `@1@=a|@2@=b` from `[("1","a"), ("2","b")]`; names already written `@1@` are kept.
-pub fn template_content(params: &[(String, String)]) -> Result<String> {
-    let mut parts = Vec::with_capacity(params.len());
-    for (name, value) in params {
-        let name = name.trim_matches('@');
-        if name.is_empty() || value.contains('|') {
-            return Err(Error::invalid(
-                "params",
-                format!("template variable {name:?} is empty or its value contains `|`"),
-            ));
-        }
-        parts.push(format!("@{name}@={value}"));
-    }
-    Ok(parts.join("|"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn template_variables() {
-        let p = vec![
-            ("1".to_string(), "xx客户".to_string()),
-            ("@2@".to_string(), "用量即将到期".to_string()),
-        ];
-        assert_eq!(template_content(&p).unwrap(), "@1@=xx客户|@2@=用量即将到期");
-        assert!(template_content(&[("1".into(), "a|b".into())]).is_err());
     }
 }

@@ -1,7 +1,82 @@
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::Extra;
 use crate::decode;
+use crate::error::{Error, Result};
+
+/// 3.5.5 template variables, sent as `content=@1@=xx|@2@=yy` (in number order).
+///
+/// Built from values in order, the first filling `@1@` (a list in Python and JS), or from
+/// numbered pairs (a map): each number positive and given once, written `1` or `@1@`. No value
+/// may hold the `|` separator. Bindings only convert their list or map into one of the two.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TemplateParams(BTreeMap<u32, String>);
+
+impl TemplateParams {
+    /// `["a", "b"]` fills `@1@=a|@2@=b`.
+    pub fn from_values<I, V>(values: I) -> Result<Self>
+    where
+        I: IntoIterator<Item = V>,
+        V: Into<String>,
+    {
+        let pairs = values.into_iter().enumerate().map(|(i, v)| (i + 1, v));
+        TemplateParams::from_pairs(pairs)
+    }
+
+    /// `{1: "a", "2": "b"}` (or `"@2@"`) fills `@1@=a|@2@=b`; any other key is invalid input.
+    pub fn from_pairs<I, K, V>(pairs: I) -> Result<Self>
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: ToString,
+        V: Into<String>,
+    {
+        let mut map = BTreeMap::new();
+        for (key, value) in pairs {
+            let key = key.to_string();
+            let digits = key
+                .strip_prefix('@')
+                .and_then(|k| k.strip_suffix('@'))
+                .unwrap_or(&key);
+            let number = Some(digits)
+                .filter(|d| d.bytes().all(|b| b.is_ascii_digit()))
+                .and_then(|d| d.parse::<u32>().ok())
+                .filter(|&n| n > 0)
+                .ok_or_else(|| {
+                    Error::invalid(
+                        "params",
+                        format!("template variable {key:?} is not a positive number (1 fills @1@)"),
+                    )
+                })?;
+            let value = value.into();
+            if value.contains('|') {
+                return Err(Error::invalid(
+                    "params",
+                    format!("the value of template variable {number} contains `|`, the separator"),
+                ));
+            }
+            if map.insert(number, value).is_some() {
+                return Err(Error::invalid(
+                    "params",
+                    format!("template variable {number} is given twice"),
+                ));
+            }
+        }
+        Ok(TemplateParams(map))
+    }
+
+    /// The variables as numbered pairs, in number order.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, &str)> {
+        self.0.iter().map(|(n, v)| (*n, v.as_str()))
+    }
+
+    /// The `content` parameter: `@1@=a|@2@=b`.
+    pub fn content(&self) -> String {
+        let parts: Vec<String> = self.iter().map(|(n, v)| format!("@{n}@={v}")).collect();
+        parts.join("|")
+    }
+}
 
 /// 3.5.1/3.5.2/3.5.5: what an SMS submission returns.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -102,4 +177,36 @@ pub(crate) struct SmsReportList {
 #[serde(default)]
 pub(crate) struct SmsReplyList {
     pub mos: Vec<SmsReply>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn template_values_fill_from_one() {
+        let p = TemplateParams::from_values(["xx客户", "用量即将到期"]).unwrap();
+        assert_eq!(p.content(), "@1@=xx客户|@2@=用量即将到期");
+        assert_eq!(
+            TemplateParams::from_values(Vec::<String>::new())
+                .unwrap()
+                .content(),
+            ""
+        );
+        assert!(TemplateParams::from_values(["a|b"]).is_err());
+    }
+
+    #[test]
+    fn template_pairs_need_positive_numbers() {
+        let p = TemplateParams::from_pairs([("2", "b"), ("@1@", "a")]).unwrap();
+        assert_eq!(p.content(), "@1@=a|@2@=b");
+        assert_eq!(
+            TemplateParams::from_pairs([(3, "c")]).unwrap().content(),
+            "@3@=c"
+        );
+        for bad in ["0", "-1", "+1", "x", "", "@@", "1.5", " 1"] {
+            assert!(TemplateParams::from_pairs([(bad, "v")]).is_err(), "{bad:?}");
+        }
+        assert!(TemplateParams::from_pairs([("1", "a"), ("@1@", "b")]).is_err());
+    }
 }

@@ -108,14 +108,15 @@ extension CardBossClient {
 // MARK: - SMS
 
 extension CardBossClient {
-    /// 3.5.5 sms/sendsms with the template variables in the order written
-    /// (`["1": "xx", "2": "yy"]` is sent as `@1@=xx|@2@=yy`).
-    public func sendTemplateSms(mobiles: [String], templateId: String, params: KeyValuePairs<String, String>)
+    /// 3.5.5 sms/sendsms with numbered template variables (`[1: "xx", 2: "yy"]` is sent as
+    /// `@1@=xx|@2@=yy`); a number that is not positive throws `InvalidInput` before sending.
+    public func sendTemplateSms(mobiles: [String], templateId: String, params: [Int: String])
         async throws -> SmsReceipt
     {
-        try await sendTemplateSms(
+        // A number beyond Int32 becomes 0, which the core refuses like any non-positive one.
+        try await sendTemplateSmsNumbered(
             mobiles: mobiles, templateId: templateId,
-            params: params.map { TemplateParam(name: $0.key, value: $0.value) })
+            params: Dictionary(uniqueKeysWithValues: params.map { (Int32(exactly: $0.key) ?? 0, $0.value) }))
     }
 }
 

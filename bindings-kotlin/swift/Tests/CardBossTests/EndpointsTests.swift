@@ -239,7 +239,7 @@ final class EndpointsTests: XCTestCase {
         let encrypted = try await client.sendIotSmsEncrypted(mobiles: [cards[3].iccid], content: "重启 reboot")
         XCTAssertEqual(encrypted.count, 1)
 
-        let template = try await client.sendTemplateSms(mobiles: ["13800138000"], templateId: "1002", params: ["1": "123456"])
+        let template = try await client.sendTemplateSms(mobiles: ["13800138000"], templateId: "1002", params: [1: "123456"])
         XCTAssertEqual(template.count, 1)
         XCTAssertGreaterThanOrEqual(template.fee, 1)
 

@@ -74,7 +74,7 @@ final class SecretsTests: XCTestCase {
         await attempt("pools") { try await client.pools() }
         await attempt("sendIotSms") { try await client.sendIotSms(mobiles: ids, content: "secret test") }
         await attempt("sendIotSmsEncrypted") { try await client.sendIotSmsEncrypted(mobiles: [ids[1]], content: "encrypted secret") }
-        await attempt("sendTemplateSms") { try await client.sendTemplateSms(mobiles: ["13800138000"], templateId: "1002", params: ["1": "1"]) }
+        await attempt("sendTemplateSms") { try await client.sendTemplateSms(mobiles: ["13800138000"], templateId: "1002", params: ["1"]) }
         await attempt("smsReports") { try await client.smsReports() }
         await attempt("smsReplies") { try await client.smsReplies() }
         await attempt("suspend") { try await client.suspend(card: CardRef(msisdn: cards[30].msisdn)) }

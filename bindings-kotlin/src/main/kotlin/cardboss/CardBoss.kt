@@ -86,10 +86,10 @@ private fun <T> batchFlow(batches: AutoCloseable, next: suspend () -> List<T>?):
 
 // ---------------------------------------------------------------- SMS
 
-/** 3.5.5 sms/sendsms with the template variables as a map, in its iteration order
- *  (`mapOf("1" to "xx", "2" to "yy")` is sent as `@1@=xx|@2@=yy`). */
-suspend fun CardBossClient.sendTemplateSms(mobiles: List<String>, templateId: String, params: Map<String, String>): SmsReceipt =
-    sendTemplateSms(mobiles, templateId, params.map { (name, value) -> TemplateParam(name, value) })
+/** 3.5.5 sms/sendsms with numbered template variables (`mapOf(1 to "xx", 2 to "yy")` is sent
+ *  as `@1@=xx|@2@=yy`); a number that is not positive throws `InvalidInput` before sending. */
+suspend fun CardBossClient.sendTemplateSms(mobiles: List<String>, templateId: String, params: Map<Int, String>): SmsReceipt =
+    sendTemplateSmsNumbered(mobiles, templateId, params)
 
 // ---------------------------------------------------------------- pushes
 

@@ -262,7 +262,7 @@ class EndpointsTest {
         val encrypted = client.sendIotSmsEncrypted(listOf(cards[3].iccid), "重启 reboot")
         assertEquals(1L, encrypted.count)
 
-        val template = client.sendTemplateSms(listOf("13800138000"), "1002", mapOf("1" to "123456"))
+        val template = client.sendTemplateSms(listOf("13800138000"), "1002", listOf("123456"))
         assertEquals(1L, template.count)
         assertTrue(template.fee >= 1)
 

@@ -111,7 +111,7 @@ class SecretsTest {
                 attempt("pools") { client.pools() }
                 attempt("sendIotSms") { client.sendIotSms(ids, "secret test") }
                 attempt("sendIotSmsEncrypted") { client.sendIotSmsEncrypted(listOf(ids[1]), "encrypted secret test") }
-                attempt("sendTemplateSms") { client.sendTemplateSms(listOf("13800138000"), "1002", mapOf("1" to "123456")) }
+                attempt("sendTemplateSms") { client.sendTemplateSms(listOf("13800138000"), "1002", listOf("123456")) }
                 attempt("smsReports") { client.smsReports() }
                 attempt("smsReplies") { client.smsReplies() }
                 val (renewCard, pkg) = cards.drop(10).firstNotNullOf { card ->
