@@ -171,7 +171,7 @@ async function everything(): Promise<void> {
       const info: ErrorInfo = e
       const code: string = e.code
       const kind: string = e.kind
-      const retry: number | undefined = e.retryAfter
+      const retry: number | undefined = e.retryAfterMs
       const status: number | undefined = e.httpStatus
       const unknown: boolean = e.outcomeUnknown
       const message: string = e.message

@@ -7,7 +7,7 @@ use napi::bindgen_prelude::PromiseRaw;
 use napi::{Env, Result};
 use napi_derive::napi;
 
-use crate::client::Client;
+use crate::client::{CallOptions, Client};
 use crate::error::sync;
 
 #[napi]
@@ -20,11 +20,11 @@ impl Client {
         env: &'env Env,
         mobiles: Vec<String>,
         content: String,
+        call: Option<CallOptions>,
     ) -> Result<PromiseRaw<'env, SmsReceipt>> {
-        self.run(
-            env,
-            |c| async move { c.send_iot_sms(&mobiles, &content).await },
-        )
+        self.run(env, call, |c| async move {
+            c.send_iot_sms(&mobiles, &content).await
+        })
     }
 
     /// 3.5.2 sms/sendiotencryptsms: the same, AES-encrypted with the apikey's halves.
@@ -34,8 +34,9 @@ impl Client {
         env: &'env Env,
         mobiles: Vec<String>,
         content: String,
+        call: Option<CallOptions>,
     ) -> Result<PromiseRaw<'env, SmsReceipt>> {
-        self.run(env, |c| async move {
+        self.run(env, call, |c| async move {
             c.send_iot_sms_encrypted(&mobiles, &content).await
         })
     }
@@ -49,23 +50,32 @@ impl Client {
         mobiles: Vec<String>,
         template_id: String,
         params: Option<IndexMap<String, String>>,
+        call: Option<CallOptions>,
     ) -> Result<PromiseRaw<'env, SmsReceipt>> {
         let params: Vec<(String, String)> = params.unwrap_or_default().into_iter().collect();
-        self.run(env, |c| async move {
+        self.run(env, call, |c| async move {
             c.send_template_sms(&mobiles, &template_id, &params).await
         })
     }
 
     /// 3.5.3 sms/rpt/get: delivery reports not fetched before (at most 10,000 a call).
     #[napi]
-    pub fn sms_reports<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, Vec<SmsReport>>> {
-        self.run(env, |c| async move { c.sms_reports().await })
+    pub fn sms_reports<'env>(
+        &self,
+        env: &'env Env,
+        call: Option<CallOptions>,
+    ) -> Result<PromiseRaw<'env, Vec<SmsReport>>> {
+        self.run(env, call, |c| async move { c.sms_reports().await })
     }
 
     /// 3.5.4 sms/mo/get: replies not fetched before (at most 10,000 a call).
     #[napi]
-    pub fn sms_replies<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, Vec<SmsReply>>> {
-        self.run(env, |c| async move { c.sms_replies().await })
+    pub fn sms_replies<'env>(
+        &self,
+        env: &'env Env,
+        call: Option<CallOptions>,
+    ) -> Result<PromiseRaw<'env, Vec<SmsReply>>> {
+        self.run(env, call, |c| async move { c.sms_replies().await })
     }
 }
 

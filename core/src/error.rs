@@ -96,6 +96,14 @@ pub enum Error {
         message: String,
         outcome_unknown: bool,
     },
+    /// The caller ended the call early (an `AbortSignal`, a closed client): nothing more is sent.
+    #[error("cancelled: {reason}{}", unknown_suffix(*.outcome_unknown))]
+    Cancelled {
+        reason: String,
+        /// The endpoint of the request in flight, if one was started.
+        endpoint: Option<String>,
+        outcome_unknown: bool,
+    },
     /// A push (webhook) body failed verification or parsing.
     #[error("push rejected: {reason}")]
     PushRejected { reason: String },
@@ -132,6 +140,7 @@ impl Error {
             Error::Transport { .. } => "TRANSPORT".into(),
             Error::Http { .. } => "HTTP".into(),
             Error::Decode { .. } => "DECODE".into(),
+            Error::Cancelled { .. } => "CANCELLED".into(),
             Error::PushRejected { .. } => "PUSH_REJECTED".into(),
             Error::Internal { .. } => "INTERNAL".into(),
         }
@@ -149,6 +158,7 @@ impl Error {
             Error::Transport { .. } => "transport",
             Error::Http { .. } => "http",
             Error::Decode { .. } => "decode",
+            Error::Cancelled { .. } => "cancelled",
             Error::PushRejected { .. } => "push_rejected",
             Error::Internal { .. } => "internal",
         }
@@ -175,6 +185,7 @@ impl Error {
             | Error::Transport { endpoint, .. }
             | Error::Http { endpoint, .. }
             | Error::Decode { endpoint, .. } => Some(endpoint),
+            Error::Cancelled { endpoint, .. } => endpoint.as_deref(),
             _ => None,
         }
     }
@@ -218,6 +229,9 @@ impl Error {
                 outcome_unknown, ..
             }
             | Error::Decode {
+                outcome_unknown, ..
+            }
+            | Error::Cancelled {
                 outcome_unknown, ..
             } => *outcome_unknown,
             _ => false,
