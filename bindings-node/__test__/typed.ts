@@ -22,7 +22,8 @@ import {
   type MonthlyUsageBatches,
   type CardRef,
   type CardSet,
-  type CardbossError,
+  CardbossError,
+  type CallOptions,
   type ClientOptions,
   type CurrentUsage,
   type Customer,
@@ -162,6 +163,23 @@ async function everything(): Promise<void> {
     const scode: string = sms.replies[0].scode
     void scode
   }
+
+  const controller = new AbortController()
+  const call: CallOptions = { signal: controller.signal, timeoutMs: 5000 }
+  const bounded: Customer = await client.customer(call)
+  const boundedDetails: CardDetail[] = await client.cardDetails({ msisdns: ['1064787000001'] }, { timeoutMs: 10_000 })
+  void [bounded, boundedDetails]
+  try {
+    await client.suspend({ msisdn: '1064787000001' }, { signal: AbortSignal.timeout(1000) })
+  } catch (err: unknown) {
+    if (err instanceof CardbossError && err.kind === 'cancelled' && err.outcomeUnknown) {
+      const wait: number | undefined = err.retryAfterMs
+      void wait
+    }
+  }
+  const disposeClient: () => Promise<void> = () => client[Symbol.asyncDispose]()
+  void disposeClient
+  client.close()
 
   try {
     await client.customer()
