@@ -105,6 +105,43 @@ export interface CardPage {
   cards: Array<Card>
 }
 
+/**
+ * Client settings as a binding passes them: `None` is the documented default (see [`Config`]).
+ * `Debug` never shows the apikey.
+ */
+export interface ClientOptions {
+  /** Account id (required, here or in `CARDBOSS_SID`). */
+  sid?: string
+  /** The 32-character secret (required). Never shown in errors, logs or `Debug`. */
+  apikey?: string
+  /** Root of port1: queries, SMS, renewals. Default `http://127.0.0.1:9011`. */
+  baseUrl?: string
+  /** Root of port2: lifecycle operations. Default: `base_url`'s host on port 8111. */
+  opsUrl?: string
+  /** Timeout of each request attempt, in milliseconds (default 30000). */
+  timeoutMs?: number
+  /** Connect timeout, in milliseconds (default 5000). */
+  connectTimeoutMs?: number
+  /** Extra attempts for GETs (default 3); POSTs are never retried. */
+  maxRetries?: number
+  /**
+   * Delay before the first retry of a GET, in milliseconds (default 200); it doubles each
+   * attempt up to `retry_cap_ms`, with full jitter. 0 retries at once.
+   */
+  retryBaseMs?: number
+  /** Longest delay between two attempts of a GET, in milliseconds (default 5000). */
+  retryCapMs?: number
+  /** Requests in flight at once for bulk calls and card listings (default 8). */
+  concurrency?: number
+  /** Offset of the platform's clock for `ts`, in minutes east of UTC (default 480, UTC+8). */
+  utcOffsetMinutes?: number
+  /**
+   * Refuse repeats of a lifecycle operation on a card within the carrier's window locally
+   * (default true).
+   */
+  cooldownGuard?: boolean
+}
+
 /** 3.2.3 card/usage/current: this month's usage of a card. */
 export interface CurrentUsage {
   msisdn: string
@@ -162,6 +199,50 @@ export interface DayUsage {
   usage: number
   extra: Record<string, string>
 }
+
+/**
+ * An [`Error`] as one flat record, the same in every binding: each binding picks its class or
+ * variant by `kind` and copies the fields. Durations are milliseconds, like `ClientOptions`'.
+ *
+ * `msg` says what went wrong in words: the server's `msg` for a refusal, our reason for an
+ * error found on our side (`"must be 32 ASCII characters"`, `"timed out"`). `detail` is the
+ * raw text behind it, or empty: the server's `detail`, the first bytes of a non-CardBOSS HTTP
+ * body, the card that is cooling down. `message` is the whole sentence (`Display`), endpoint
+ * and outcome warning included. None of them ever holds the apikey or a sign.
+ */
+export interface ErrorInfo {
+  kind: ErrorKind
+  /**
+   * Stable code: the platform's (`"1005"`, the carrier's status in the carrier shape) for a
+   * refusal, else `INVALID_INPUT`, `COOLDOWN`, `TIMEOUT`, `TRANSPORT`, `HTTP`, `DECODE`,
+   * `PUSH_REJECTED`, `CANCELLED` or `INTERNAL`.
+   */
+  code: string
+  /** The whole message, as `Display` writes it. */
+  message: string
+  msg: string
+  detail: string
+  /** The invalid parameter, for `invalid_input`. */
+  field?: string
+  /** The endpoint path (`card/pkg/renew`), with the batch or page named for bulk calls. */
+  endpoint?: string
+  /** HTTP status of the answer, when an answer arrived. */
+  httpStatus?: number
+  /**
+   * How long to wait before trying again, in milliseconds, when known (cooldowns, rate
+   * limits).
+   */
+  retryAfterMs?: number
+  /** True when a POST may have been applied although it failed: check before repeating it. */
+  outcomeUnknown: boolean
+  /** The upstream carrier's code (`"13009"`), on every refusal that has one. */
+  carrierCode?: string
+  /** The `result` object some refusals still carry (a failed renewal does), as JSON text. */
+  result?: string
+}
+
+/** What kind of error: the variant of [`Error`], for bindings that pick a class by it. */
+export type ErrorKind = 'api' | 'auth' | 'rate_limited' | 'invalid_input' | 'cooldown' | 'timeout' | 'transport' | 'http' | 'decode' | 'cancelled' | 'push_rejected' | 'internal'
 
 /**
  * One card: the list's fields, its details, and its current usage, which wins over the
@@ -333,6 +414,46 @@ export interface Pool {
   extra: Record<string, string>
 }
 
+/** 4.2: a verified data push. */
+export interface Push {
+  sid: string
+  /** Unique message id (use it to drop replays, see `PushGuard`). */
+  id: string
+  /** Message type (`OD1002`, `OD1010`), trimmed. */
+  sn: string
+  level: string
+  api: string
+  /** As sent (`yyyy-MM-dd HH:mm:ss`). */
+  time: string
+  desc: string
+  /** `data` exactly as received (JSON text). */
+  data: string
+  content: PushContent
+}
+
+/**
+ * What a data push carries, by its `sn`. In Python a class per variant
+ * (`PushContent.RenewalResult`, …) with `kind`, `result` and `warnings` on all of them; in
+ * JavaScript an object tagged by `kind`.
+ */
+export type PushContent =
+  | { kind: 'renewal_result'; result: RenewalResult }
+  | { kind: 'usage_warnings'; warnings: Array<UsageWarning> }
+  | { kind: 'other' }
+
+/**
+ * How strictly to verify a data push; every field `None` is the default (signature only, the
+ * platform's UTC+8).
+ */
+export interface PushOptions {
+  /** Refuse pushes for another account. */
+  expectedSid?: string
+  /** Refuse pushes whose `time` is further than this from now (either way), in milliseconds. */
+  maxAgeMs?: number
+  /** Zone of the push's `time`, in minutes east of UTC (default 480, UTC+8). */
+  utcOffsetMinutes?: number
+}
+
 /**
  * 3.4.1 card/pkg/renew: the order the renewal created. The platform confirms it later with an
  * OD1002 push.
@@ -376,6 +497,21 @@ export interface RenewOptions {
   audit?: Audit
   remark?: string
 }
+
+/** What an encrypted SMS carries once decrypted. */
+export interface SmsPlaintext {
+  mobiles: Array<string>
+  content: string
+}
+
+/**
+ * 3.5.6: an SMS push. In Python a class per variant with `type` (`"P0001"`, `"P0002"`),
+ * `reports` and `replies` on both; in JavaScript an object tagged by `kind` (`reports`,
+ * `replies`: napi cannot rename one variant's tag to the spec's code).
+ */
+export type SmsPush =
+  | { kind: 'reports'; reports: Array<SmsReport> }
+  | { kind: 'replies'; replies: Array<SmsReply> }
 
 /** 3.5.1/3.5.2/3.5.5: what an SMS submission returns. */
 export interface SmsReceipt {
@@ -642,8 +778,8 @@ export declare class MonthlyUsageBatches {
  * receiver.
  */
 export declare class PushGuard {
-  /** Remembers at most `capacity` ids (default 100,000), each for `ttlSecs` (default 24 h). */
-  constructor(capacity?: number | undefined | null, ttlSecs?: number | undefined | null)
+  /** Remembers at most `capacity` ids, each for `ttlMs` (the core's defaults when left out). */
+  constructor(capacity?: number | undefined | null, ttlMs?: number | undefined | null)
   /** `verifyPush`, then refuses the push (`PUSH_REJECTED`) if its id was seen within the ttl. */
   verify(body: string | Buffer, apikey: string, options?: PushOptions | undefined | null): Push
   /** Records `id`; throws `PUSH_REJECTED` when it was already recorded (a replay). */
@@ -754,43 +890,6 @@ export interface CardSet {
   iccids?: Array<string>
 }
 
-/** Options of `new Client(...)`. Only `sid` and `apikey` are required. */
-export interface ClientOptions {
-  /** Account id. */
-  sid: string
-  /**
-   * The 32-character secret (also the key and IV of encrypted SMS). Never shown in errors or
-   * by `util.inspect`.
-   */
-  apikey: string
-  /** Root of port1: queries, SMS, renewals. Default `http://127.0.0.1:9011`. */
-  baseUrl?: string
-  /** Root of port2: lifecycle operations. Default: `baseUrl`'s host on port 8111. */
-  opsUrl?: string
-  /** Timeout of each request attempt, in ms (default 30000). */
-  timeoutMs?: number
-  /** Connect timeout, in ms (default 5000). */
-  connectTimeoutMs?: number
-  /** Extra attempts for GETs (default 3); POSTs are never retried. */
-  maxRetries?: number
-  /**
-   * Delay before the first retry of a GET, in ms (default 200); it doubles each attempt up to
-   * `retryCapMs`, with full jitter.
-   */
-  retryBaseMs?: number
-  /** Longest delay between two attempts of a GET, in ms (default 5000). */
-  retryCapMs?: number
-  /** Requests in flight at once for bulk calls and `cards()` (default 8). */
-  concurrency?: number
-  /** Offset of the platform's clock for `ts`, in minutes east of UTC (default 480, UTC+8). */
-  utcOffsetMinutes?: number
-  /**
-   * Refuse repeats of a lifecycle operation on a card within the carrier's window locally
-   * (default true).
-   */
-  cooldownGuard?: boolean
-}
-
 /** Decrypts an encrypted IoT SMS `text` (line-wrapped Base64 accepted). */
 export declare function decryptSms(apikey: string, text: string): SmsPlaintext
 
@@ -799,47 +898,6 @@ export declare function decryptSms(apikey: string, text: string): SmsPlaintext
  * the apikey's two halves, zero-padded.
  */
 export declare function encryptSms(apikey: string, mobiles: Array<string>, content: string): string
-
-/**
- * The properties of every `Error` this package throws or rejects with, besides `message`,
- * `name` (always `"CardbossError"`) and `stack`.
- *
- * Use `isCardbossError(err)` to narrow a caught value to `CardbossError` (= `Error & ErrorInfo`).
- */
-export interface ErrorInfo {
-  /**
-   * Stable code: the platform's code for server refusals (`"1005"`, `"1080"`, the carrier's
-   * `"12144"`), else one of `INVALID_INPUT`, `COOLDOWN`, `TIMEOUT`, `TRANSPORT`, `HTTP`,
-   * `DECODE`, `PUSH_REJECTED`, `INTERNAL`.
-   */
-  code: string
-  /**
-   * What went wrong: `api`, `auth`, `rate_limited`, `invalid_input`, `cooldown`, `timeout`,
-   * `transport`, `http`, `decode`, `push_rejected` or `internal`.
-   */
-  kind: string
-  /** The server's `msg`, when the server refused the request. */
-  msg?: string
-  /** The server's `detail`, when the server refused the request. */
-  detail?: string
-  /** HTTP status of the answer, when an answer arrived. */
-  httpStatus?: number
-  /** The endpoint path (`card/pkg/renew`), with the batch named for bulk calls. */
-  endpoint?: string
-  /**
-   * Milliseconds to wait before trying again (cooldowns, rate limits), when known: the unit
-   * of every duration of this package (`timeoutMs`, ...).
-   */
-  retryAfterMs?: number
-  /** True when a POST may have been applied although it failed: check before repeating it. */
-  outcomeUnknown: boolean
-  /** The upstream carrier's code (`"13009"`), when the refusal came from the carrier. */
-  carrierCode?: string
-  /** The invalid parameter, for `invalid_input`. */
-  field?: string
-  /** The `result` object some refusals still carry (a failed renewal does). */
-  result?: Record<string, unknown>
-}
 
 /**
  * What `fleetSync()` fetches; anything left out keeps the core's default (details and usage
@@ -863,41 +921,8 @@ export interface FleetSyncOptions {
 /** Parses an SMS push body (`{"type":"P0001"|"P0002","data":"[...]"}`); these are not signed. */
 export declare function parseSmsPush(body: string | Buffer): SmsPush
 
-/** A verified data push (4.2). */
-export interface Push {
-  sid: string
-  /** Unique message id (`PushGuard` uses it to refuse replays). */
-  id: string
-  /** Message type (`OD1002`, `OD1010`), trimmed. */
-  sn: string
-  level: string
-  api: string
-  /** As sent (`yyyy-MM-dd HH:mm:ss`). */
-  time: string
-  desc: string
-  /** `data` exactly as received (JSON text). */
-  data: string
-  content: PushContent
-}
-
 /** The body a push receiver must answer with (`"success"`). */
 export declare const PUSH_ACK: string
-
-/** What a data push carries, by its `sn`. */
-export type PushContent =
-  | { kind: 'renewal_result'; result: RenewalResult }
-  | { kind: 'usage_warnings'; warnings: Array<UsageWarning> }
-  | { kind: 'other' }
-
-/** How strictly to verify a data push. */
-export interface PushOptions {
-  /** Refuse pushes for another account. */
-  expectedSid?: string
-  /** Refuse pushes whose `time` is further than this from now (either way), in seconds. */
-  maxAgeSecs?: number
-  /** Zone of the push's `time`, in minutes east of UTC (default 480, UTC+8). */
-  utcOffsetMinutes?: number
-}
 
 /**
  * Options of `Sandbox.start(...)`; each one left out keeps the sandbox's default (1000 cards,
@@ -930,17 +955,6 @@ export declare function sign(parts: Array<string>): string
 /** Messages billed for `content`: up to 70 characters is one, longer text is billed per 67. */
 export declare function smsBillingCount(content: string): number
 
-/** What an encrypted IoT SMS carries once decrypted. */
-export interface SmsPlaintext {
-  mobiles: Array<string>
-  content: string
-}
-
-/** An SMS push (3.5.6), by its `type`. */
-export type SmsPush =
-  | { type: 'P0001'; reports: Array<SmsReport> }
-  | { type: 'P0002'; replies: Array<SmsReply> }
-
 /**
  * The `ts` of a request (`yyyyMMddHHmmss`) for the instant `atMs` (ms since the epoch, default
  * now) on a clock `utcOffsetMinutes` east of UTC (default 480, the platform's UTC+8).
@@ -950,7 +964,7 @@ export declare function timestamp(atMs?: number | undefined | null, utcOffsetMin
 /**
  * Verifies a data push body (JSON or form-encoded, as received: pass the raw body) with the
  * account's apikey and parses its `data`. Throws `PUSH_REJECTED` when forged, for another
- * account (`expectedSid`) or too old (`maxAgeSecs`).
+ * account (`expectedSid`) or too old (`maxAgeMs`).
  */
 export declare function verifyPush(body: string | Buffer, apikey: string, options?: PushOptions | undefined | null): Push
 

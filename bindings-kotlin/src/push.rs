@@ -21,7 +21,7 @@ pub fn parse_sms_push(body: Vec<u8>) -> Result<SmsPush> {
 }
 
 /// The options `verifyPush` uses when given none: signature only, the platform's UTC+8. Copy
-/// and change it (`defaultPushOptions().copy(expectedSid = "10043", maxAgeSecs = 600u)`).
+/// and change it (`defaultPushOptions().copy(expectedSid = "10043", maxAgeMs = 600_000)`).
 #[uniffi::export]
 pub fn default_push_options() -> PushOptions {
     PushOptions::default()

@@ -145,8 +145,8 @@ describe('errors', () => {
     const e = await failure(() => client.renew({ msisdn: cards[30].msisdn }, 'NO-SUCH-PKG', 12))
     assert.equal(e.code, '1031')
     assert.equal(e.kind, 'api')
-    assert.equal(typeof e.result, 'object')
-    assert.equal(e.result.msisdn, cards[30].msisdn)
+    assert.equal(typeof e.result, 'string')
+    assert.equal(JSON.parse(e.result).msisdn, cards[30].msisdn)
   })
 
   it('a wrong apikey is an auth error (1005)', async () => {

@@ -3,7 +3,6 @@
 
 use std::future::Future;
 use std::sync::Mutex;
-use std::time::Duration;
 
 use napi::bindgen_prelude::{
     AbortSignal, FromNapiValue, JsValue, Object, PromiseRaw, ToNapiValue, Unknown,
@@ -14,74 +13,6 @@ use tokio::sync::watch;
 use tokio::time::Instant;
 
 use crate::error::{argument_error, spawn, sync};
-
-/// Options of `new Client(...)`. Only `sid` and `apikey` are required.
-#[napi(object)]
-pub struct ClientOptions {
-    /// Account id.
-    pub sid: String,
-    /// The 32-character secret (also the key and IV of encrypted SMS). Never shown in errors or
-    /// by `util.inspect`.
-    pub apikey: String,
-    /// Root of port1: queries, SMS, renewals. Default `http://127.0.0.1:9011`.
-    pub base_url: Option<String>,
-    /// Root of port2: lifecycle operations. Default: `baseUrl`'s host on port 8111.
-    pub ops_url: Option<String>,
-    /// Timeout of each request attempt, in ms (default 30000).
-    pub timeout_ms: Option<u32>,
-    /// Connect timeout, in ms (default 5000).
-    pub connect_timeout_ms: Option<u32>,
-    /// Extra attempts for GETs (default 3); POSTs are never retried.
-    pub max_retries: Option<u32>,
-    /// Delay before the first retry of a GET, in ms (default 200); it doubles each attempt up to
-    /// `retryCapMs`, with full jitter.
-    pub retry_base_ms: Option<u32>,
-    /// Longest delay between two attempts of a GET, in ms (default 5000).
-    pub retry_cap_ms: Option<u32>,
-    /// Requests in flight at once for bulk calls and `cards()` (default 8).
-    pub concurrency: Option<u32>,
-    /// Offset of the platform's clock for `ts`, in minutes east of UTC (default 480, UTC+8).
-    pub utc_offset_minutes: Option<i32>,
-    /// Refuse repeats of a lifecycle operation on a card within the carrier's window locally
-    /// (default true).
-    pub cooldown_guard: Option<bool>,
-}
-
-impl From<ClientOptions> for cardboss::Config {
-    fn from(o: ClientOptions) -> Self {
-        let mut config = cardboss::Config::new(o.sid, o.apikey);
-        config.language = "node".into();
-        if let Some(url) = o.base_url {
-            config.base_url = url;
-        }
-        config.ops_url = o.ops_url;
-        if let Some(ms) = o.timeout_ms {
-            config.timeout = Duration::from_millis(ms.into());
-        }
-        if let Some(ms) = o.connect_timeout_ms {
-            config.connect_timeout = Duration::from_millis(ms.into());
-        }
-        if let Some(n) = o.max_retries {
-            config.max_retries = n;
-        }
-        if let Some(ms) = o.retry_base_ms {
-            config.retry_base = Duration::from_millis(ms.into());
-        }
-        if let Some(ms) = o.retry_cap_ms {
-            config.retry_cap = Duration::from_millis(ms.into());
-        }
-        if let Some(n) = o.concurrency {
-            config.concurrency = n as usize;
-        }
-        if let Some(minutes) = o.utc_offset_minutes {
-            config.utc_offset_minutes = minutes;
-        }
-        if let Some(guard) = o.cooldown_guard {
-            config.cooldown_guard = guard;
-        }
-        config
-    }
-}
 
 /// Several cards: `{ msisdns: [...] }` or `{ iccids: [...] }` (msisdns win when both are given).
 /// Any number of cards; the SDK sends them in batches of 100.
@@ -137,17 +68,18 @@ impl Client {
     #[napi(constructor, ts_args_type = "options: ClientOptions")]
     pub fn new(env: Env, options: Unknown) -> Result<Self> {
         let inner = sync(&env, || {
-            let options = unsafe { ClientOptions::from_napi_value(env.raw(), options.raw()) }
-                .map_err(|e| {
-                    argument_error(e.status.as_ref(), &e.reason).unwrap_or_else(|| {
-                        cardboss::Error::InvalidInput {
-                            field: "options".into(),
-                            reason: "must be an object".into(),
-                        }
-                    })
-                })?;
+            let options =
+                unsafe { cardboss::ClientOptions::from_napi_value(env.raw(), options.raw()) }
+                    .map_err(|e| {
+                        argument_error(e.status.as_ref(), &e.reason).unwrap_or_else(|| {
+                            cardboss::Error::InvalidInput {
+                                field: "options".into(),
+                                reason: "must be an object".into(),
+                            }
+                        })
+                    })?;
             napi::bindgen_prelude::within_runtime_if_available(|| {
-                cardboss::Client::new(options.into())
+                cardboss::Client::from_options(options, "node")
             })
         })?;
         Ok(Client {
@@ -234,7 +166,7 @@ pub struct CallOptions {
     pub signal: Option<Signal>,
     /// Ends the call after this many ms (all its attempts): it rejects with `TIMEOUT`,
     /// `outcomeUnknown` when a POST had already been sent.
-    pub timeout_ms: Option<u32>,
+    pub timeout_ms: Option<i64>,
 }
 
 /// An `AbortSignal`, read with napi's own support (which calls back on abort) plus its
@@ -266,9 +198,7 @@ pub(crate) struct Bounds {
 impl Bounds {
     fn new(options: Option<CallOptions>, closed: watch::Receiver<bool>) -> cardboss::Result<Self> {
         let (signal, timeout_ms) = options.map_or((None, None), |o| (o.signal, o.timeout_ms));
-        let deadline = timeout_ms
-            .map(|ms| cardboss::call::deadline(Duration::from_millis(ms.into())))
-            .transpose()?;
+        let deadline = timeout_ms.map(cardboss::call::deadline).transpose()?;
         let aborted = signal.map(|Signal { aborted, signal }| {
             let (tx, rx) = watch::channel(aborted);
             signal.on_abort(move || {

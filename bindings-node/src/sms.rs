@@ -1,7 +1,7 @@
 //! 3.5 SMS: plain, encrypted and template sends (POST, never retried), the report and reply
 //! queues (GET), and the encrypted-SMS format itself.
 
-use cardboss::{SmsReceipt, SmsReply, SmsReport};
+use cardboss::{SmsPlaintext, SmsReceipt, SmsReply, SmsReport};
 use indexmap::IndexMap;
 use napi::bindgen_prelude::PromiseRaw;
 use napi::{Env, Result};
@@ -79,13 +79,6 @@ impl Client {
     }
 }
 
-/// What an encrypted IoT SMS carries once decrypted.
-#[napi(object)]
-pub struct SmsPlaintext {
-    pub mobiles: Vec<String>,
-    pub content: String,
-}
-
 /// The `text` of sms/sendiotencryptsms: Base64 of AES-128-CBC(`mobiles##content`), key and IV
 /// the apikey's two halves, zero-padded.
 #[napi]
@@ -101,12 +94,7 @@ pub fn encrypt_sms(
 /// Decrypts an encrypted IoT SMS `text` (line-wrapped Base64 accepted).
 #[napi]
 pub fn decrypt_sms(env: Env, apikey: String, text: String) -> Result<SmsPlaintext> {
-    sync(&env, || {
-        cardboss::decrypt_sms(&apikey, &text).map(|p| SmsPlaintext {
-            mobiles: p.mobiles,
-            content: p.content,
-        })
-    })
+    sync(&env, || cardboss::decrypt_sms(&apikey, &text))
 }
 
 /// Messages billed for `content`: up to 70 characters is one, longer text is billed per 67.

@@ -44,8 +44,8 @@ fn options(
         .transpose()?;
     Ok(PushOptions {
         expected_sid,
-        max_age_secs,
-        utc_offset_minutes,
+        max_age_ms: max_age_secs.map(|s| s.saturating_mul(1000) as i64),
+        utc_offset_minutes: Some(utc_offset_minutes),
     })
 }
 
@@ -91,7 +91,7 @@ impl PyPushContent {
             ("usage_warnings", _) => PushContent::UsageWarnings {
                 warnings: self.warnings.clone(),
             },
-            _ => PushContent::Other,
+            _ => PushContent::Other {},
         }
     }
 }
@@ -109,7 +109,7 @@ impl From<PushContent> for PyPushContent {
                 result: None,
                 warnings,
             },
-            PushContent::Other => PyPushContent {
+            PushContent::Other {} => PyPushContent {
                 kind: "other".into(),
                 result: None,
                 warnings: Vec::new(),

@@ -27,31 +27,22 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Options every command understands.
+/// Options every command understands. `--sid`, `--apikey`, `--url` and `--ops-url` fall back on
+/// `CARDBOSS_SID`, `CARDBOSS_APIKEY`, `CARDBOSS_URL` and `CARDBOSS_OPS_URL`, read by the SDK's own
+/// `ClientOptions::from_env` (see settings.rs), so every language reads the same names.
 #[derive(Args, Debug, Clone, Default)]
 pub struct Global {
     /// Account id.
-    #[arg(long, global = true, env = "CARDBOSS_SID", value_name = "SID")]
+    #[arg(long, global = true, value_name = "SID")]
     pub sid: Option<String>,
     /// The 32-character apikey (prefer the environment or a config file: flags show in `ps`).
-    #[arg(
-        long,
-        global = true,
-        env = "CARDBOSS_APIKEY",
-        hide_env_values = true,
-        value_name = "KEY"
-    )]
+    #[arg(long, global = true, value_name = "KEY")]
     pub apikey: Option<String>,
     /// Root URL of the query/SMS/renewal port (port1), e.g. http://host:9011.
-    #[arg(long, global = true, env = "CARDBOSS_URL", value_name = "URL")]
+    #[arg(long, global = true, value_name = "URL")]
     pub url: Option<String>,
     /// Root URL of the lifecycle-operations port (port2); default: the url's host on 8111.
-    #[arg(
-        long = "ops-url",
-        global = true,
-        env = "CARDBOSS_OPS_URL",
-        value_name = "URL"
-    )]
+    #[arg(long = "ops-url", global = true, value_name = "URL")]
     pub ops_url: Option<String>,
     /// Config file (TOML or JSON): sid, apikey, url, ops_url, concurrency, timeout_secs,
     /// utc_offset_minutes.

@@ -1,9 +1,10 @@
-//! Credentials and endpoints: flags, then the environment (clap reads both), then a config file.
+//! Credentials and endpoints: flags, then the environment (the SDK's `ClientOptions::from_env`),
+//! then a config file.
 
 use std::path::Path;
 use std::time::Duration;
 
-use cardboss::{Client, Config};
+use cardboss::{Client, ClientOptions, Config};
 use serde::Deserialize;
 
 use crate::args::Global;
@@ -82,14 +83,15 @@ impl Resolved {
             Some(path) => FileConfig::load(path)?,
             None => FileConfig::default(),
         };
-        let pick = |flag: &Option<String>, file: Option<String>| {
-            flag.clone().filter(|s| !s.is_empty()).or(file)
+        let env = ClientOptions::from_env();
+        let pick = |flag: &Option<String>, env: Option<String>, file: Option<String>| {
+            flag.clone().filter(|s| !s.is_empty()).or(env).or(file)
         };
         let r = Resolved {
-            sid: pick(&g.sid, file.sid),
-            apikey: pick(&g.apikey, file.apikey),
-            url: pick(&g.url, file.url),
-            ops_url: pick(&g.ops_url, file.ops_url),
+            sid: pick(&g.sid, env.sid, file.sid),
+            apikey: pick(&g.apikey, env.apikey, file.apikey),
+            url: pick(&g.url, env.base_url, file.url),
+            ops_url: pick(&g.ops_url, env.ops_url, file.ops_url),
             concurrency: g.concurrency.or(file.concurrency),
             timeout_secs: g.timeout_secs.or(file.timeout_secs),
             utc_offset_minutes: g.utc_offset_minutes.or(file.utc_offset_minutes),

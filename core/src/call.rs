@@ -37,12 +37,12 @@ pub(crate) fn note_sent(endpoint: &'static str, post: bool) {
     });
 }
 
-/// The deadline of a call (or a stream of calls) that may take `timeout`, from now.
-pub fn deadline(timeout: Duration) -> Result<Instant> {
-    if timeout.is_zero() {
-        return Err(Error::invalid("timeout", "must be positive"));
+/// The deadline of a call (or a stream of calls) that may take `timeout_ms`, from now.
+pub fn deadline(timeout_ms: i64) -> Result<Instant> {
+    match u64::try_from(timeout_ms) {
+        Ok(ms) if ms > 0 => Ok(Instant::now() + Duration::from_millis(ms)),
+        _ => Err(Error::invalid("timeout_ms", "must be positive")),
     }
-    Ok(Instant::now() + timeout)
 }
 
 /// Runs `call` until it finishes, `deadline` passes (`Error::Timeout`) or `cancelled` completes
@@ -125,7 +125,7 @@ mod tests {
     async fn a_deadline_is_a_timeout_naming_the_endpoint() {
         let e = bounded(
             post_then_wait(),
-            Some(deadline(Duration::from_millis(50)).unwrap()),
+            Some(deadline(50).unwrap()),
             std::future::pending(),
         )
         .await
@@ -137,13 +137,10 @@ mod tests {
 
     #[tokio::test]
     async fn a_finished_call_is_returned_as_is() {
-        assert_eq!(
-            deadline(Duration::ZERO).unwrap_err().kind(),
-            "invalid_input"
-        );
+        assert_eq!(deadline(0).unwrap_err().kind(), "invalid_input");
         let done = bounded(
             async { Ok(7) },
-            Some(deadline(Duration::from_secs(1)).unwrap()),
+            Some(deadline(1000).unwrap()),
             std::future::pending(),
         );
         assert_eq!(done.await.unwrap(), 7);

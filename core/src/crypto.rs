@@ -19,6 +19,11 @@ type Decryptor = cbc::Decryptor<Aes128>;
 /// What an encrypted SMS carries once decrypted.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, module = "cardboss")
+)]
+#[cfg_attr(feature = "napi", napi_derive::napi(object))]
 pub struct SmsPlaintext {
     pub mobiles: Vec<String>,
     pub content: String,

@@ -112,6 +112,158 @@ pub enum Error {
     Internal { message: String },
 }
 
+/// What kind of error: the variant of [`Error`], for bindings that pick a class by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[cfg_attr(feature = "napi", napi_derive::napi(string_enum = "snake_case"))]
+pub enum ErrorKind {
+    Api,
+    Auth,
+    RateLimited,
+    InvalidInput,
+    Cooldown,
+    Timeout,
+    Transport,
+    Http,
+    Decode,
+    Cancelled,
+    PushRejected,
+    Internal,
+}
+
+impl ErrorKind {
+    pub fn of(error: &Error) -> ErrorKind {
+        match error {
+            Error::Api { .. } => ErrorKind::Api,
+            Error::Auth { .. } => ErrorKind::Auth,
+            Error::RateLimited { .. } => ErrorKind::RateLimited,
+            Error::InvalidInput { .. } => ErrorKind::InvalidInput,
+            Error::Cooldown { .. } => ErrorKind::Cooldown,
+            Error::Timeout { .. } => ErrorKind::Timeout,
+            Error::Transport { .. } => ErrorKind::Transport,
+            Error::Http { .. } => ErrorKind::Http,
+            Error::Decode { .. } => ErrorKind::Decode,
+            Error::Cancelled { .. } => ErrorKind::Cancelled,
+            Error::PushRejected { .. } => ErrorKind::PushRejected,
+            Error::Internal { .. } => ErrorKind::Internal,
+        }
+    }
+
+    /// The snake-case name (`"rate_limited"`), as every binding spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Api => "api",
+            ErrorKind::Auth => "auth",
+            ErrorKind::RateLimited => "rate_limited",
+            ErrorKind::InvalidInput => "invalid_input",
+            ErrorKind::Cooldown => "cooldown",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Transport => "transport",
+            ErrorKind::Http => "http",
+            ErrorKind::Decode => "decode",
+            ErrorKind::Cancelled => "cancelled",
+            ErrorKind::PushRejected => "push_rejected",
+            ErrorKind::Internal => "internal",
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An [`Error`] as one flat record, the same in every binding: each binding picks its class or
+/// variant by `kind` and copies the fields. Durations are milliseconds, like `ClientOptions`'.
+///
+/// `msg` says what went wrong in words: the server's `msg` for a refusal, our reason for an
+/// error found on our side (`"must be 32 ASCII characters"`, `"timed out"`). `detail` is the
+/// raw text behind it, or empty: the server's `detail`, the first bytes of a non-CardBOSS HTTP
+/// body, the card that is cooling down. `message` is the whole sentence (`Display`), endpoint
+/// and outcome warning included. None of them ever holds the apikey or a sign.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "napi", napi_derive::napi(object, object_from_js = false))]
+pub struct ErrorInfo {
+    pub kind: ErrorKind,
+    /// Stable code: the platform's (`"1005"`, the carrier's status in the carrier shape) for a
+    /// refusal, else `INVALID_INPUT`, `COOLDOWN`, `TIMEOUT`, `TRANSPORT`, `HTTP`, `DECODE`,
+    /// `PUSH_REJECTED`, `CANCELLED` or `INTERNAL`.
+    pub code: String,
+    /// The whole message, as `Display` writes it.
+    pub message: String,
+    pub msg: String,
+    pub detail: String,
+    /// The invalid parameter, for `invalid_input`.
+    pub field: Option<String>,
+    /// The endpoint path (`card/pkg/renew`), with the batch or page named for bulk calls.
+    pub endpoint: Option<String>,
+    /// HTTP status of the answer, when an answer arrived.
+    pub http_status: Option<i32>,
+    /// How long to wait before trying again, in milliseconds, when known (cooldowns, rate
+    /// limits).
+    pub retry_after_ms: Option<i64>,
+    /// True when a POST may have been applied although it failed: check before repeating it.
+    pub outcome_unknown: bool,
+    /// The upstream carrier's code (`"13009"`), on every refusal that has one.
+    pub carrier_code: Option<String>,
+    /// The `result` object some refusals still carry (a failed renewal does), as JSON text.
+    pub result: Option<String>,
+}
+
+impl From<&Error> for ErrorInfo {
+    fn from(e: &Error) -> Self {
+        let (msg, detail) = match e {
+            Error::Api { failure: f }
+            | Error::Auth { failure: f }
+            | Error::RateLimited { failure: f, .. } => (f.msg.clone(), f.detail.clone()),
+            Error::InvalidInput { reason, .. } => (reason.clone(), String::new()),
+            Error::Cooldown {
+                card,
+                retry_after_secs,
+                ..
+            } => (
+                format!("cooling down: retry in {retry_after_secs} s"),
+                card.clone(),
+            ),
+            Error::Timeout { .. } => ("timed out".into(), String::new()),
+            Error::Http {
+                status,
+                body_prefix,
+                ..
+            } => (format!("answered HTTP {status}"), body_prefix.clone()),
+            Error::Transport { message, .. }
+            | Error::Decode { message, .. }
+            | Error::Internal { message } => (message.clone(), String::new()),
+            Error::PushRejected { reason } | Error::Cancelled { reason, .. } => {
+                (reason.clone(), String::new())
+            }
+        };
+        let failure = e.failure();
+        ErrorInfo {
+            kind: ErrorKind::of(e),
+            code: e.code(),
+            message: e.to_string(),
+            msg,
+            detail,
+            field: match e {
+                Error::InvalidInput { field, .. } => Some(field.clone()),
+                _ => None,
+            },
+            endpoint: e.endpoint().map(String::from),
+            http_status: e.http_status().map(i32::from),
+            retry_after_ms: e
+                .retry_after_secs()
+                .map(|s| i64::try_from(s.saturating_mul(1000)).unwrap_or(i64::MAX)),
+            outcome_unknown: e.outcome_unknown(),
+            carrier_code: failure.and_then(|f| f.carrier_code.clone()),
+            result: failure.and_then(|f| f.result.clone()),
+        }
+    }
+}
+
 fn unknown_suffix(outcome_unknown: bool) -> &'static str {
     if outcome_unknown {
         "; the outcome is unknown: the operation may have been applied, check before repeating it"
@@ -146,22 +298,14 @@ impl Error {
         }
     }
 
-    /// The variant's name in snake case, for bindings that pick an exception class.
+    /// The variant's name in snake case (`ErrorKind::as_str`).
     pub fn kind(&self) -> &'static str {
-        match self {
-            Error::Api { .. } => "api",
-            Error::Auth { .. } => "auth",
-            Error::RateLimited { .. } => "rate_limited",
-            Error::InvalidInput { .. } => "invalid_input",
-            Error::Cooldown { .. } => "cooldown",
-            Error::Timeout { .. } => "timeout",
-            Error::Transport { .. } => "transport",
-            Error::Http { .. } => "http",
-            Error::Decode { .. } => "decode",
-            Error::Cancelled { .. } => "cancelled",
-            Error::PushRejected { .. } => "push_rejected",
-            Error::Internal { .. } => "internal",
-        }
+        ErrorKind::of(self).as_str()
+    }
+
+    /// Everything a binding shows about this error, flat (see [`ErrorInfo`]).
+    pub fn info(&self) -> ErrorInfo {
+        ErrorInfo::from(self)
     }
 
     /// The server's refusal, when there was one.
@@ -335,6 +479,83 @@ mod tests {
             Error::from_failure(failure("1080", None), None).kind(),
             "api"
         );
+    }
+
+    #[test]
+    fn info_is_flat_and_complete_for_refusals() {
+        let mut f = failure("1099", Some("13009"));
+        f.detail = "通道方返回错误码:13009".into();
+        f.result = Some(r#"{"status":"0"}"#.into());
+        f.http_status = 200;
+        let info = Error::from_failure(f, None).info();
+        assert_eq!(info.kind, ErrorKind::RateLimited);
+        assert_eq!(info.kind.as_str(), "rate_limited");
+        assert_eq!(info.code, "1099");
+        assert_eq!(
+            (info.msg.as_str(), info.detail.as_str()),
+            ("m", "通道方返回错误码:13009")
+        );
+        assert_eq!(info.endpoint.as_deref(), Some("card/stopkeep"));
+        assert_eq!(info.http_status, Some(200));
+        assert_eq!(info.retry_after_ms, Some(180_000));
+        assert_eq!(info.carrier_code.as_deref(), Some("13009"));
+        assert_eq!(info.result.as_deref(), Some(r#"{"status":"0"}"#));
+        assert!(info.message.contains("card/stopkeep") && info.field.is_none());
+        // Every refusal kind carries carrier_code and result, not only rate limits.
+        let mut f = failure("1005", Some("9"));
+        f.result = Some("{}".into());
+        let auth = Error::from_failure(f, None).info();
+        assert_eq!(auth.kind, ErrorKind::Auth);
+        assert_eq!(
+            (auth.carrier_code.as_deref(), auth.result.as_deref()),
+            (Some("9"), Some("{}"))
+        );
+    }
+
+    #[test]
+    fn info_of_local_errors_says_msg_and_detail_the_same_way() {
+        let invalid = Error::invalid("apikey", "must be 32 ASCII characters").info();
+        assert_eq!(invalid.kind, ErrorKind::InvalidInput);
+        assert_eq!(invalid.code, "INVALID_INPUT");
+        assert_eq!(invalid.field.as_deref(), Some("apikey"));
+        assert_eq!(invalid.msg, "must be 32 ASCII characters");
+        assert_eq!(invalid.detail, "");
+        assert_eq!(
+            invalid.message,
+            "invalid apikey: must be 32 ASCII characters"
+        );
+        let cooldown = Error::Cooldown {
+            endpoint: "card/stopkeep".into(),
+            card: "1064".into(),
+            retry_after_secs: 170,
+        }
+        .info();
+        assert_eq!(cooldown.retry_after_ms, Some(170_000));
+        assert_eq!(cooldown.detail, "1064");
+        let http = Error::Http {
+            endpoint: "card/list".into(),
+            status: 502,
+            body_prefix: "<html>".into(),
+            outcome_unknown: true,
+        }
+        .info();
+        assert_eq!(
+            (http.http_status, http.detail.as_str()),
+            (Some(502), "<html>")
+        );
+        assert!(http.outcome_unknown && http.message.contains("outcome is unknown"));
+        assert!(!http.msg.contains("outcome"));
+        let timeout = Error::Timeout {
+            endpoint: "card/list".into(),
+            outcome_unknown: false,
+        }
+        .info();
+        assert_eq!(
+            (timeout.kind, timeout.msg.as_str()),
+            (ErrorKind::Timeout, "timed out")
+        );
+        assert_eq!(timeout.carrier_code, None);
+        assert_eq!(timeout.retry_after_ms, None);
     }
 
     #[test]

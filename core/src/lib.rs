@@ -44,10 +44,11 @@ mod envelope;
 mod transport;
 
 pub use client::{
-    Batches, CardStream, Client, Config, FleetSync, FleetSyncOptions, FleetSyncStatus,
+    Batches, CardStream, Client, ClientOptions, Config, FleetSync, FleetSyncOptions,
+    FleetSyncStatus,
 };
 pub use crypto::{decrypt_sms, encrypt_sms, SmsPlaintext};
-pub use error::{ApiFailure, Error, Result};
+pub use error::{ApiFailure, Error, ErrorInfo, ErrorKind, Result};
 pub use ids::{CardRef, CardSet};
 pub use models::*;
 pub use push::{parse_sms_push, verify_push, PushGuard, PushOptions, PUSH_ACK};

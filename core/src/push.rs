@@ -22,25 +22,39 @@ pub const PUSH_ACK: &str = "success";
 /// Larger push bodies are refused (OD1010 carries at most 10,000 warnings).
 pub const MAX_PUSH_BODY: usize = 8 * 1024 * 1024;
 
-/// How strictly to verify a data push.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// How strictly to verify a data push; every field `None` is the default (signature only, the
+/// platform's UTC+8).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "napi", napi_derive::napi(object))]
 pub struct PushOptions {
     /// Refuse pushes for another account.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub expected_sid: Option<String>,
-    /// Refuse pushes whose `time` is further than this from now (either way).
-    pub max_age_secs: Option<u64>,
-    /// Zone of the push's `time` (UTC+8 = 480).
-    pub utc_offset_minutes: i32,
+    /// Refuse pushes whose `time` is further than this from now (either way), in milliseconds.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub max_age_ms: Option<i64>,
+    /// Zone of the push's `time`, in minutes east of UTC (default 480, UTC+8).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub utc_offset_minutes: Option<i32>,
 }
 
-impl Default for PushOptions {
-    fn default() -> Self {
-        PushOptions {
-            expected_sid: None,
-            max_age_secs: None,
-            utc_offset_minutes: DEFAULT_UTC_OFFSET_MINUTES,
-        }
+impl PushOptions {
+    /// The zone of the push's `time`: the given offset or the platform's UTC+8.
+    pub fn utc_offset(&self) -> i32 {
+        self.utc_offset_minutes
+            .unwrap_or(DEFAULT_UTC_OFFSET_MINUTES)
+    }
+
+    /// The largest skew allowed, if any; a negative one is refused.
+    pub fn max_age(&self) -> Result<Option<Duration>> {
+        self.max_age_ms
+            .map(|ms| {
+                u64::try_from(ms).map(Duration::from_millis).map_err(|_| {
+                    Error::invalid("max_age_ms", "must not be negative (milliseconds)")
+                })
+            })
+            .transpose()
     }
 }
 
@@ -62,6 +76,7 @@ pub fn verify_push_at(
     options: &PushOptions,
     now: DateTime<Utc>,
 ) -> Result<Push> {
+    let max_age = options.max_age()?;
     if body.len() > MAX_PUSH_BODY {
         return Err(reject(format!(
             "body of {} bytes exceeds {MAX_PUSH_BODY}",
@@ -93,21 +108,24 @@ pub fn verify_push_at(
             return Err(reject(format!("sid {sid:?} is not this account's")));
         }
     }
-    if let Some(max_age) = options.max_age_secs {
+    if let Some(max_age) = max_age {
         let sent = NaiveDateTime::parse_from_str(time.trim(), "%Y-%m-%d %H:%M:%S")
             .ok()
             .and_then(|t| {
-                offset(options.utc_offset_minutes)
+                offset(options.utc_offset())
                     .from_local_datetime(&t)
                     .single()
             })
             .ok_or_else(|| reject(format!("time {time:?} is not yyyy-MM-dd HH:mm:ss")))?;
         let skew = (now - sent.with_timezone(&Utc))
-            .num_seconds()
-            .unsigned_abs();
+            .to_std()
+            .or_else(|_| (sent.with_timezone(&Utc) - now).to_std())
+            .unwrap_or(Duration::MAX);
         if skew > max_age {
             return Err(reject(format!(
-                "time {time} is {skew} s away from now (at most {max_age} allowed)"
+                "time {time} is {} s away from now (at most {} s allowed)",
+                skew.as_secs(),
+                max_age.as_secs_f64()
             )));
         }
     }
@@ -119,7 +137,7 @@ pub fn verify_push_at(
         "OD1010" => PushContent::UsageWarnings {
             warnings: one_or_many::<UsageWarning>(&sn, &data)?,
         },
-        _ => PushContent::Other,
+        _ => PushContent::Other {},
     };
     Ok(Push {
         sid,
@@ -254,6 +272,35 @@ impl PushGuard {
     /// How long `PushGuard::default()` remembers an id.
     pub const DEFAULT_TTL: Duration = Duration::from_secs(24 * 3600);
 
+    /// A guard as a binding asks for one: `None` is the default, the ttl in milliseconds;
+    /// a capacity below 1 or a negative ttl is refused.
+    pub fn with_options(capacity: Option<i64>, ttl_ms: Option<i64>) -> Result<Self> {
+        let capacity = match capacity {
+            None => Self::DEFAULT_CAPACITY,
+            Some(n) => usize::try_from(n)
+                .ok()
+                .filter(|n| *n >= 1)
+                .ok_or_else(|| Error::invalid("capacity", "must be at least 1"))?,
+        };
+        let ttl = match ttl_ms {
+            None => Self::DEFAULT_TTL,
+            Some(ms) => u64::try_from(ms)
+                .map(Duration::from_millis)
+                .map_err(|_| Error::invalid("ttl_ms", "must not be negative (milliseconds)"))?,
+        };
+        Ok(PushGuard::new(capacity, ttl))
+    }
+
+    /// How many ids it remembers at most.
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+
+    /// How long it remembers an id.
+    pub fn ttl(&self) -> Duration {
+        self.ttl
+    }
+
     /// Remembers at most `capacity` ids, each for `ttl`.
     pub fn new(capacity: usize, ttl: Duration) -> Self {
         PushGuard {
@@ -357,7 +404,7 @@ mod tests {
         };
         assert!(verify_push(body.as_bytes(), KEY, &wrong_sid).is_err());
         let fresh = PushOptions {
-            max_age_secs: Some(300),
+            max_age_ms: Some(300_000),
             ..Default::default()
         };
         let at = Utc.with_ymd_and_hms(2024, 4, 1, 2, 3, 0).unwrap(); // 10:03 in UTC+8
@@ -377,6 +424,29 @@ mod tests {
         assert!(err.to_string().contains("exceeds"), "{err}");
         let err = parse_sms_push(&vec![b' '; MAX_PUSH_BODY + 1]).unwrap_err();
         assert!(err.to_string().contains("exceeds"), "{err}");
+    }
+
+    #[test]
+    fn options_left_out_are_the_defaults_and_bad_ones_refused() {
+        assert_eq!(PushOptions::default().utc_offset(), 480);
+        let negative = PushOptions {
+            max_age_ms: Some(-1),
+            ..Default::default()
+        };
+        let obj = r#"{"status":"1"}"#;
+        let body = signed_body(obj, obj, "2024-04-01 10:00:00");
+        let err = verify_push(body.as_bytes(), KEY, &negative).unwrap_err();
+        assert_eq!(err.kind(), "invalid_input", "{err}");
+        let guard = PushGuard::with_options(None, None).unwrap();
+        assert_eq!(guard.capacity(), PushGuard::DEFAULT_CAPACITY);
+        assert_eq!(guard.ttl(), PushGuard::DEFAULT_TTL);
+        let guard = PushGuard::with_options(Some(2), Some(1500)).unwrap();
+        assert_eq!(
+            (guard.capacity(), guard.ttl()),
+            (2, Duration::from_millis(1500))
+        );
+        assert!(PushGuard::with_options(Some(0), None).is_err());
+        assert!(PushGuard::with_options(None, Some(-5)).is_err());
     }
 
     #[test]

@@ -11,6 +11,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyList};
 use serde::Serialize;
 
+use crate::crypto::SmsPlaintext;
 use crate::models::*;
 
 /// Lists longer than this are shortened in a `repr`.
@@ -118,4 +119,56 @@ py_models!(
     FleetSyncReport,
     MissingCard,
     MissingPage,
+    Push,
+    PushContent {
+        /// `renewal_result`, `usage_warnings` or `other`.
+        #[getter(kind)]
+        fn py_kind(&self) -> &'static str {
+            PushContent::kind(self)
+        }
+
+        /// The OD1002 renewal result, or None for another kind.
+        #[getter(result)]
+        fn py_result(&self) -> Option<RenewalResult> {
+            match self {
+                PushContent::RenewalResult { result } => Some(result.clone()),
+                _ => None,
+            }
+        }
+
+        /// The OD1010 warnings, or an empty list for another kind.
+        #[getter(warnings)]
+        fn py_warnings(&self) -> Vec<UsageWarning> {
+            match self {
+                PushContent::UsageWarnings { warnings } => warnings.clone(),
+                _ => Vec::new(),
+            }
+        }
+    },
+    SmsPush {
+        /// `P0001` (delivery reports) or `P0002` (replies).
+        #[getter]
+        fn r#type(&self) -> &'static str {
+            SmsPush::code(self)
+        }
+
+        /// The P0001 delivery reports, or an empty list for replies.
+        #[getter(reports)]
+        fn py_reports(&self) -> Vec<SmsReport> {
+            match self {
+                SmsPush::Reports { reports } => reports.clone(),
+                SmsPush::Replies { .. } => Vec::new(),
+            }
+        }
+
+        /// The P0002 replies, or an empty list for reports.
+        #[getter(replies)]
+        fn py_replies(&self) -> Vec<SmsReply> {
+            match self {
+                SmsPush::Replies { replies } => replies.clone(),
+                SmsPush::Reports { .. } => Vec::new(),
+            }
+        }
+    },
+    SmsPlaintext,
 );

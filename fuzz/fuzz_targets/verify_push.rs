@@ -28,7 +28,7 @@ fn field(raw: &RawValue) -> Option<String> {
 fuzz_target!(|data: &[u8]| {
     let strict = PushOptions {
         expected_sid: Some(SID.into()),
-        max_age_secs: Some(300),
+        max_age_ms: Some(300_000),
         ..Default::default()
     };
     let _ = verify_push(data, KEY, &PushOptions::default());

@@ -328,7 +328,7 @@ async fn renewal_is_confirmed_by_a_signed_push() {
     let body = push.expect("an OD1002 push arrives");
     let options = PushOptions {
         expected_sid: Some(h.sid().into()),
-        max_age_secs: Some(600),
+        max_age_ms: Some(600_000),
         ..Default::default()
     };
     let verified = cardboss::verify_push(&body, h.apikey(), &options).unwrap();

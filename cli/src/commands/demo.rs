@@ -615,7 +615,7 @@ struct ReceiverState {
 async fn on_data(State(s): State<ReceiverState>, body: Bytes) -> (StatusCode, &'static str) {
     let options = PushOptions {
         expected_sid: Some(s.sid.clone()),
-        max_age_secs: Some(600),
+        max_age_ms: Some(600_000),
         ..Default::default()
     };
     match s.guard.verify(&body, &s.apikey, &options) {

@@ -52,11 +52,9 @@ pub async fn run(ctx: &Ctx, cmd: PushCmd) -> CliResult {
     let apikey = ctx.settings.apikey()?;
     let options = PushOptions {
         expected_sid: ctx.settings.sid.clone(),
-        max_age_secs: max_age,
-        utc_offset_minutes: ctx
-            .settings
-            .utc_offset_minutes
-            .unwrap_or(PushOptions::default().utc_offset_minutes),
+        max_age_ms: max_age
+            .map(|secs| i64::try_from(secs.saturating_mul(1000)).unwrap_or(i64::MAX)),
+        utc_offset_minutes: ctx.settings.utc_offset_minutes,
     };
     let push = verify_push(&body, apikey, &options)?;
     print_push(ctx.format, &push)
@@ -89,7 +87,7 @@ pub fn content_view(push: &Push) -> CliResult<View> {
                 "outflow",
                 "planexpiry",
             ]),
-        PushContent::Other => {
+        PushContent::Other {} => {
             View::one(&json!({"sn": push.sn, "data": push.data}), &["sn", "data"])?
         }
     })
@@ -106,7 +104,7 @@ pub fn print_push(format: Format, push: &Push) -> CliResult {
                 }
                 PushContent::RenewalResult { .. } => "renewal result (FAILED)",
                 PushContent::UsageWarnings { .. } => "usage warnings",
-                PushContent::Other => "unknown kind",
+                PushContent::Other {} => "unknown kind",
             };
             println!("verified push {} — {kind}", push.sn);
             View::one(push, PUSH_COLUMNS)?.print(format)?;

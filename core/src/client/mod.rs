@@ -1,4 +1,4 @@
-//! The client: configuration, and one `impl Client` block per group of endpoints, in the files
+//! The client: configuration (`Config`, and `ClientOptions` as the bindings pass it), and one `impl Client` block per group of endpoints, in the files
 //! named like the spec's sections (customer, cards, pools, operations, sms), and the fleet sync
 //! built on the cards endpoints (fleet).
 
@@ -8,6 +8,7 @@ mod config;
 mod customer;
 mod fleet;
 mod operations;
+mod options;
 mod pools;
 mod sms;
 
@@ -17,6 +18,7 @@ pub use batches::Batches;
 pub use cards::CardStream;
 pub use config::Config;
 pub use fleet::{FleetSync, FleetSyncOptions, FleetSyncStatus, DEFAULT_RETRY_BUDGET, RETRY_COST};
+pub use options::{ClientOptions, ENV_APIKEY, ENV_OPS_URL, ENV_SID, ENV_URL};
 
 use crate::cooldown::Cooldowns;
 use crate::error::Result;

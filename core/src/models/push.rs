@@ -8,7 +8,7 @@ use crate::decode;
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[cfg_attr(
     feature = "python",
-    pyo3::pyclass(frozen, get_all, eq, module = "cardboss")
+    pyo3::pyclass(frozen, get_all, eq, from_py_object, module = "cardboss")
 )]
 #[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]
@@ -56,7 +56,7 @@ impl RenewalResult {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[cfg_attr(
     feature = "python",
-    pyo3::pyclass(frozen, get_all, eq, module = "cardboss")
+    pyo3::pyclass(frozen, get_all, eq, from_py_object, module = "cardboss")
 )]
 #[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]
@@ -101,23 +101,46 @@ pub struct UsageWarning {
     pub extra: Extra,
 }
 
-/// What a data push carries, by its `sn`.
+/// What a data push carries, by its `sn`. In Python a class per variant
+/// (`PushContent.RenewalResult`, …) with `kind`, `result` and `warnings` on all of them; in
+/// JavaScript an object tagged by `kind`.
 #[allow(clippy::large_enum_variant)] // one per push; boxing would leak into every binding
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, eq, module = "cardboss"))]
+#[cfg_attr(
+    feature = "napi",
+    napi_derive::napi(discriminant = "kind", discriminant_case = "snake_case")
+)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum PushContent {
     /// OD1002.
     RenewalResult { result: RenewalResult },
     /// OD1010 (one object or a list of them).
     UsageWarnings { warnings: Vec<UsageWarning> },
-    /// Any other `sn`: see `Push::data`.
-    Other,
+    /// Any other `sn`: see `Push::data`. (Braces: pyo3 makes no class of a unit variant.)
+    Other {},
+}
+
+impl PushContent {
+    /// `renewal_result`, `usage_warnings` or `other` (the serialized tag).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            PushContent::RenewalResult { .. } => "renewal_result",
+            PushContent::UsageWarnings { .. } => "usage_warnings",
+            PushContent::Other {} => "other",
+        }
+    }
 }
 
 /// 4.2: a verified data push.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, module = "cardboss")
+)]
+#[cfg_attr(feature = "napi", napi_derive::napi(object))]
 pub struct Push {
     pub sid: String,
     /// Unique message id (use it to drop replays, see `PushGuard`).
@@ -134,9 +157,16 @@ pub struct Push {
     pub content: PushContent,
 }
 
-/// 3.5.6: an SMS push.
+/// 3.5.6: an SMS push. In Python a class per variant with `type` (`"P0001"`, `"P0002"`),
+/// `reports` and `replies` on both; in JavaScript an object tagged by `kind` (`reports`,
+/// `replies`: napi cannot rename one variant's tag to the spec's code).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, eq, module = "cardboss"))]
+#[cfg_attr(
+    feature = "napi",
+    napi_derive::napi(discriminant = "kind", discriminant_case = "snake_case")
+)]
 #[serde(tag = "type")]
 pub enum SmsPush {
     /// P0001: delivery reports.
@@ -145,4 +175,14 @@ pub enum SmsPush {
     /// P0002: replies.
     #[serde(rename = "P0002")]
     Replies { replies: Vec<SmsReply> },
+}
+
+impl SmsPush {
+    /// The spec's code of the push: `P0001` (reports) or `P0002` (replies).
+    pub fn code(&self) -> &'static str {
+        match self {
+            SmsPush::Reports { .. } => "P0001",
+            SmsPush::Replies { .. } => "P0002",
+        }
+    }
 }

@@ -36,7 +36,7 @@ pub struct SmsReceipt {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[cfg_attr(
     feature = "python",
-    pyo3::pyclass(frozen, get_all, eq, module = "cardboss")
+    pyo3::pyclass(frozen, get_all, eq, from_py_object, module = "cardboss")
 )]
 #[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]
@@ -69,7 +69,7 @@ impl SmsReport {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[cfg_attr(
     feature = "python",
-    pyo3::pyclass(frozen, get_all, eq, module = "cardboss")
+    pyo3::pyclass(frozen, get_all, eq, from_py_object, module = "cardboss")
 )]
 #[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[serde(default)]

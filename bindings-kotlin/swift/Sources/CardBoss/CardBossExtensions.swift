@@ -213,8 +213,7 @@ public func renewOptions(
 public func pushOptions(expectedSid: String? = nil, maxAgeSecs: UInt64? = nil, utcOffsetMinutes: Int32? = nil)
     -> PushOptions
 {
-    let defaults = defaultPushOptions()
-    return PushOptions(
-        expectedSid: expectedSid, maxAgeSecs: maxAgeSecs,
-        utcOffsetMinutes: utcOffsetMinutes ?? defaults.utcOffsetMinutes)
+    PushOptions(
+        expectedSid: expectedSid, maxAgeMs: maxAgeSecs.map { Int64($0) * 1000 },
+        utcOffsetMinutes: utcOffsetMinutes)
 }

@@ -65,7 +65,7 @@ final class PushTests: XCTestCase {
         try small.checkId(id: "b")
         try small.checkId(id: "c")  // forgets "a"
         try small.checkId(id: "a")
-        XCTAssertEqual(defaultPushOptions().utcOffsetMinutes, 480)
+        XCTAssertNil(defaultPushOptions().utcOffsetMinutes)
     }
 
     func testUsageWarningPush() async throws {

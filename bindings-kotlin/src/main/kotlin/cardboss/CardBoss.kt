@@ -223,11 +223,9 @@ fun renewOptions(
     remark: String? = null,
 ): RenewOptions = RenewOptions(repetition, startdate, audit, remark)
 
-/** Push verification options; `utcOffsetMinutes` null keeps the core's default (UTC+8). */
+/** Push verification options (the core's take milliseconds); null keeps the core's default. */
 fun pushOptions(
     expectedSid: String? = null,
     maxAgeSecs: ULong? = null,
     utcOffsetMinutes: Int? = null,
-): PushOptions = defaultPushOptions().let { d ->
-    PushOptions(expectedSid, maxAgeSecs, utcOffsetMinutes ?: d.utcOffsetMinutes)
-}
+): PushOptions = PushOptions(expectedSid, maxAgeSecs?.let { (it * 1000uL).toLong() }, utcOffsetMinutes)
