@@ -1,5 +1,5 @@
 // The package's types: everything napi generated in index.d.ts, plus what lib.js adds.
-import type { Card, CardDetail, CardSet, CurrentUsage, ErrorInfo, FleetRecord, MonthlyUsage } from './index'
+import type { CallOptions, Card, CardDetail, CardSet, CurrentUsage, ErrorInfo, FleetRecord, MonthlyUsage } from './index'
 
 export * from './index'
 
@@ -23,32 +23,38 @@ declare module './index' {
   interface FleetSyncBatches extends AsyncIterable<Array<FleetRecord>> {}
 
   interface Client {
+    /** `await using client = new Client(...)` closes it (`close()`) at the end of the block. */
+    [Symbol.asyncDispose](): Promise<void>
     /**
      * 3.2.2 card/detail for any number of cards: batches of 100, `concurrency` at a time,
      * results in input order. Rejects with `INVALID_INPUT` before sending anything if a card is
      * malformed; a failed batch rejects the whole call, naming the batch. For very large fleets,
-     * `cardDetailBatches()` gives the same records batch by batch, in flat memory.
+     * `cardDetailBatches()` gives the same records batch by batch, in flat memory. `call`
+     * (`signal`, `timeoutMs`) bounds the whole call.
      */
-    cardDetails(cards: CardSet): Promise<Array<CardDetail>>
+    cardDetails(cards: CardSet, call?: CallOptions | undefined | null): Promise<Array<CardDetail>>
     /** 3.2.3 card/usage/current: this month's usage, for any number of cards (batched like `cardDetails`). */
-    currentUsage(cards: CardSet): Promise<Array<CurrentUsage>>
+    currentUsage(cards: CardSet, call?: CallOptions | undefined | null): Promise<Array<CurrentUsage>>
     /**
      * 3.2.4 card/usage/past: a month's usage (`month` = `yyyyMM`, within the last 3 months),
      * for any number of cards (batched like `cardDetails`). `showday` is passed through as the
      * platform's parameter of that name.
      */
-    usageHistory(month: string, cards: CardSet, showday?: string | undefined | null): Promise<Array<MonthlyUsage>>
+    usageHistory(month: string, cards: CardSet, showday?: string | undefined | null, call?: CallOptions | undefined | null): Promise<Array<MonthlyUsage>>
   }
 }
 
 /**
- * What every function and method of this package throws or rejects with: an `Error` whose
- * `code` is the platform's code (`"1005"`) or a word (`"INVALID_INPUT"`, `"COOLDOWN"`, ...),
- * with the details of `ErrorInfo`. It never contains the apikey.
+ * What every function and method of this package throws or rejects with (`err instanceof
+ * CardbossError`): an `Error` whose `code` is the platform's code (`"1005"`) or a word
+ * (`"INVALID_INPUT"`, `"COOLDOWN"`, `"CANCELLED"`, ...), `kind` the kind of failure, with the
+ * other details of `ErrorInfo`. It never contains the apikey. Only the package creates them.
  */
-export interface CardbossError extends Error, ErrorInfo {
+export declare class CardbossError extends Error {
   name: 'CardbossError'
+  private constructor()
 }
+export interface CardbossError extends ErrorInfo {}
 
-/** True when `err` was thrown or rejected by this package. */
+/** True when `err` was thrown or rejected by this package (`err instanceof CardbossError`). */
 export declare function isCardbossError(err: unknown): err is CardbossError

@@ -1,68 +1,68 @@
 'use strict'
 // The package entry. Everything comes from the napi-generated binding (the addon that native.js
-// loads, its types in index.d.ts);
-// this file only adds what napi cannot generate: `for await` over `client.cards()` and the batch
-// streams (native iterators underneath, so that a failure rejects with the full CardbossError),
-// the bulk calls that collect those batches, the `isCardbossError` type guard, and the
-// translation of napi's argument-type errors into CardbossErrors. Every export is a plain
-// `exports.X =` line, so that Node also sees them as named exports of `import { Client } from
-// 'cardboss'`.
+// loads, its types in index.d.ts); this file only adds what napi cannot generate:
+// - `CardbossError`, the class of every error the package throws or rejects with (the addon
+//   builds its instances: a JS class is the only way to subclass `Error`);
+// - napi's refusals of an argument of the wrong JS type (raised before any of the addon's code
+//   runs) as INVALID_INPUT CardbossErrors: thrown by the sync methods, rejected by those that
+//   return a Promise — which those are is read from index.d.ts, the types napi generated from
+//   the Rust signatures, so no list is kept here;
+// - `for await` over `client.cards()` and the batch streams, the bulk calls that collect them,
+//   `Symbol.asyncDispose` (`await using client = ...`).
+// Every export is a plain `exports.X =` line (the list at the end), so that Node also sees them
+// as named exports of `import { Client } from 'cardboss'`.
+const { readFileSync } = require('node:fs')
+const path = require('node:path')
 const native = require('./native.js')
 
-// napi refuses an argument of the wrong JS type (a number for a string, ...) with its own Error
-// before any of the addon's code runs. Every entry point turns that into the package's
-// CardbossError (`INVALID_INPUT`, built by the core): thrown by the sync ones, rejected by those
-// that return a Promise. napi's message is not kept: it can quote the value, e.g. an apikey.
-const NAPI_TYPE_ERRORS = {
-  InvalidArg: 'has the wrong type',
-  ObjectExpected: 'must be an object',
-  StringExpected: 'must be a string',
-  NameExpected: 'must be a string',
-  NumberExpected: 'must be a number',
-  BooleanExpected: 'must be a boolean',
-  ArrayExpected: 'must be an array',
-  FunctionExpected: 'must be a function',
-  BigintExpected: 'must be a bigint',
-  DateExpected: 'must be a Date',
-  ArrayBufferExpected: 'must be an ArrayBuffer or a Buffer',
-}
-/** Methods that return a value, not a Promise (the other methods of the classes do). */
-const SYNC_METHODS = new Set(['cards', 'fleetSync', 'report', 'checkpoint', 'cardDetailBatches', 'currentUsageBatches', 'usageHistoryBatches', 'clearCooldowns', 'close', 'verify', 'checkId'])
+/** What every function and method of this package throws or rejects with (see lib.d.ts). */
+class CardbossError extends Error {}
+Object.defineProperty(CardbossError.prototype, 'name', { value: 'CardbossError', writable: true, configurable: true })
+native._setErrorClass(CardbossError)
 
+/** `name` of every function that returns a Promise, by class (`''` for free functions). */
+function promiseReturning() {
+  const byClass = new Map([['', new Set()]])
+  let dts = ''
+  try {
+    dts = readFileSync(path.join(__dirname, 'index.d.ts'), 'utf8')
+  } catch {
+    return byClass // without it, every napi argument error is thrown
+  }
+  for (const [, name, body] of dts.matchAll(/^export declare class (\w+)[^\n]*\{\n([\s\S]*?)^\}/gm)) {
+    byClass.set(name, new Set([...body.matchAll(/^ {2}(\w+)\(.*\): Promise</gm)].map((m) => m[1])))
+  }
+  for (const [, name] of dts.matchAll(/^export declare function (\w+)\(.*\): Promise</gm)) byClass.get('').add(name)
+  return byClass
+}
+
+/** A napi argument-type error as the package's CardbossError; anything else as it is. */
 function typed(err) {
-  if (!(err instanceof Error) || isCardbossError(err) || !Object.hasOwn(NAPI_TYPE_ERRORS, err.code)) return err
-  // napi names the field of an options object (`... on CardSet.msisdns`), not a positional one.
-  const field = / on (?:\w+\.)*(\w+)$/.exec(err.message)?.[1] ?? 'arguments'
-  return native._invalidInput(field, NAPI_TYPE_ERRORS[err.code])
+  if (!(err instanceof Error) || err instanceof CardbossError || typeof err.code !== 'string') return err
+  return native._argumentError(err.code, err.message) ?? err
 }
 
-function guardFunction(fn, sync) {
-  const guarded = sync
-    ? function (...args) { try { return fn.apply(this, args) } catch (e) { throw typed(e) } }
-    : function (...args) { try { return fn.apply(this, args) } catch (e) { return Promise.reject(typed(e)) } }
+function guard(fn, async) {
+  const guarded = async
+    ? function (...args) { try { return fn.apply(this, args) } catch (e) { return Promise.reject(typed(e)) } }
+    : function (...args) { try { return fn.apply(this, args) } catch (e) { throw typed(e) } }
   return Object.defineProperty(guarded, 'name', { value: fn.name })
 }
 
-function guardClass(Class) {
-  for (const [name, property] of Object.entries(Object.getOwnPropertyDescriptors(Class.prototype))) {
-    if (name === 'constructor' || typeof property.value !== 'function') continue
-    Object.defineProperty(Class.prototype, name, { ...property, value: guardFunction(property.value, SYNC_METHODS.has(name)) })
+// Every method of every class, and every function, of the addon.
+const asyncNames = promiseReturning()
+const guarded = {}
+for (const [name, value] of Object.entries(native)) {
+  if (typeof value !== 'function' || name.startsWith('_')) continue
+  if (/^[A-Z]/.test(name)) {
+    const promises = asyncNames.get(name) ?? new Set()
+    for (const [method, property] of Object.entries(Object.getOwnPropertyDescriptors(value.prototype))) {
+      if (method === 'constructor' || typeof property.value !== 'function') continue
+      Object.defineProperty(value.prototype, method, { ...property, value: guard(property.value, promises.has(method)) })
+    }
+  } else {
+    guarded[name] = guard(value, asyncNames.get('').has(name))
   }
-  return new Proxy(Class, {
-    construct(target, args, newTarget) {
-      try {
-        return Reflect.construct(target, args, newTarget)
-      } catch (e) {
-        throw typed(e)
-      }
-    },
-  })
-}
-
-const Client = guardClass(native.Client)
-const PushGuard = guardClass(native.PushGuard)
-for (const Class of [native.CardPages, native.CardDetailBatches, native.CurrentUsageBatches, native.MonthlyUsageBatches, native.FleetSyncBatches]) {
-  guardClass(Class)
 }
 
 /** Every card, page after page; stops the background fetching when the loop ends. */
@@ -101,39 +101,48 @@ async function collect(pending) {
 
 // The bulk calls collect the native batch streams: every batch is parsed and released as it
 // arrives, so the records are never held twice (see src/batches.rs). Bad input throws in the
-// native call, i.e. before anything is sent, and rejects the Promise here.
-native.Client.prototype.cardDetails = async function cardDetails(cards) {
-  return collect(this.cardDetailBatches(cards))
+// native call, i.e. before anything is sent, and rejects the Promise here; `call` (signal,
+// timeoutMs) bounds the whole stream.
+native.Client.prototype.cardDetails = async function cardDetails(cards, call) {
+  return collect(this.cardDetailBatches(cards, call))
 }
-native.Client.prototype.currentUsage = async function currentUsage(cards) {
-  return collect(this.currentUsageBatches(cards))
+native.Client.prototype.currentUsage = async function currentUsage(cards, call) {
+  return collect(this.currentUsageBatches(cards, call))
 }
-native.Client.prototype.usageHistory = async function usageHistory(month, cards, showday) {
-  return collect(this.usageHistoryBatches(month, cards, showday))
+native.Client.prototype.usageHistory = async function usageHistory(month, cards, showday, call) {
+  return collect(this.usageHistoryBatches(month, cards, showday, call))
+}
+
+if (Symbol.asyncDispose) {
+  /** `await using client = new Client(...)` closes it at the end of the block. */
+  native.Client.prototype[Symbol.asyncDispose] = async function asyncDispose() {
+    this.close()
+  }
 }
 
 /** True when `err` was thrown or rejected by this package (it then has `code`, `kind`, ...). */
 function isCardbossError(err) {
-  return err instanceof Error && err.name === 'CardbossError' && typeof err.code === 'string'
+  return err instanceof CardbossError
 }
 
-exports.Client = Client
+exports.Client = native.Client
 exports.CardPages = native.CardPages
 exports.CardDetailBatches = native.CardDetailBatches
 exports.CurrentUsageBatches = native.CurrentUsageBatches
 exports.MonthlyUsageBatches = native.MonthlyUsageBatches
 exports.FleetSyncBatches = native.FleetSyncBatches
-exports.PushGuard = PushGuard
-exports.sign = guardFunction(native.sign, true)
-exports.timestamp = guardFunction(native.timestamp, true)
-exports.encryptSms = guardFunction(native.encryptSms, true)
-exports.decryptSms = guardFunction(native.decryptSms, true)
-exports.smsBillingCount = guardFunction(native.smsBillingCount, true)
-exports.verifyPush = guardFunction(native.verifyPush, true)
-exports.parseSmsPush = guardFunction(native.parseSmsPush, true)
+exports.PushGuard = native.PushGuard
+exports.sign = guarded.sign
+exports.timestamp = guarded.timestamp
+exports.encryptSms = guarded.encryptSms
+exports.decryptSms = guarded.decryptSms
+exports.smsBillingCount = guarded.smsBillingCount
+exports.verifyPush = guarded.verifyPush
+exports.parseSmsPush = guarded.parseSmsPush
 exports.Audit = native.Audit
 exports.PUSH_ACK = native.PUSH_ACK
 exports.VERSION = native.VERSION
+exports.CardbossError = CardbossError
 exports.isCardbossError = isCardbossError
 // Test hooks (not part of the typed API): a panic inside the addon, sync and in a task.
 exports._debugPanic = native._debugPanic

@@ -69,6 +69,8 @@ error_kinds! {
     PushRejected,
     /// A Rust panic caught at the binding boundary (a bug in the SDK).
     Internal,
+    /// The caller ended the call early (`info.outcomeUnknown`: a POST may have been sent).
+    Cancelled,
 }
 
 /// The result type of every export.

@@ -106,7 +106,7 @@ describe('errors', () => {
     assert.equal(e.code, 'COOLDOWN')
     assert.equal(e.kind, 'cooldown')
     assert.equal(e.endpoint, 'card/stopkeep')
-    assert.ok(e.retryAfter > 0 && e.retryAfter <= 180)
+    assert.ok(e.retryAfterMs > 0 && e.retryAfterMs <= 180_000)
     assert.equal(await requestCount(sb), before)
     client.clearCooldowns()
   })
@@ -119,7 +119,7 @@ describe('errors', () => {
     assert.equal(repeat.code, '1099')
     assert.equal(repeat.kind, 'rate_limited')
     assert.equal(repeat.carrierCode, '13009')
-    assert.equal(repeat.retryAfter, 180)
+    assert.equal(repeat.retryAfterMs, 180_000)
     assert.equal(repeat.httpStatus, 200)
     assert.equal(repeat.endpoint, 'card/stopkeep')
     assert.ok(repeat.msg.length > 0)
@@ -130,7 +130,7 @@ describe('errors', () => {
     const tooSoon = await failure(() => unguarded.addVoiceWhitelist(wl, ['13800000002']))
     assert.equal(tooSoon.code, '13010')
     assert.equal(tooSoon.kind, 'rate_limited')
-    assert.equal(tooSoon.retryAfter, 60)
+    assert.equal(tooSoon.retryAfterMs, 60_000)
 
     const rm = { msisdn: cards[22].msisdn }
     await unguarded.removeVoiceWhitelist(rm, ['13800000001'])
@@ -145,8 +145,8 @@ describe('errors', () => {
     const e = await failure(() => client.renew({ msisdn: cards[30].msisdn }, 'NO-SUCH-PKG', 12))
     assert.equal(e.code, '1031')
     assert.equal(e.kind, 'api')
-    assert.equal(typeof e.result, 'object')
-    assert.equal(e.result.msisdn, cards[30].msisdn)
+    assert.equal(typeof e.result, 'string')
+    assert.equal(JSON.parse(e.result).msisdn, cards[30].msisdn)
   })
 
   it('a wrong apikey is an auth error (1005)', async () => {

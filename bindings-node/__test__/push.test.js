@@ -26,7 +26,7 @@ describe('push verification', () => {
     }
     assert.throws(() => cardboss.verifyPush('not a push', od1002.apikey), { code: 'PUSH_REJECTED' })
     assert.throws(() => cardboss.verifyPush(od1002.body, od1002.apikey, { expectedSid: '99999' }), { code: 'PUSH_REJECTED' })
-    assert.throws(() => cardboss.verifyPush(od1002.body, od1002.apikey, { maxAgeSecs: 300 }), { code: 'PUSH_REJECTED' })
+    assert.throws(() => cardboss.verifyPush(od1002.body, od1002.apikey, { maxAgeMs: 300_000 }), { code: 'PUSH_REJECTED' })
     // The sign is compared case-insensitively, as the vendor's samples send both cases.
     const lower = JSON.stringify({ ...body, sign: body.sign.toLowerCase() })
     assert.equal(cardboss.verifyPush(lower, od1002.apikey).id, od1002.id)
@@ -47,12 +47,12 @@ describe('push verification', () => {
 
   it('parses SMS pushes, including the spec example with unescaped quotes', () => {
     const reports = cardboss.parseSmsPush('{"type":"P0001","data":"[{\\"mobile\\":\\"1064807400778\\",\\"stat\\":\\"DELIVRD\\",\\"taskId\\":\\"F4D1\\"}]"}')
-    assert.equal(reports.type, 'P0001')
+    assert.equal(reports.kind, 'reports')
     assert.equal(reports.reports[0].taskid, 'F4D1')
     assert.equal(reports.reports[0].state, 'DELIVRD')
     const example = '{\n  "type": "P0002",\n  "data":\n  "[{"mobile":"1064807400778","apmid":"259c","spcode":"1064899102015","content":"test"}]"\n}'
     const replies = cardboss.parseSmsPush(Buffer.from(example))
-    assert.equal(replies.type, 'P0002')
+    assert.equal(replies.kind, 'replies')
     assert.equal(replies.replies[0].scode, '1064899102015')
   })
 })
@@ -72,7 +72,7 @@ describe('pushes from the sandbox to a receiver', () => {
       req.on('end', () => {
         const body = Buffer.concat(chunks)
         try {
-          const push = req.url === '/sms' ? cardboss.parseSmsPush(body) : guard.verify(body, sb.ready.apikey, { expectedSid: sb.ready.sid, maxAgeSecs: 600 })
+          const push = req.url === '/sms' ? cardboss.parseSmsPush(body) : guard.verify(body, sb.ready.apikey, { expectedSid: sb.ready.sid, maxAgeMs: 600_000 })
           received.push({ url: req.url, body, push, type: req.headers['content-type'] })
           res.end(cardboss.PUSH_ACK)
         } catch (error) {
@@ -154,7 +154,7 @@ describe('pushes from the sandbox to a receiver', () => {
 
   it('an SMS report push (P0001) parses', async () => {
     const receipt = await client.sendIotSms([cards[5].msisdn], 'ping')
-    const hit = await waitFor((r) => r.url === '/sms' && r.push?.type === 'P0001' && r.push.reports.some((x) => x.taskid === receipt.taskid), 'P0001 push')
+    const hit = await waitFor((r) => r.url === '/sms' && r.push?.kind === 'reports' && r.push.reports.some((x) => x.taskid === receipt.taskid), 'P0001 push')
     assert.equal(hit.push.reports[0].mobile, cards[5].msisdn)
   })
 })

@@ -29,7 +29,7 @@ describe('secrets sweep', () => {
         const body = Buffer.concat(chunks)
         pushBodies.push(body.toString())
         try {
-          const push = req.url === '/sms' ? cardboss.parseSmsPush(body) : guard.verify(body, sb.ready.apikey, { expectedSid: sb.ready.sid, maxAgeSecs: 600 })
+          const push = req.url === '/sms' ? cardboss.parseSmsPush(body) : guard.verify(body, sb.ready.apikey, { expectedSid: sb.ready.sid, maxAgeMs: 600_000 })
           results.push([`push ${req.url}`, push])
           res.end(cardboss.PUSH_ACK)
         } catch (e) {
@@ -131,7 +131,7 @@ describe('secrets sweep', () => {
     await client.suspend({ msisdn: inService[3] })
     await fail('cooldown', () => client.resume({ msisdn: inService[3] }), (e) => e.code === 'COOLDOWN')
     await fail('rate limited (13009)', () => unguarded.resume({ msisdn: inService[0] }), (e) => e.kind === 'rate_limited')
-    await fail('api refusal (1031)', () => client.renew({ msisdn: msisdns[0] }, 'NO-SUCH-PKG', 12), (e) => e.code === '1031' && typeof e.result === 'object')
+    await fail('api refusal (1031)', () => client.renew({ msisdn: msisdns[0] }, 'NO-SUCH-PKG', 12), (e) => e.code === '1031' && typeof e.result === 'string')
     const otherKey = 'y'.repeat(32)
     secrets.add(otherKey)
     const forged = new cardboss.Client(sb.options({ apikey: otherKey }))

@@ -22,7 +22,8 @@ import {
   type MonthlyUsageBatches,
   type CardRef,
   type CardSet,
-  type CardbossError,
+  CardbossError,
+  type CallOptions,
   type ClientOptions,
   type CurrentUsage,
   type Customer,
@@ -55,10 +56,10 @@ async function everything(): Promise<void> {
     cooldownGuard: true,
   }
   const client = new Client(options)
+  const apikey: string = options.apikey ?? ''
   const minimal = new Client({ sid: '10043', apikey: '0123456789abcdef0123456789abcdef' })
   minimal.clearCooldowns()
-  // @ts-expect-error sid is required
-  new Client({ apikey: 'x' })
+  // Every option is optional in the type (the core's ClientOptions); a missing sid is INVALID_INPUT.
 
   const me: Customer = await client.customer()
   const balance: number = me.balance
@@ -126,14 +127,14 @@ async function everything(): Promise<void> {
   const replies: SmsReply[] = await client.smsReplies()
 
   const ts: string = timestamp(Date.now(), 480)
-  const s: string = sign(['10043', options.apikey, ts])
-  const text: string = encryptSms(options.apikey, ['1064787000001'], 'hi')
-  const plain: SmsPlaintext = decryptSms(options.apikey, text)
+  const s: string = sign(['10043', apikey, ts])
+  const text: string = encryptSms(apikey, ['1064787000001'], 'hi')
+  const plain: SmsPlaintext = decryptSms(apikey, text)
   const billed: number = smsBillingCount('hello')
   const ack: string = PUSH_ACK
   const version: string = VERSION
 
-  const push: Push = verifyPush(Buffer.from('{}'), options.apikey, { expectedSid: '10043', maxAgeSecs: 300, utcOffsetMinutes: 480 })
+  const push: Push = verifyPush(Buffer.from('{}'), apikey, { expectedSid: '10043', maxAgeMs: 300_000, utcOffsetMinutes: 480 })
   const content: PushContent = push.content
   switch (content.kind) {
     case 'renewal_result': {
@@ -150,18 +151,35 @@ async function everything(): Promise<void> {
       break
   }
   const guard = new PushGuard(1000, 3600)
-  const guarded: Push = guard.verify('{}', options.apikey)
+  const guarded: Push = guard.verify('{}', apikey)
   guard.checkId(guarded.id)
   new PushGuard()
 
   const sms: SmsPush = parseSmsPush('{}')
-  if (sms.type === 'P0001') {
+  if (sms.kind === 'reports') {
     const state: string = sms.reports[0].state
     void state
   } else {
     const scode: string = sms.replies[0].scode
     void scode
   }
+
+  const controller = new AbortController()
+  const call: CallOptions = { signal: controller.signal, timeoutMs: 5000 }
+  const bounded: Customer = await client.customer(call)
+  const boundedDetails: CardDetail[] = await client.cardDetails({ msisdns: ['1064787000001'] }, { timeoutMs: 10_000 })
+  void [bounded, boundedDetails]
+  try {
+    await client.suspend({ msisdn: '1064787000001' }, { signal: AbortSignal.timeout(1000) })
+  } catch (err: unknown) {
+    if (err instanceof CardbossError && err.kind === 'cancelled' && err.outcomeUnknown) {
+      const wait: number | undefined = err.retryAfterMs
+      void wait
+    }
+  }
+  const disposeClient: () => Promise<void> = () => client[Symbol.asyncDispose]()
+  void disposeClient
+  client.close()
 
   try {
     await client.customer()
@@ -171,7 +189,7 @@ async function everything(): Promise<void> {
       const info: ErrorInfo = e
       const code: string = e.code
       const kind: string = e.kind
-      const retry: number | undefined = e.retryAfter
+      const retry: number | undefined = e.retryAfterMs
       const status: number | undefined = e.httpStatus
       const unknown: boolean = e.outcomeUnknown
       const message: string = e.message

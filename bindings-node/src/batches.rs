@@ -17,6 +17,7 @@ use napi::{Env, Result};
 use serde::Serialize;
 use tokio::sync::Mutex;
 
+use crate::client::Bounds;
 use crate::error::spawn;
 use crate::records::{Declared, JsonRecords};
 
@@ -47,6 +48,8 @@ impl<T: Serialize + Default + Send + Sync + 'static> Chunked for Batches<T> {
 pub struct Pull<S: Chunked> {
     stream: Arc<Mutex<Option<S>>>,
     declared: Declared,
+    /// The stream's `signal`, `timeoutMs` (for the whole stream) and client; none for fleet sync.
+    bounds: Option<Bounds>,
 }
 
 impl<S: Chunked> Pull<S> {
@@ -54,15 +57,31 @@ impl<S: Chunked> Pull<S> {
         Ok(Pull {
             stream: Arc::new(Mutex::new(Some(stream))),
             declared: Declared::of::<S::Record>()?,
+            bounds: None,
+        })
+    }
+
+    /// A stream that a signal, a deadline or its client's `close()` can cut.
+    pub fn bounded(stream: S, bounds: Bounds) -> cardboss::Result<Self> {
+        Ok(Pull {
+            bounds: Some(bounds),
+            ..Pull::new(stream)?
         })
     }
 
     pub fn next<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, Option<JsonRecords>>> {
         let (stream, declared) = (self.stream.clone(), self.declared.clone());
+        let bounds = self.bounds.clone();
         spawn(env, async move {
-            let chunk = match stream.lock().await.as_mut() {
-                Some(s) => s.next_chunk().await,
-                None => None,
+            let next = async {
+                Ok(match stream.lock().await.as_mut() {
+                    Some(s) => s.next_chunk().await,
+                    None => None,
+                })
+            };
+            let chunk = match bounds {
+                Some(bounds) => bounds.run(next).await?,
+                None => next.await?,
             };
             chunk
                 .transpose()?
@@ -95,9 +114,12 @@ macro_rules! chunked_class {
         }
 
         impl $class {
-            pub(crate) fn new(stream: $stream) -> cardboss::Result<Self> {
+            pub(crate) fn new(
+                stream: $stream,
+                bounds: $crate::client::Bounds,
+            ) -> cardboss::Result<Self> {
                 Ok($class {
-                    pull: $crate::batches::Pull::new(stream)?,
+                    pull: $crate::batches::Pull::bounded(stream, bounds)?,
                 })
             }
         }

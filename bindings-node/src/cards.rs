@@ -10,7 +10,7 @@ use napi::{Env, Result};
 use napi_derive::napi;
 
 use crate::batches::chunked_class;
-use crate::client::{CardRef, CardSet, Client};
+use crate::client::{CallOptions, CardRef, CardSet, Client};
 use crate::error::sync;
 
 #[napi]
@@ -21,17 +21,22 @@ impl Client {
         &self,
         env: &'env Env,
         page: u32,
+        call: Option<CallOptions>,
     ) -> Result<PromiseRaw<'env, CardPage>> {
-        self.run(env, |c| async move { c.list_cards(page).await })
+        self.run(env, call, |c| async move { c.list_cards(page).await })
     }
 
     /// Every card of the account, page after page, in order, fetched ahead `concurrency` pages
     /// at a time: `for await (const card of client.cards())`, or page by page with
     /// `nextPage()`.
     #[napi]
-    pub fn cards(&self, env: Env) -> Result<CardPages> {
+    pub fn cards(&self, env: Env, call: Option<CallOptions>) -> Result<CardPages> {
         sync(&env, || {
-            CardPages::new(within_runtime_if_available(|| self.core().cards()))
+            let core = self.core()?;
+            CardPages::new(
+                within_runtime_if_available(|| core.cards()),
+                self.bounds(call)?,
+            )
         })
     }
 
@@ -40,24 +45,32 @@ impl Client {
     /// now (throws `INVALID_INPUT`, nothing sent); `concurrency` batches are fetched ahead.
     /// `cardDetails()` collects them into one array.
     #[napi]
-    pub fn card_detail_batches(&self, env: Env, cards: CardSet) -> Result<CardDetailBatches> {
+    pub fn card_detail_batches(
+        &self,
+        env: Env,
+        cards: CardSet,
+        call: Option<CallOptions>,
+    ) -> Result<CardDetailBatches> {
         sync(&env, || {
-            let cards = cards.core()?;
-            CardDetailBatches::new(within_runtime_if_available(|| {
-                self.core().card_detail_batches(&cards)
-            })?)
+            let (cards, core) = (cards.core()?, self.core()?);
+            let batches = within_runtime_if_available(|| core.card_detail_batches(&cards))?;
+            CardDetailBatches::new(batches, self.bounds(call)?)
         })
     }
 
     /// 3.2.3 card/usage/current, batch by batch as they arrive (like `cardDetailBatches`);
     /// `currentUsage()` collects them.
     #[napi]
-    pub fn current_usage_batches(&self, env: Env, cards: CardSet) -> Result<CurrentUsageBatches> {
+    pub fn current_usage_batches(
+        &self,
+        env: Env,
+        cards: CardSet,
+        call: Option<CallOptions>,
+    ) -> Result<CurrentUsageBatches> {
         sync(&env, || {
-            let cards = cards.core()?;
-            CurrentUsageBatches::new(within_runtime_if_available(|| {
-                self.core().current_usage_batches(&cards)
-            })?)
+            let (cards, core) = (cards.core()?, self.core()?);
+            let batches = within_runtime_if_available(|| core.current_usage_batches(&cards))?;
+            CurrentUsageBatches::new(batches, self.bounds(call)?)
         })
     }
 
@@ -71,13 +84,14 @@ impl Client {
         month: String,
         cards: CardSet,
         showday: Option<String>,
+        call: Option<CallOptions>,
     ) -> Result<MonthlyUsageBatches> {
         sync(&env, || {
-            let cards = cards.core()?;
-            MonthlyUsageBatches::new(within_runtime_if_available(|| {
-                self.core()
-                    .usage_history_batches(&month, &cards, showday.as_deref())
-            })?)
+            let (cards, core) = (cards.core()?, self.core()?);
+            let batches = within_runtime_if_available(|| {
+                core.usage_history_batches(&month, &cards, showday.as_deref())
+            })?;
+            MonthlyUsageBatches::new(batches, self.bounds(call)?)
         })
     }
 
@@ -90,8 +104,9 @@ impl Client {
         &self,
         env: &'env Env,
         page: u32,
+        call: Option<CallOptions>,
     ) -> Result<PromiseRaw<'env, ArrearsPage>> {
-        self.run(env, |c| async move { c.arrears(page).await })
+        self.run(env, call, |c| async move { c.arrears(page).await })
     }
 
     /// 3.2.6 card/pkg/get: the packages a card has ordered.
@@ -100,8 +115,13 @@ impl Client {
         &self,
         env: &'env Env,
         card: CardRef,
+        call: Option<CallOptions>,
     ) -> Result<PromiseRaw<'env, PackageList>> {
-        self.run(env, |c| async move { c.packages(&card.core()?).await })
+        self.run(
+            env,
+            call,
+            |c| async move { c.packages(&card.core()?).await },
+        )
     }
 
     /// 3.2.7 card/usage/day: one day's usage (`day` = `yyyyMMdd`, within the last 7 days), for
@@ -115,11 +135,11 @@ impl Client {
         env: &'env Env,
         day: String,
         cards: CardSet,
+        call: Option<CallOptions>,
     ) -> Result<PromiseRaw<'env, DailyUsage>> {
-        self.run(
-            env,
-            |c| async move { c.daily_usage(&day, &cards.core()?).await },
-        )
+        self.run(env, call, |c| async move {
+            c.daily_usage(&day, &cards.core()?).await
+        })
     }
 }
 

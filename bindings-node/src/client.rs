@@ -2,81 +2,17 @@
 //! files named like the spec's sections (customer, cards, pools, operations, sms).
 
 use std::future::Future;
-use std::time::Duration;
+use std::sync::Mutex;
 
-use napi::bindgen_prelude::{PromiseRaw, ToNapiValue};
-use napi::{Env, Result};
+use napi::bindgen_prelude::{
+    AbortSignal, FromNapiValue, JsValue, Object, PromiseRaw, ToNapiValue, Unknown,
+};
+use napi::{sys, Env, Result};
 use napi_derive::napi;
+use tokio::sync::watch;
+use tokio::time::Instant;
 
-use crate::error::{spawn, sync};
-
-/// Options of `new Client(...)`. Only `sid` and `apikey` are required.
-#[napi(object)]
-pub struct ClientOptions {
-    /// Account id.
-    pub sid: String,
-    /// The 32-character secret (also the key and IV of encrypted SMS). Never shown in errors or
-    /// by `util.inspect`.
-    pub apikey: String,
-    /// Root of port1: queries, SMS, renewals. Default `http://127.0.0.1:9011`.
-    pub base_url: Option<String>,
-    /// Root of port2: lifecycle operations. Default: `baseUrl`'s host on port 8111.
-    pub ops_url: Option<String>,
-    /// Timeout of each request attempt, in ms (default 30000).
-    pub timeout_ms: Option<u32>,
-    /// Connect timeout, in ms (default 5000).
-    pub connect_timeout_ms: Option<u32>,
-    /// Extra attempts for GETs (default 3); POSTs are never retried.
-    pub max_retries: Option<u32>,
-    /// Delay before the first retry of a GET, in ms (default 200); it doubles each attempt up to
-    /// `retryCapMs`, with full jitter.
-    pub retry_base_ms: Option<u32>,
-    /// Longest delay between two attempts of a GET, in ms (default 5000).
-    pub retry_cap_ms: Option<u32>,
-    /// Requests in flight at once for bulk calls and `cards()` (default 8).
-    pub concurrency: Option<u32>,
-    /// Offset of the platform's clock for `ts`, in minutes east of UTC (default 480, UTC+8).
-    pub utc_offset_minutes: Option<i32>,
-    /// Refuse repeats of a lifecycle operation on a card within the carrier's window locally
-    /// (default true).
-    pub cooldown_guard: Option<bool>,
-}
-
-impl From<ClientOptions> for cardboss::Config {
-    fn from(o: ClientOptions) -> Self {
-        let mut config = cardboss::Config::new(o.sid, o.apikey);
-        config.language = "node".into();
-        if let Some(url) = o.base_url {
-            config.base_url = url;
-        }
-        config.ops_url = o.ops_url;
-        if let Some(ms) = o.timeout_ms {
-            config.timeout = Duration::from_millis(ms.into());
-        }
-        if let Some(ms) = o.connect_timeout_ms {
-            config.connect_timeout = Duration::from_millis(ms.into());
-        }
-        if let Some(n) = o.max_retries {
-            config.max_retries = n;
-        }
-        if let Some(ms) = o.retry_base_ms {
-            config.retry_base = Duration::from_millis(ms.into());
-        }
-        if let Some(ms) = o.retry_cap_ms {
-            config.retry_cap = Duration::from_millis(ms.into());
-        }
-        if let Some(n) = o.concurrency {
-            config.concurrency = n as usize;
-        }
-        if let Some(minutes) = o.utc_offset_minutes {
-            config.utc_offset_minutes = minutes;
-        }
-        if let Some(guard) = o.cooldown_guard {
-            config.cooldown_guard = guard;
-        }
-        config
-    }
-}
+use crate::error::{argument_error, spawn, sync};
 
 /// Several cards: `{ msisdns: [...] }` or `{ iccids: [...] }` (msisdns win when both are given).
 /// Any number of cards; the SDK sends them in batches of 100.
@@ -110,43 +46,75 @@ impl CardRef {
 
 /// A CardBOSS client. Every network method returns a Promise and runs on the addon's own
 /// runtime, never blocking the event loop; GETs are retried, POSTs never are. Share one client:
-/// its connections are pooled.
+/// its connections are pooled. `close()` (or `await using`) ends it.
 ///
 /// ```js
 /// const client = new Client({ sid: '10043', apikey: process.env.CARDBOSS_APIKEY })
-/// const me = await client.customer()
+/// const me = await client.customer({ timeoutMs: 2000 })
 /// ```
 #[napi]
 pub struct Client {
-    inner: cardboss::Client,
+    /// `None` once closed: the connection pool is then released.
+    inner: Mutex<Option<cardboss::Client>>,
+    /// `true` once closed: calls in flight end (`CANCELLED`).
+    closed: watch::Sender<bool>,
 }
 
 #[napi]
 impl Client {
     /// Checks the options (the apikey must be 32 characters; throws `INVALID_INPUT`) and builds
     /// the HTTP client.
-    #[napi(constructor)]
-    pub fn new(env: Env, options: ClientOptions) -> Result<Self> {
+    /// napi's conversion errors are made `INVALID_INPUT` here, so the options come in unread.
+    #[napi(constructor, ts_args_type = "options: ClientOptions")]
+    pub fn new(env: Env, options: Unknown) -> Result<Self> {
         let inner = sync(&env, || {
+            let options =
+                unsafe { cardboss::ClientOptions::from_napi_value(env.raw(), options.raw()) }
+                    .map_err(|e| {
+                        argument_error(e.status.as_ref(), &e.reason).unwrap_or_else(|| {
+                            cardboss::Error::InvalidInput {
+                                field: "options".into(),
+                                reason: "must be an object".into(),
+                            }
+                        })
+                    })?;
             napi::bindgen_prelude::within_runtime_if_available(|| {
-                cardboss::Client::new(options.into())
+                cardboss::Client::from_options(options, "node")
             })
         })?;
-        Ok(Client { inner })
+        Ok(Client {
+            inner: Mutex::new(Some(inner)),
+            closed: watch::channel(false).0,
+        })
     }
 
     /// Forgets the cooldown guard's memory of recent lifecycle operations.
     #[napi]
     pub fn clear_cooldowns(&self) {
-        self.inner.clear_cooldowns()
+        if let Some(client) = self.client() {
+            client.clear_cooldowns()
+        }
+    }
+
+    /// Ends the client: calls in flight reject with `CANCELLED` (`outcomeUnknown` when a POST
+    /// had been sent), later calls reject at once, and the connections are released. Closing
+    /// twice does nothing.
+    #[napi]
+    pub fn close(&self) {
+        self.closed.send_replace(true);
+        if let Ok(mut inner) = self.inner.lock() {
+            inner.take();
+        }
     }
 }
 
 impl Client {
-    /// Runs `call` with a handle on the core client as a Promise.
+    /// Runs `call` with a handle on the core client as a Promise, within the call's `signal`
+    /// and `timeoutMs` and the client's `close()`.
     pub(crate) fn run<'env, T, F, Fut>(
         &self,
         env: &'env Env,
+        options: Option<CallOptions>,
         call: F,
     ) -> Result<PromiseRaw<'env, T>>
     where
@@ -154,10 +122,124 @@ impl Client {
         F: FnOnce(cardboss::Client) -> Fut,
         Fut: Future<Output = cardboss::Result<T>> + Send + 'static,
     {
-        spawn(env, call(self.inner.clone()))
+        let bounded = self.bounds(options).and_then(|bounds| {
+            let client = self.client().ok_or_else(closed)?;
+            Ok((bounds, call(client)))
+        });
+        match bounded {
+            Ok((bounds, call)) => spawn(env, bounds.run(call)),
+            Err(e) => spawn(env, async move { Err(e) }),
+        }
     }
 
-    pub(crate) fn core(&self) -> &cardboss::Client {
-        &self.inner
+    /// The per-call limits of `options`, plus this client's `close()`.
+    pub(crate) fn bounds(&self, options: Option<CallOptions>) -> cardboss::Result<Bounds> {
+        Bounds::new(options, self.closed.subscribe())
     }
+
+    /// The core client, `None` once closed.
+    fn client(&self) -> Option<cardboss::Client> {
+        self.inner.lock().ok().and_then(|inner| inner.clone())
+    }
+
+    /// The core client, or `CANCELLED` once closed (for the sync methods that start streams).
+    pub(crate) fn core(&self) -> cardboss::Result<cardboss::Client> {
+        self.client().ok_or_else(closed)
+    }
+}
+
+fn closed() -> cardboss::Error {
+    cardboss::Error::Cancelled {
+        reason: "the client is closed".into(),
+        endpoint: None,
+        outcome_unknown: false,
+    }
+}
+
+/// The last argument of every method that returns a Promise (and of those that start a
+/// stream of pages or batches, for the whole stream).
+#[napi(object, object_to_js = false)]
+pub struct CallOptions {
+    /// Ends the call when aborted: it rejects with `CANCELLED`, `outcomeUnknown` when a POST had
+    /// already been sent. Nothing more is sent.
+    #[napi(ts_type = "AbortSignal")]
+    pub signal: Option<Signal>,
+    /// Ends the call after this many ms (all its attempts): it rejects with `TIMEOUT`,
+    /// `outcomeUnknown` when a POST had already been sent.
+    pub timeout_ms: Option<i64>,
+}
+
+/// An `AbortSignal`, read with napi's own support (which calls back on abort) plus its
+/// `aborted` state (a signal aborted before the call never calls back).
+pub struct Signal {
+    aborted: bool,
+    signal: AbortSignal,
+}
+
+impl FromNapiValue for Signal {
+    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
+        let object = unsafe { Object::from_napi_value(env, value)? };
+        let aborted: Option<bool> = object.get("aborted")?;
+        Ok(Signal {
+            aborted: aborted.unwrap_or(false),
+            signal: unsafe { AbortSignal::from_napi_value(env, value)? },
+        })
+    }
+}
+
+/// What may end a call (or a stream) early: its deadline, its signal, its client's `close()`.
+#[derive(Clone)]
+pub(crate) struct Bounds {
+    deadline: Option<Instant>,
+    aborted: Option<watch::Receiver<bool>>,
+    closed: watch::Receiver<bool>,
+}
+
+impl Bounds {
+    fn new(options: Option<CallOptions>, closed: watch::Receiver<bool>) -> cardboss::Result<Self> {
+        let (signal, timeout_ms) = options.map_or((None, None), |o| (o.signal, o.timeout_ms));
+        let deadline = timeout_ms.map(cardboss::call::deadline).transpose()?;
+        let aborted = signal.map(|Signal { aborted, signal }| {
+            let (tx, rx) = watch::channel(aborted);
+            signal.on_abort(move || {
+                tx.send_replace(true);
+            });
+            rx
+        });
+        Ok(Bounds {
+            deadline,
+            aborted,
+            closed,
+        })
+    }
+
+    /// Runs `call` until it ends or one of the bounds cuts it.
+    pub(crate) async fn run<T>(
+        self,
+        call: impl Future<Output = cardboss::Result<T>>,
+    ) -> cardboss::Result<T> {
+        let Bounds {
+            deadline,
+            aborted,
+            closed,
+        } = self;
+        let cancelled = async move {
+            tokio::select! {
+                _ = raised(aborted) => "aborted by its signal".to_string(),
+                _ = raised(Some(closed)) => "the client was closed".to_string(),
+            }
+        };
+        cardboss::call::bounded(call, deadline, cancelled).await
+    }
+}
+
+/// Completes once `flag` is true; never when there is none or it can no longer change (its
+/// signal or client was garbage-collected).
+async fn raised(flag: Option<watch::Receiver<bool>>) {
+    if let Some(mut flag) = flag {
+        if flag.wait_for(|raised| *raised).await.is_ok() {
+            return;
+        }
+    }
+    std::future::pending().await
 }

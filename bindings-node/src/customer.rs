@@ -5,13 +5,17 @@ use napi::bindgen_prelude::PromiseRaw;
 use napi::{Env, Result};
 use napi_derive::napi;
 
-use crate::client::Client;
+use crate::client::{CallOptions, Client};
 
 #[napi]
 impl Client {
     /// 3.1.1 customer/get: the account, its balance and card count.
     #[napi]
-    pub fn customer<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, Customer>> {
-        self.run(env, |c| async move { c.customer().await })
+    pub fn customer<'env>(
+        &self,
+        env: &'env Env,
+        call: Option<CallOptions>,
+    ) -> Result<PromiseRaw<'env, Customer>> {
+        self.run(env, call, |c| async move { c.customer().await })
     }
 }

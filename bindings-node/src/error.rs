@@ -2,78 +2,21 @@
 //! [`spawn`] (a Promise settled from napi's tokio runtime) and [`sync`].
 //!
 //! Both catch Rust panics (they become an `INTERNAL` error, never a crash of the process) and
-//! both turn a `cardboss::Error` into a JS `Error` built here, on the JS thread, with the
-//! properties of [`ErrorInfo`]. The core builds its messages without the apikey or any sign;
+//! both turn a `cardboss::Error` into a JS `CardbossError` built here, on the JS thread, with the
+//! fields of the core's `ErrorInfo`. The core builds its messages without the apikey or any sign;
 //! nothing here adds anything but what the core's accessors return.
 
 use std::any::Any;
+use std::cell::Cell;
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use futures::FutureExt;
-use napi::bindgen_prelude::{JsObjectValue, JsValue, Object, PromiseRaw, ToNapiValue};
-use napi::{Env, Result};
+use napi::bindgen_prelude::{
+    FromNapiValue, Function, JsObjectValue, JsValue, Object, PromiseRaw, ToNapiValue, Unknown,
+};
+use napi::{check_status, sys, Env, Result};
 use napi_derive::napi;
-
-/// The properties of every `Error` this package throws or rejects with, besides `message`,
-/// `name` (always `"CardbossError"`) and `stack`.
-///
-/// Use `isCardbossError(err)` to narrow a caught value to `CardbossError` (= `Error & ErrorInfo`).
-#[napi(object, object_from_js = false)]
-pub struct ErrorInfo {
-    /// Stable code: the platform's code for server refusals (`"1005"`, `"1080"`, the carrier's
-    /// `"12144"`), else one of `INVALID_INPUT`, `COOLDOWN`, `TIMEOUT`, `TRANSPORT`, `HTTP`,
-    /// `DECODE`, `PUSH_REJECTED`, `INTERNAL`.
-    pub code: String,
-    /// What went wrong: `api`, `auth`, `rate_limited`, `invalid_input`, `cooldown`, `timeout`,
-    /// `transport`, `http`, `decode`, `push_rejected` or `internal`.
-    pub kind: String,
-    /// The server's `msg`, when the server refused the request.
-    pub msg: Option<String>,
-    /// The server's `detail`, when the server refused the request.
-    pub detail: Option<String>,
-    /// HTTP status of the answer, when an answer arrived.
-    pub http_status: Option<u32>,
-    /// The endpoint path (`card/pkg/renew`), with the batch named for bulk calls.
-    pub endpoint: Option<String>,
-    /// Seconds to wait before trying again (cooldowns, rate limits), when known.
-    pub retry_after: Option<u32>,
-    /// True when a POST may have been applied although it failed: check before repeating it.
-    pub outcome_unknown: bool,
-    /// The upstream carrier's code (`"13009"`), when the refusal came from the carrier.
-    pub carrier_code: Option<String>,
-    /// The invalid parameter, for `invalid_input`.
-    pub field: Option<String>,
-    /// The `result` object some refusals still carry (a failed renewal does).
-    #[napi(ts_type = "Record<string, unknown>")]
-    pub result: Option<serde_json::Value>,
-}
-
-impl From<&cardboss::Error> for ErrorInfo {
-    fn from(e: &cardboss::Error) -> Self {
-        let failure = e.failure();
-        ErrorInfo {
-            code: e.code(),
-            kind: e.kind().to_string(),
-            msg: failure.map(|f| f.msg.clone()),
-            detail: failure.map(|f| f.detail.clone()),
-            http_status: e.http_status().map(u32::from),
-            endpoint: e.endpoint().map(String::from),
-            retry_after: e
-                .retry_after_secs()
-                .map(|s| u32::try_from(s).unwrap_or(u32::MAX)),
-            outcome_unknown: e.outcome_unknown(),
-            carrier_code: failure.and_then(|f| f.carrier_code.clone()),
-            field: match e {
-                cardboss::Error::InvalidInput { field, .. } => Some(field.clone()),
-                _ => None,
-            },
-            result: failure
-                .and_then(|f| f.result.as_deref())
-                .and_then(|r| serde_json::from_str(r).ok()),
-        }
-    }
-}
 
 /// The JS `Error` for `e`, as a napi error that throws / rejects with exactly that object.
 pub fn to_js_error(env: &Env, e: &cardboss::Error) -> napi::Error {
@@ -84,21 +27,57 @@ pub fn to_js_error(env: &Env, e: &cardboss::Error) -> napi::Error {
 }
 
 pub(crate) fn build_error<'env>(env: &'env Env, e: &cardboss::Error) -> Result<Object<'env>> {
-    let info = ErrorInfo::from(e);
-    let mut error = env.create_error(napi::Error::from_reason(e.to_string()))?;
-    error.set_named_property("name", "CardbossError")?;
+    let info = e.info();
+    let mut error = match ERROR_CLASS.with(|class| class.get()) {
+        Some(class) => {
+            let class: Function<String, Unknown> =
+                unsafe { Function::from_napi_value(env.raw(), reference_value(env, class)?)? };
+            Object::from_unknown(class.new_instance(info.message)?)?
+        }
+        // Only before lib.js registered the class (the addon used on its own).
+        None => {
+            let mut error = env.create_error(napi::Error::from_reason(info.message))?;
+            error.set_named_property("name", "CardbossError")?;
+            error
+        }
+    };
+    // The fields of the core's `ErrorInfo` (`message` is the Error's own).
     error.set_named_property("code", info.code)?;
-    error.set_named_property("kind", info.kind)?;
-    set_some(&mut error, "msg", info.msg)?;
-    set_some(&mut error, "detail", info.detail)?;
+    error.set_named_property("kind", info.kind.as_str())?;
+    error.set_named_property("msg", info.msg)?;
+    error.set_named_property("detail", info.detail)?;
     set_some(&mut error, "httpStatus", info.http_status)?;
     set_some(&mut error, "endpoint", info.endpoint)?;
-    set_some(&mut error, "retryAfter", info.retry_after)?;
+    set_some(&mut error, "retryAfterMs", info.retry_after_ms)?;
     error.set_named_property("outcomeUnknown", info.outcome_unknown)?;
     set_some(&mut error, "carrierCode", info.carrier_code)?;
     set_some(&mut error, "field", info.field)?;
     set_some(&mut error, "result", info.result)?;
     Ok(error)
+}
+
+thread_local! {
+    /// lib.js's `CardbossError` class, per JS thread (main or worker): a reference never
+    /// deleted, as it lives as long as the addon is loaded on that thread.
+    static ERROR_CLASS: Cell<Option<sys::napi_ref>> = const { Cell::new(None) };
+}
+
+/// Registers the class every error is an instance of (lib.js's `CardbossError`, a subclass of
+/// `Error`), so that `err instanceof CardbossError` holds.
+#[napi(js_name = "_setErrorClass", skip_typescript)]
+pub fn set_error_class(env: Env, class: Function<String, Unknown>) -> Result<()> {
+    let mut reference = std::ptr::null_mut();
+    check_status!(unsafe {
+        sys::napi_create_reference(env.raw(), class.raw(), 1, &mut reference)
+    })?;
+    ERROR_CLASS.with(|c| c.set(Some(reference)));
+    Ok(())
+}
+
+fn reference_value(env: &Env, reference: sys::napi_ref) -> Result<sys::napi_value> {
+    let mut value = std::ptr::null_mut();
+    check_status!(unsafe { sys::napi_get_reference_value(env.raw(), reference, &mut value) })?;
+    Ok(value)
 }
 
 /// Absent values stay absent (`'httpStatus' in err` is false), rather than `null`.
@@ -107,6 +86,35 @@ fn set_some<T: ToNapiValue>(object: &mut Object, name: &str, value: Option<T>) -
         Some(value) => object.set_named_property(name, value),
         None => Ok(()),
     }
+}
+
+/// napi's refusal of an argument of the wrong JS type (`status`, `message` of its error), as the
+/// core's `InvalidInput`; `None` for any other error. napi's message names the field of an
+/// options object (`... on CardSet.msisdns`), not a positional argument; it is not kept, as it
+/// can quote the value (an apikey).
+pub fn argument_error(status: &str, message: &str) -> Option<cardboss::Error> {
+    let reason = match status {
+        "InvalidArg" => "has the wrong type",
+        "ObjectExpected" => "must be an object",
+        "StringExpected" | "NameExpected" => "must be a string",
+        "NumberExpected" => "must be a number",
+        "BooleanExpected" => "must be a boolean",
+        "ArrayExpected" => "must be an array",
+        "FunctionExpected" => "must be a function",
+        "BigintExpected" => "must be a bigint",
+        "DateExpected" => "must be a Date",
+        "ArrayBufferExpected" => "must be an ArrayBuffer or a Buffer",
+        _ => return None,
+    };
+    let field = message
+        .rsplit_once(" on ")
+        .map(|(_, path)| path.rsplit('.').next().unwrap_or(path))
+        .filter(|f| !f.is_empty() && f.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or("arguments");
+    Some(cardboss::Error::InvalidInput {
+        field: field.into(),
+        reason: reason.into(),
+    })
 }
 
 /// A panic caught at the boundary, as the core's `Internal` error.

@@ -67,7 +67,7 @@ impl Client {
     ) -> Result<FleetSyncBatches> {
         sync(&env, || {
             let options = options.map(FleetSyncOptions::core).unwrap_or_default();
-            let core = within_runtime_if_available(|| self.core().fleet_sync(options))?;
+            let core = within_runtime_if_available(|| self.core()?.fleet_sync(options))?;
             let status = core.status();
             Ok(FleetSyncBatches {
                 pull: Pull::new(core)?,

@@ -68,15 +68,18 @@ fn chrono_from_ms(ms: f64) -> cardboss::Result<chrono::DateTime<chrono::Utc>> {
     })
 }
 
-/// The `CardbossError` (`INVALID_INPUT`) for an argument of the wrong JS type, which napi refuses
-/// before any of our code runs; lib.js turns napi's own error into this one.
-#[napi(js_name = "_invalidInput", skip_typescript)]
-pub fn invalid_input(
-    env: &Env,
-    field: String,
-    reason: String,
-) -> Result<napi::bindgen_prelude::Object<'_>> {
-    error::build_error(env, &cardboss::Error::InvalidInput { field, reason })
+/// The `CardbossError` (`INVALID_INPUT`) for napi's own error refusing an argument of the wrong
+/// JS type before any of our code runs (`code` is napi's status), or `null` for any other error;
+/// lib.js passes every error a method throws through it.
+#[napi(js_name = "_argumentError", skip_typescript)]
+pub fn argument_error<'env>(
+    env: &'env Env,
+    code: String,
+    message: String,
+) -> Result<Option<napi::bindgen_prelude::Object<'env>>> {
+    error::argument_error(&code, &message)
+        .map(|e| error::build_error(env, &e))
+        .transpose()
 }
 
 /// Test hook: panics inside the addon; the panic must come out as a thrown `INTERNAL` error.

@@ -8,7 +8,7 @@ use napi::bindgen_prelude::PromiseRaw;
 use napi::{Env, Result};
 use napi_derive::napi;
 
-use crate::client::{CardRef, Client};
+use crate::client::{CallOptions, CardRef, Client};
 
 #[napi]
 impl Client {
@@ -22,8 +22,9 @@ impl Client {
         pkgcode: String,
         months: u32,
         options: Option<RenewOptions>,
+        call: Option<CallOptions>,
     ) -> Result<PromiseRaw<'env, RenewalOrder>> {
-        self.run(env, |c| async move {
+        self.run(env, call, |c| async move {
             c.renew(
                 &card.core()?,
                 &pkgcode,
@@ -45,8 +46,9 @@ impl Client {
         package: Package,
         months: u32,
         options: Option<RenewOptions>,
+        call: Option<CallOptions>,
     ) -> Result<PromiseRaw<'env, RenewalOrder>> {
-        self.run(env, |c| async move {
+        self.run(env, call, |c| async move {
             let options = options.unwrap_or_default();
             c.renew_package(&card.core()?, &package, months, &options)
                 .await
@@ -59,11 +61,11 @@ impl Client {
         &self,
         env: &'env Env,
         card: CardRef,
+        call: Option<CallOptions>,
     ) -> Result<PromiseRaw<'env, ()>> {
-        self.run(
-            env,
-            |c| async move { c.end_test_period(&card.core()?).await },
-        )
+        self.run(env, call, |c| async move {
+            c.end_test_period(&card.core()?).await
+        })
     }
 
     /// 3.4.3 card/foractive: activates the card now.
@@ -72,23 +74,33 @@ impl Client {
         &self,
         env: &'env Env,
         card: CardRef,
+        call: Option<CallOptions>,
     ) -> Result<PromiseRaw<'env, ()>> {
-        self.run(
-            env,
-            |c| async move { c.force_activate(&card.core()?).await },
-        )
+        self.run(env, call, |c| async move {
+            c.force_activate(&card.core()?).await
+        })
     }
 
     /// 3.4.4 card/stopkeep (`stopkeep=0`): suspends the card.
     #[napi]
-    pub fn suspend<'env>(&self, env: &'env Env, card: CardRef) -> Result<PromiseRaw<'env, ()>> {
-        self.run(env, |c| async move { c.suspend(&card.core()?).await })
+    pub fn suspend<'env>(
+        &self,
+        env: &'env Env,
+        card: CardRef,
+        call: Option<CallOptions>,
+    ) -> Result<PromiseRaw<'env, ()>> {
+        self.run(env, call, |c| async move { c.suspend(&card.core()?).await })
     }
 
     /// 3.4.4 card/stopkeep (`stopkeep=1`): resumes a suspended card.
     #[napi]
-    pub fn resume<'env>(&self, env: &'env Env, card: CardRef) -> Result<PromiseRaw<'env, ()>> {
-        self.run(env, |c| async move { c.resume(&card.core()?).await })
+    pub fn resume<'env>(
+        &self,
+        env: &'env Env,
+        card: CardRef,
+        call: Option<CallOptions>,
+    ) -> Result<PromiseRaw<'env, ()>> {
+        self.run(env, call, |c| async move { c.resume(&card.core()?).await })
     }
 
     /// 3.4.5 card/switchnet (`opertype=0`): cuts data. A card with several APNs open needs `apn`.
@@ -98,8 +110,9 @@ impl Client {
         env: &'env Env,
         card: CardRef,
         apn: Option<String>,
+        call: Option<CallOptions>,
     ) -> Result<PromiseRaw<'env, ()>> {
-        self.run(env, |c| async move {
+        self.run(env, call, |c| async move {
             c.disable_data(&card.core()?, apn.as_deref()).await
         })
     }
@@ -113,8 +126,9 @@ impl Client {
         card: CardRef,
         apn: Option<String>,
         min_left_percent: Option<u32>,
+        call: Option<CallOptions>,
     ) -> Result<PromiseRaw<'env, ()>> {
-        self.run(env, |c| async move {
+        self.run(env, call, |c| async move {
             c.enable_data(&card.core()?, apn.as_deref(), min_left_percent)
                 .await
         })
@@ -129,8 +143,9 @@ impl Client {
         card: CardRef,
         numbers: Vec<String>,
         group: Option<String>,
+        call: Option<CallOptions>,
     ) -> Result<PromiseRaw<'env, ()>> {
-        self.run(env, |c| async move {
+        self.run(env, call, |c| async move {
             c.add_voice_whitelist(&card.core()?, &numbers, group.as_deref())
                 .await
         })
@@ -145,8 +160,9 @@ impl Client {
         card: CardRef,
         numbers: Vec<String>,
         group: Option<String>,
+        call: Option<CallOptions>,
     ) -> Result<PromiseRaw<'env, ()>> {
-        self.run(env, |c| async move {
+        self.run(env, call, |c| async move {
             c.remove_voice_whitelist(&card.core()?, &numbers, group.as_deref())
                 .await
         })

@@ -1,13 +1,13 @@
 //! 3.5 SMS: plain, encrypted and template sends (POST, never retried), the report and reply
 //! queues (GET), and the encrypted-SMS format itself.
 
-use cardboss::{SmsReceipt, SmsReply, SmsReport, TemplateParams};
+use cardboss::{SmsPlaintext, SmsReceipt, SmsReply, SmsReport, TemplateParams};
 use indexmap::IndexMap;
 use napi::bindgen_prelude::{Either, PromiseRaw};
 use napi::{Env, Result};
 use napi_derive::napi;
 
-use crate::client::Client;
+use crate::client::{CallOptions, Client};
 use crate::error::sync;
 
 #[napi]
@@ -20,11 +20,11 @@ impl Client {
         env: &'env Env,
         mobiles: Vec<String>,
         content: String,
+        call: Option<CallOptions>,
     ) -> Result<PromiseRaw<'env, SmsReceipt>> {
-        self.run(
-            env,
-            |c| async move { c.send_iot_sms(&mobiles, &content).await },
-        )
+        self.run(env, call, |c| async move {
+            c.send_iot_sms(&mobiles, &content).await
+        })
     }
 
     /// 3.5.2 sms/sendiotencryptsms: the same, AES-encrypted with the apikey's halves.
@@ -34,8 +34,9 @@ impl Client {
         env: &'env Env,
         mobiles: Vec<String>,
         content: String,
+        call: Option<CallOptions>,
     ) -> Result<PromiseRaw<'env, SmsReceipt>> {
-        self.run(env, |c| async move {
+        self.run(env, call, |c| async move {
             c.send_iot_sms_encrypted(&mobiles, &content).await
         })
     }
@@ -53,8 +54,9 @@ impl Client {
         #[napi(ts_arg_type = "string[] | Record<number, string>")] params: Option<
             Either<Vec<String>, IndexMap<String, String>>,
         >,
+        call: Option<CallOptions>,
     ) -> Result<PromiseRaw<'env, SmsReceipt>> {
-        self.run(env, |c| async move {
+        self.run(env, call, |c| async move {
             let params = match params {
                 None => TemplateParams::default(),
                 Some(Either::A(values)) => TemplateParams::from_values(values)?,
@@ -66,22 +68,23 @@ impl Client {
 
     /// 3.5.3 sms/rpt/get: delivery reports not fetched before (at most 10,000 a call).
     #[napi]
-    pub fn sms_reports<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, Vec<SmsReport>>> {
-        self.run(env, |c| async move { c.sms_reports().await })
+    pub fn sms_reports<'env>(
+        &self,
+        env: &'env Env,
+        call: Option<CallOptions>,
+    ) -> Result<PromiseRaw<'env, Vec<SmsReport>>> {
+        self.run(env, call, |c| async move { c.sms_reports().await })
     }
 
     /// 3.5.4 sms/mo/get: replies not fetched before (at most 10,000 a call).
     #[napi]
-    pub fn sms_replies<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, Vec<SmsReply>>> {
-        self.run(env, |c| async move { c.sms_replies().await })
+    pub fn sms_replies<'env>(
+        &self,
+        env: &'env Env,
+        call: Option<CallOptions>,
+    ) -> Result<PromiseRaw<'env, Vec<SmsReply>>> {
+        self.run(env, call, |c| async move { c.sms_replies().await })
     }
-}
-
-/// What an encrypted IoT SMS carries once decrypted.
-#[napi(object)]
-pub struct SmsPlaintext {
-    pub mobiles: Vec<String>,
-    pub content: String,
 }
 
 /// The `text` of sms/sendiotencryptsms: Base64 of AES-128-CBC(`mobiles##content`), key and IV
@@ -99,12 +102,7 @@ pub fn encrypt_sms(
 /// Decrypts an encrypted IoT SMS `text` (line-wrapped Base64 accepted).
 #[napi]
 pub fn decrypt_sms(env: Env, apikey: String, text: String) -> Result<SmsPlaintext> {
-    sync(&env, || {
-        cardboss::decrypt_sms(&apikey, &text).map(|p| SmsPlaintext {
-            mobiles: p.mobiles,
-            content: p.content,
-        })
-    })
+    sync(&env, || cardboss::decrypt_sms(&apikey, &text))
 }
 
 /// Messages billed for `content`: up to 70 characters is one, longer text is billed per 67.

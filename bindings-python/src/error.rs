@@ -24,6 +24,7 @@ fn class_name(kind: ErrorKind) -> &'static str {
         ErrorKind::Decode => "DecodeError",
         ErrorKind::PushRejected => "PushRejectedError",
         ErrorKind::Internal => "InternalError",
+        ErrorKind::Cancelled => "CancelledError",
     }
 }
 

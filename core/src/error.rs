@@ -94,6 +94,14 @@ pub enum Error {
         message: String,
         outcome_unknown: bool,
     },
+    /// The caller ended the call early (an `AbortSignal`, a closed client): nothing more is sent.
+    #[error("cancelled: {reason}{}", unknown_suffix(*.outcome_unknown))]
+    Cancelled {
+        reason: String,
+        /// The endpoint of the request in flight, if one was started.
+        endpoint: Option<String>,
+        outcome_unknown: bool,
+    },
     /// A push (webhook) body failed verification or parsing.
     #[error("push rejected: {reason}")]
     PushRejected { reason: String },
@@ -117,6 +125,7 @@ pub enum ErrorKind {
     Transport,
     Http,
     Decode,
+    Cancelled,
     PushRejected,
     Internal,
 }
@@ -133,6 +142,7 @@ impl ErrorKind {
             Error::Transport { .. } => ErrorKind::Transport,
             Error::Http { .. } => ErrorKind::Http,
             Error::Decode { .. } => ErrorKind::Decode,
+            Error::Cancelled { .. } => ErrorKind::Cancelled,
             Error::PushRejected { .. } => ErrorKind::PushRejected,
             Error::Internal { .. } => ErrorKind::Internal,
         }
@@ -150,6 +160,7 @@ impl ErrorKind {
             ErrorKind::Transport => "transport",
             ErrorKind::Http => "http",
             ErrorKind::Decode => "decode",
+            ErrorKind::Cancelled => "cancelled",
             ErrorKind::PushRejected => "push_rejected",
             ErrorKind::Internal => "internal",
         }
@@ -177,7 +188,7 @@ pub struct ErrorInfo {
     pub kind: ErrorKind,
     /// Stable code: the platform's (`"1005"`, the carrier's status in the carrier shape) for a
     /// refusal, else `INVALID_INPUT`, `COOLDOWN`, `TIMEOUT`, `TRANSPORT`, `HTTP`, `DECODE`,
-    /// `PUSH_REJECTED` or `INTERNAL`.
+    /// `PUSH_REJECTED`, `CANCELLED` or `INTERNAL`.
     pub code: String,
     /// The whole message, as `Display` writes it.
     pub message: String,
@@ -224,7 +235,9 @@ impl From<&Error> for ErrorInfo {
             Error::Transport { message, .. }
             | Error::Decode { message, .. }
             | Error::Internal { message } => (message.clone(), String::new()),
-            Error::PushRejected { reason } => (reason.clone(), String::new()),
+            Error::PushRejected { reason } | Error::Cancelled { reason, .. } => {
+                (reason.clone(), String::new())
+            }
         };
         let failure = e.failure();
         ErrorInfo {
@@ -277,6 +290,7 @@ impl Error {
             Error::Transport { .. } => "TRANSPORT".into(),
             Error::Http { .. } => "HTTP".into(),
             Error::Decode { .. } => "DECODE".into(),
+            Error::Cancelled { .. } => "CANCELLED".into(),
             Error::PushRejected { .. } => "PUSH_REJECTED".into(),
             Error::Internal { .. } => "INTERNAL".into(),
         }
@@ -313,6 +327,7 @@ impl Error {
             | Error::Transport { endpoint, .. }
             | Error::Http { endpoint, .. }
             | Error::Decode { endpoint, .. } => Some(endpoint),
+            Error::Cancelled { endpoint, .. } => endpoint.as_deref(),
             _ => None,
         }
     }
@@ -356,6 +371,9 @@ impl Error {
                 outcome_unknown, ..
             }
             | Error::Decode {
+                outcome_unknown, ..
+            }
+            | Error::Cancelled {
                 outcome_unknown, ..
             } => *outcome_unknown,
             _ => false,

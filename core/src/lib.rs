@@ -26,6 +26,7 @@
 #[cfg(feature = "uniffi")]
 uniffi::setup_scaffolding!();
 
+pub mod call;
 pub mod client;
 pub mod crypto;
 pub mod decode;

@@ -255,6 +255,7 @@ impl Transport {
         let is_post = call.method == Method::Post;
         let endpoint = call.endpoint;
         let request = self.build(call);
+        crate::call::note_sent(endpoint, is_post);
         let response = request
             .send()
             .await

@@ -24,7 +24,7 @@ const raw = express.raw({ type: () => true, limit: '8mb' })
 app.post('/cardboss/push', raw, (req, res) => {
   let push
   try {
-    push = guard.verify(req.body, apikey, { expectedSid: sid, maxAgeSecs: 600 })
+    push = guard.verify(req.body, apikey, { expectedSid: sid, maxAgeMs: 600_000 })
   } catch (err) {
     if (isCardbossError(err) && err.code === 'PUSH_REJECTED') {
       console.warn('refused push:', err.message) // forged, for another account, stale or a replay
@@ -57,7 +57,7 @@ app.post('/cardboss/sms', raw, (req, res) => {
     return
   }
   res.send(PUSH_ACK)
-  if (push.type === 'P0001') {
+  if (push.kind === 'reports') {
     for (const r of push.reports) console.log(`SMS ${r.taskid} to ${r.mobile}: ${r.state}`)
   } else {
     for (const m of push.replies) console.log(`reply from ${m.mobile}: ${m.content}`)

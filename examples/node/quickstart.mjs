@@ -25,7 +25,7 @@ if (suspendedCard) {
     await client.resume({ msisdn: suspendedCard.msisdn })
   } catch (err) {
     if (isCardbossError(err) && err.code === 'COOLDOWN') {
-      console.log(`resume later: retry in ${err.retryAfter} s`)
+      console.log(`resume later: retry in ${err.retryAfterMs} ms`)
     } else {
       throw err
     }

@@ -5,8 +5,8 @@ Every one is a ``CardBossError`` whose attributes are the core's one flat error 
 
 ``kind``
     ``"api"``, ``"auth"``, ``"rate_limited"``, ``"invalid_input"``, ``"cooldown"``,
-    ``"timeout"``, ``"transport"``, ``"http"``, ``"decode"``, ``"push_rejected"`` or
-    ``"internal"``; the class is chosen by it.
+    ``"timeout"``, ``"transport"``, ``"http"``, ``"decode"``, ``"push_rejected"``,
+    ``"internal"`` or ``"cancelled"``; the class is chosen by it.
 ``code``
     The platform's code (``"1005"``) for a refusal, else an upper-case word (``"TIMEOUT"``).
 ``msg``, ``detail``
@@ -38,6 +38,7 @@ __all__ = [
     "DecodeError",
     "PushRejectedError",
     "InternalError",
+    "CancelledError",
 ]
 
 
@@ -128,3 +129,7 @@ class PushRejectedError(CardBossError, ValueError):
 
 class InternalError(CardBossError):
     """A bug in the SDK (a Rust panic), turned into an exception."""
+
+
+class CancelledError(CardBossError):
+    """The call was ended early (``outcome_unknown``: a POST may have been sent)."""
