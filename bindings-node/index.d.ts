@@ -20,8 +20,65 @@ export interface ArrearsPage {
   cards: Array<ArrearsCard>
 }
 
-/** Renewal review mode. */
-export type Audit = 'manual' | 'automatic'
+/**
+ * Renewal review mode, `audit=1` or `audit=2` on the wire. Bindings accept either the code or
+ * the name ([`Audit::from_code`], [`Audit::from_name`]): this is the one table of both.
+ */
+export declare enum Audit {
+  /** `audit=1`: reviewed by the provider's staff. */
+  Manual = 1,
+  /** `audit=2`: confirmed automatically; the balance must suffice. */
+  Automatic = 2,
+}
+
+/** One card's outcome. */
+export interface BulkOutcome {
+  /** The card as it was given (msisdn or iccid). */
+  card: string
+  status: OutcomeStatus
+  /** The refusal's platform code (or the carrier's, for 1099), when refused or unknown. */
+  code?: string
+  msg?: string
+  detail?: string
+  /** `msstatus` (card/detail) when the card was read back: reconciliation or `check_state`. */
+  observedMsstatus?: number
+  /** Why, in words: what a dry run would send, why it was not attempted, what to check. */
+  note?: string
+  /** A renewal's order id. */
+  orderid?: string
+  /** Requests sent for this card's operation in this run (0: none). */
+  attempts: number
+  /** The outcome was settled by reading the card back after an unknown answer. */
+  reconciled: boolean
+}
+
+/** The counts of a run, and every card's outcome in the order they were settled. */
+export interface BulkReport {
+  /** The operation's name (`suspend`, `renew`, …). */
+  op: string
+  cards: number
+  done: number
+  refused: number
+  unknown: number
+  skipped: number
+  notAttempted: number
+  /** Unknown answers settled by reading the card back (counted in `done`). */
+  reconciled: number
+  /** Cards taken from the journal of an earlier run with a final outcome (not sent again). */
+  fromJournal: number
+  /**
+   * Cards put back in the queue after a refusal that proves nothing was applied (carrier
+   * cooldown 13009/13010, 1030, HTTP 429, a connection that never opened).
+   */
+  rescheduled: number
+  /** Times the run slowed down because the platform said it was too fast. */
+  slowdowns: number
+  /** HTTP requests sent (operations and reads). */
+  requests: number
+  /** Why the run stopped early (cancel, deadline, authentication, journal), if it did. */
+  stopped?: string
+  outcomes: Array<BulkOutcome>
+}
 
 /** 3.2.1 card/list: one card of the account. */
 export interface Card {
@@ -319,7 +376,10 @@ export interface FleetSyncReport {
   pages: number
   /** Batch requests (details, usage, history) and package requests that succeeded. */
   batches: number
-  /** Requests started by the sync (each may have made several attempts: see `Config`). */
+  /**
+   * HTTP requests sent: every attempt, the transport's retries (`Config::max_retries`) and
+   * the sync's re-tries included.
+   */
   requests: number
   /** Requests the sync tried again, later, after they failed every attempt. */
   retries: number
@@ -361,6 +421,9 @@ export interface MonthlyUsage {
   outflowusage: number
   extra: Record<string, string>
 }
+
+/** How an operation on one card ended. */
+export type OutcomeStatus = 'done' | 'refused' | 'unknown' | 'skipped' | 'not_attempted'
 
 /** 3.2.6 card/pkg/get: one package a card has ordered. */
 export interface Package {
@@ -521,7 +584,10 @@ export interface SmsReceipt {
   fee: number
   /** The task id delivery reports refer to; the table misspells it `tasked`. */
   taskid: string
-  /** Every task id when the SDK split a large send into several requests (first = `taskid`). */
+  /**
+   * Every task id when the SDK split a large send into several requests (first = `taskid`).
+   * (Decoded too, so a record rebuilt from its own fields keeps them.)
+   */
   taskids: Array<string>
   extra: Record<string, string>
 }
@@ -721,9 +787,11 @@ export declare class Client {
   sendIotSmsEncrypted(mobiles: Array<string>, content: string, call?: CallOptions | undefined | null): Promise<SmsReceipt>
   /**
    * 3.5.5 sms/sendsms: a template SMS to phones, billed to the account. `params` fill the
-   * template's variables in order: `{ 1: 'xx' }` becomes `@1@=xx`.
+   * template's variables: `['xx', 'yy']` (the first fills `@1@`) or `{ 1: 'xx', 2: 'yy' }`
+   * both become `@1@=xx|@2@=yy`; a key that is not a positive number rejects with
+   * `INVALID_INPUT` before anything is sent.
    */
-  sendTemplateSms(mobiles: Array<string>, templateId: string, params?: Record<string, string> | undefined | null, call?: CallOptions | undefined | null): Promise<SmsReceipt>
+  sendTemplateSms(mobiles: Array<string>, templateId: string, params?: string[] | Record<number, string>, call?: CallOptions | undefined | null): Promise<SmsReceipt>
   /** 3.5.3 sms/rpt/get: delivery reports not fetched before (at most 10,000 a call). */
   smsReports(call?: CallOptions | undefined | null): Promise<Array<SmsReport>>
   /** 3.5.4 sms/mo/get: replies not fetched before (at most 10,000 a call). */
@@ -901,7 +969,7 @@ export declare function encryptSms(apikey: string, mobiles: Array<string>, conte
 
 /**
  * What `fleetSync()` fetches; anything left out keeps the core's default (details and usage
- * on, packages off, no history month, the client's concurrency, a budget of 500 tokens).
+ * on, packages off, no history month, the client's concurrency, the core's retry budget).
  */
 export interface FleetSyncOptions {
   details?: boolean

@@ -104,8 +104,12 @@ class CardBossFutures(
     fun sendIotSms(mobiles: List<String>, content: String): CompletableFuture<SmsReceipt> = call { sendIotSms(mobiles, content) }
     fun sendIotSmsEncrypted(mobiles: List<String>, content: String): CompletableFuture<SmsReceipt> =
         call { sendIotSmsEncrypted(mobiles, content) }
-    fun sendTemplateSms(mobiles: List<String>, templateId: String, params: Map<String, String>): CompletableFuture<SmsReceipt> =
+    /** `params` fill `@1@`, `@2@`, … in order. */
+    fun sendTemplateSms(mobiles: List<String>, templateId: String, params: List<String>): CompletableFuture<SmsReceipt> =
         call { sendTemplateSms(mobiles, templateId, params) }
+    /** Numbered variables: `Map.of(1, "xx", 2, "yy")`. */
+    fun sendTemplateSmsNumbered(mobiles: List<String>, templateId: String, params: Map<Int, String>): CompletableFuture<SmsReceipt> =
+        call { sendTemplateSmsNumbered(mobiles, templateId, params) }
     fun smsReports(): CompletableFuture<List<SmsReport>> = call { smsReports() }
     fun smsReplies(): CompletableFuture<List<SmsReply>> = call { smsReplies() }
 

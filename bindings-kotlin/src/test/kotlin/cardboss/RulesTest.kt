@@ -58,7 +58,7 @@ class RulesTest {
 
     private inline fun invalid(field: String, crossinline call: suspend () -> Unit) {
         val e = assertThrows<CardBossException.InvalidInput> { runBlocking { call() } }
-        assertEquals(field, e.field)
+        assertEquals(field, e.info.field)
     }
 
     @Test
@@ -85,8 +85,8 @@ class RulesTest {
                 card = cards[next++]
                 pkg = client.packages(CardRef(msisdn = card.msisdn)).pkgs.firstOrNull { it.pkgcode.isNotEmpty() }
             } while (pkg == null)
-            val months = maxOf(pkg.buycycle, 12L).toUInt()
-            val order = client.renew(CardRef(msisdn = card.msisdn), pkg.pkgcode, months, renewOptions(repetition = true, audit = audit))
+            val months = maxOf(pkg.buycycle, 12L).toInt()
+            val order = client.renew(CardRef(msisdn = card.msisdn), pkg.pkgcode, months, RenewOptions(repetition = true, audit = audit))
             val recorded = sandbox.adminGet("orders").jsonArray.map { it.jsonObject }.filter { it.str("orderid") == order.orderid }
             assertEquals(listOf(code), recorded.map { it.getValue("audit").jsonPrimitive.int }, "$audit")
         }
