@@ -164,9 +164,9 @@ describe('calls', () => {
     }
     // A model the caller built (a clone; a literal with its fields) goes back into the SDK.
     const [[first, , pkg1], [second, , pkg2]] = renewable
-    const order = await client.renewPackage(first, structuredClone(pkg1), 12, { audit: 'automatic' })
+    const order = await client.renewPackage(first, structuredClone(pkg1), 12, { audit: cardboss.Audit.Automatic })
     assert.equal(order.msisdn, first.msisdn)
-    const built = await client.renewPackage(second, { ...pkg2, extra: {} }, 12, { audit: 'automatic' })
+    const built = await client.renewPackage(second, { ...pkg2, extra: {} }, 12, { audit: cardboss.Audit.Automatic })
     assert.equal(built.msisdn, second.msisdn)
   })
 })

@@ -13,7 +13,7 @@ import {
   smsBillingCount,
   timestamp,
   verifyPush,
-  type Audit,
+  Audit,
   type Card,
   type CardDetail,
   type CardPage,
@@ -102,9 +102,9 @@ async function everything(): Promise<void> {
   const pkgs: PackageList = await client.packages({ iccid: first.iccid })
   const pools: Pool[] = await client.pools()
 
-  const audit: Audit = 'automatic'
+  const audit: Audit = Audit.Automatic
   const renewOptions: RenewOptions = { repetition: false, startdate: '2024-05-01', audit, remark: 'r' }
-  // @ts-expect-error audit is 'manual' or 'automatic'
+  // @ts-expect-error audit is Audit.Manual (1) or Audit.Automatic (2)
   const badOptions: RenewOptions = { audit: 'sometimes' }
   const order: RenewalOrder = await client.renew(one, pkgs.pkgs[0].pkgcode, 12, renewOptions)
   const packageOrder: RenewalOrder = await client.renewPackage(one, pkgs.pkgs[0], 12)
