@@ -4,7 +4,7 @@
 import cardboss.CardBossClient
 import cardboss.CardBossException
 import cardboss.CardSet
-import cardboss.ClientConfig
+import cardboss.ClientOptions
 import kotlinx.coroutines.runBlocking
 
 private fun field(json: String, name: String): String =
@@ -13,14 +13,14 @@ private fun field(json: String, name: String): String =
 fun main(args: Array<String>) = runBlocking {
     val ready = args[0]
     val sid = field(ready, "sid")
-    val config = ClientConfig(sid = sid, apikey = field(ready, "apikey"), baseUrl = field(ready, "base_url"), opsUrl = field(ready, "ops_url"))
+    val config = ClientOptions(sid = sid, apikey = field(ready, "apikey"), baseUrl = field(ready, "base_url"), opsUrl = field(ready, "ops_url"))
     CardBossClient(config).use { client ->
         val me = client.customer()
         check(me.sid == sid) { "customer $me" }
-        val page = client.listCards(1u)
+        val page = client.listCards(1)
         check(page.cards.isNotEmpty()) { "empty page" }
         val msisdns = mutableListOf<String>()
-        var n = 1u
+        var n = 1
         while (msisdns.size < 150) msisdns += client.listCards(n++).cards.map { it.msisdn }
         val wanted = msisdns.take(150)
         val details = client.cardDetails(CardSet(msisdns = wanted))
