@@ -15,9 +15,9 @@ import datetime
 import enum
 from collections.abc import AsyncIterator, Awaitable, Iterator, Mapping, Sequence
 from types import TracebackType
-from typing import Any, ClassVar, Literal, TypeVar, final
+from typing import Any, ClassVar, Literal, TypeAlias, TypeVar, final
 
-from typing_extensions import Self, deprecated
+from typing_extensions import Self, deprecated, disjoint_base
 
 __version__: str
 PUSH_ACK: Literal["success"]
@@ -1307,6 +1307,11 @@ class SmsReply:
 # ---------------------------------------------------------------------------------------------
 # Pushes and encrypted SMS
 
+# The model classes under names the nested variant classes of `PushContent` do not shadow.
+_RenewalResult: TypeAlias = RenewalResult
+_UsageWarning: TypeAlias = UsageWarning
+
+@disjoint_base
 class PushContent:
     """What a data push carries, by its `sn`: one subclass per kind."""
 
@@ -1318,9 +1323,9 @@ class PushContent:
     def kind(self) -> Literal["renewal_result", "usage_warnings", "other"]:
         """`renewal_result` (OD1002: `result`), `usage_warnings` (OD1010: `warnings`) or `other`."""
     @property
-    def result(self) -> RenewalResult | None: ...
+    def result(self) -> _RenewalResult | None: ...
     @property
-    def warnings(self) -> list[UsageWarning]: ...
+    def warnings(self) -> list[_UsageWarning]: ...
     def to_dict(self) -> dict[str, Any]: ...
     def __eq__(self, other: object, /) -> bool: ...
     def __ne__(self, other: object, /) -> bool: ...
@@ -1356,6 +1361,7 @@ class Push:
     def __ne__(self, other: object, /) -> bool: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
 
+@disjoint_base
 class SmsPush:
     """An SMS push (3.5.6): P0001 delivery reports or P0002 replies, one subclass each."""
 
