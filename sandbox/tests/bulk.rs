@@ -87,6 +87,7 @@ async fn suspends_every_card_once_under_faults() {
     ];
     h.set_faults(0.2, Some(kinds.to_vec())).unwrap();
     let c = client(&h, Duration::from_secs(5));
+    let before = h.stats().total;
     let run = c
         .bulk(
             BulkOp::Suspend,
@@ -128,6 +129,8 @@ async fn suspends_every_card_once_under_faults() {
     }
     // At 20% faults some answers were lost after the operation applied: read back, settled.
     assert!(report.reconciled > 0, "{report:?}");
+    // Every attempt (GET retries of the read-back included) is counted, as the sandbox saw it.
+    assert_eq!(u64::from(report.requests), h.stats().total - before);
     assert!(report.done > report.cards / 2);
 }
 
@@ -383,6 +386,7 @@ async fn check_state_skips_and_dry_run_sends_nothing() {
         .starts_with("dry run"));
     assert_eq!(h.stats().total, before);
 
+    let before = h.stats().total;
     let report = c
         .bulk(
             BulkOp::Suspend,
@@ -400,6 +404,9 @@ async fn check_state_skips_and_dry_run_sends_nothing() {
     assert_eq!(outcomes[&cards[0]].observed_msstatus, Some(3));
     assert_eq!(report.skipped, 1);
     assert_eq!(report.done, 9);
+    // One read of the ten cards, nine suspends: exactly what the sandbox answered.
+    assert_eq!(u64::from(report.requests), h.stats().total - before);
+    assert_eq!(report.requests, 10);
     assert_eq!(applied(&h, "0")[&cards[0]], 1);
 }
 

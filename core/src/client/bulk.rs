@@ -25,7 +25,7 @@
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, VecDeque};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -40,6 +40,7 @@ use crate::ids::{CardRef, CardSet};
 use crate::journal::{Earlier, Journal};
 use crate::models::{BulkOutcome, BulkReport, OutcomeStatus, Package, RenewOptions};
 use crate::rules::{check_renewal_months, LIFECYCLE_COOLDOWN_SECS};
+use crate::transport::ATTEMPTS;
 
 /// Times a card may be put back in the queue (carrier cooldowns, 1030, connections that never
 /// opened) before it is reported as refused.
@@ -280,6 +281,7 @@ impl Client {
             }),
             cancelled: AtomicBool::new(false),
             wake: Notify::new(),
+            attempts: Arc::new(AtomicI64::new(0)),
         });
         let run = Run {
             client: self.clone(),
@@ -326,11 +328,9 @@ impl BulkRun {
 
     /// The report so far (complete once `next` has answered `None`).
     pub fn report(&self) -> BulkReport {
-        self.shared
-            .report
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        let mut report = self.shared.lock().clone();
+        report.requests = self.shared.attempts.load(Ordering::Relaxed) as u32;
+        report
     }
 
     /// Sends nothing more: requests in flight finish, the cards not sent are `not_attempted`.
@@ -350,6 +350,9 @@ struct Shared {
     report: Mutex<BulkReport>,
     cancelled: AtomicBool,
     wake: Notify,
+    /// HTTP attempts, counted by the transport (`ATTEMPTS`) in the scope of each request, as
+    /// the fleet sync counts its own.
+    attempts: Arc<AtomicI64>,
 }
 
 /// A card in the queue.
@@ -555,8 +558,9 @@ impl Run {
                 }
             }
             queued.attempts += 1;
-            shared.lock().requests += 1;
-            let result = op.send(&client, &queued.card).await;
+            let result = ATTEMPTS
+                .scope(shared.attempts.clone(), op.send(&client, &queued.card))
+                .await;
             Sent {
                 queued,
                 result,
@@ -746,8 +750,8 @@ impl Run {
         let mut states = HashMap::new();
         for chunk in keys.chunks(crate::rules::MAX_CARDS_PER_REQUEST) {
             let set = CardSet::mixed(chunk.iter().cloned());
-            self.shared.lock().requests += 1;
-            if let Ok(details) = self.client.card_details(&set).await {
+            let read = ATTEMPTS.scope(self.shared.attempts.clone(), self.client.card_details(&set));
+            if let Ok(details) = read.await {
                 for d in details {
                     states.insert(d.msisdn.clone(), d.msstatus);
                     states.insert(d.iccid.clone(), d.msstatus);

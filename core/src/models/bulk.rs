@@ -105,7 +105,8 @@ pub struct BulkReport {
     pub rescheduled: u32,
     /// Times the run slowed down because the platform said it was too fast.
     pub slowdowns: u32,
-    /// HTTP requests sent (operations and reads).
+    /// HTTP requests sent: every attempt of the operations and of the card reads (a read is a
+    /// GET and may be retried).
     pub requests: u32,
     /// Why the run stopped early (cancel, deadline, authentication, journal), if it did.
     pub stopped: Option<String>,
