@@ -6,7 +6,9 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::time::Duration;
 
-use cardboss::{BulkOp, BulkOptions, BulkOutcome, CardRef, CardSet, Client, Config, OutcomeStatus};
+use cardboss::{
+    BulkOp, BulkOptions, BulkOutcome, CardRef, CardSet, Client, Config, OutcomeStatus, RenewOptions,
+};
 use cardboss_sandbox::{FaultKind, SandboxConfig, SandboxHandle};
 
 async fn sandbox(cards: usize) -> SandboxHandle {
@@ -425,6 +427,17 @@ async fn bad_input_fails_before_any_request() {
                 pkgcode: "P1".into(),
                 months: 0,
                 options: Default::default(),
+            },
+            CardSet::msisdns([m.clone()]),
+        ),
+        (
+            BulkOp::Renew {
+                pkgcode: "P1".into(),
+                months: 12,
+                options: RenewOptions {
+                    startdate: Some("2024-13-01".into()),
+                    ..Default::default()
+                },
             },
             CardSet::msisdns([m.clone()]),
         ),

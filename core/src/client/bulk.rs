@@ -33,6 +33,7 @@ use tokio::sync::{mpsc, Notify};
 use tokio::task::{JoinHandle, JoinSet};
 use tokio::time::Instant;
 
+use super::operations::{check_min_left_percent, check_renewal};
 use super::Client;
 use crate::cooldown::OpClass;
 use crate::error::{Error, Result};
@@ -145,30 +146,26 @@ impl BulkOp {
         }
     }
 
-    /// Everything that can be checked before a request: the whole run is refused at once.
+    /// Everything that can be checked before a request, by the checks the single-card calls
+    /// make: the whole run is refused at once rather than every card one by one.
     fn validate(&self) -> Result<()> {
         match self {
             BulkOp::EnableData {
-                min_left_percent: Some(p),
-                ..
-            } if *p > 100 => Err(Error::invalid(
-                "min_left_percent",
-                "must be between 0 and 100",
-            )),
+                min_left_percent, ..
+            } => check_min_left_percent(*min_left_percent),
             BulkOp::Renew {
-                pkgcode, months, ..
-            } => {
-                if pkgcode.trim().is_empty() {
-                    return Err(Error::invalid("pkgcode", "must not be empty"));
-                }
-                if *months < 1 {
-                    return Err(Error::invalid("months", "must be at least 1"));
-                }
-                Ok(())
-            }
+                pkgcode,
+                months,
+                options,
+            } => check_renewal(pkgcode, *months, options),
             BulkOp::RenewPackage {
-                package, months, ..
-            } => check_renewal_months(package.pkgcategory, package.buycycle, *months),
+                package,
+                months,
+                options,
+            } => {
+                check_renewal_months(package.pkgcategory, package.buycycle, *months)?;
+                check_renewal(&package.pkgcode, *months, options)
+            }
             _ => Ok(()),
         }
     }
@@ -204,7 +201,7 @@ impl BulkOp {
                 months,
                 options,
             } => client
-                .renew(card, &package.pkgcode, *months, options)
+                .renew_package(card, package, *months, options)
                 .await
                 .map(|o| Some(o.orderid)),
         }

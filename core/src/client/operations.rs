@@ -24,20 +24,7 @@ impl Client {
         options: &RenewOptions,
     ) -> Result<RenewalOrder> {
         card.validate()?;
-        if pkgcode.trim().is_empty() {
-            return Err(Error::invalid("pkgcode", "must not be empty"));
-        }
-        if months < 1 {
-            return Err(Error::invalid("months", "must be at least 1"));
-        }
-        if let Some(date) = &options.startdate {
-            if chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").is_err() || date.len() != 10 {
-                return Err(Error::invalid(
-                    "startdate",
-                    format!("{date:?} is not a date in yyyy-MM-dd form"),
-                ));
-            }
-        }
+        check_renewal(pkgcode, months, options)?;
         let (msisdn, iccid) = card.params();
         let month = months.to_string();
         let audit = options.audit.map(|a| a.code().to_string());
@@ -131,12 +118,7 @@ impl Client {
         apn: Option<&str>,
         min_left_percent: Option<u32>,
     ) -> Result<()> {
-        if min_left_percent.is_some_and(|p| p > 100) {
-            return Err(Error::invalid(
-                "min_left_percent",
-                "must be between 0 and 100",
-            ));
-        }
+        check_min_left_percent(min_left_percent)?;
         let margin = min_left_percent.map(|p| p.to_string()).unwrap_or_default();
         let signed = [
             ("apnname", apn.unwrap_or("")),
@@ -224,4 +206,34 @@ impl Client {
         }
         outcome
     }
+}
+
+/// What `renew` checks before sending, whatever the card (bulk runs check it once for all).
+pub(crate) fn check_renewal(pkgcode: &str, months: u32, options: &RenewOptions) -> Result<()> {
+    if pkgcode.trim().is_empty() {
+        return Err(Error::invalid("pkgcode", "must not be empty"));
+    }
+    if months < 1 {
+        return Err(Error::invalid("months", "must be at least 1"));
+    }
+    if let Some(date) = &options.startdate {
+        if chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").is_err() || date.len() != 10 {
+            return Err(Error::invalid(
+                "startdate",
+                format!("{date:?} is not a date in yyyy-MM-dd form"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// What `enable_data` checks of its threshold before sending.
+pub(crate) fn check_min_left_percent(min_left_percent: Option<u32>) -> Result<()> {
+    if min_left_percent.is_some_and(|p| p > 100) {
+        return Err(Error::invalid(
+            "min_left_percent",
+            "must be between 0 and 100",
+        ));
+    }
+    Ok(())
 }
