@@ -25,6 +25,7 @@
 set -euo pipefail
 
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+. "$BENCH/lib.sh"
 REPO="$(cd "$BENCH/.." && pwd)"
 SIZES=10000,100000
 LANGS=python,node,kotlin
@@ -46,10 +47,7 @@ VENV="${CARDBOSS_BENCH_VENV:-$REPO/bindings-python/.venv}"
 JAR="$REPO/bindings-kotlin/target/cardboss-0.1.0.jar"
 KT="$BENCH/fleet-memory/kotlin"
 [ -x "$SANDBOX" ] || { echo "no sandbox binary at $SANDBOX: cargo build -p cardboss-sandbox" >&2; exit 1; }
-if [ ! -x /usr/bin/time ]; then
-  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
-  $SUDO apt-get install -y -qq time >/dev/null
-fi
+install_missing /usr/bin/time=time
 
 WORK="$(mktemp -d)"
 SANDBOX_PID=""
