@@ -73,7 +73,10 @@ export interface BulkReport {
   rescheduled: number
   /** Times the run slowed down because the platform said it was too fast. */
   slowdowns: number
-  /** HTTP requests sent (operations and reads). */
+  /**
+   * HTTP requests sent: every attempt of the operations and of the card reads (a read is a
+   * GET and may be retried).
+   */
   requests: number
   /** Why the run stopped early (cancel, deadline, authentication, journal), if it did. */
   stopped?: string
