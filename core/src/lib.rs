@@ -45,8 +45,8 @@ mod journal;
 mod transport;
 
 pub use client::{
-    Batches, BulkOp, BulkOptions, BulkRun, CardStream, Client, ClientOptions, Config, FleetSync,
-    FleetSyncOptions, FleetSyncStatus,
+    Batches, BulkOp, BulkOptions, BulkRun, BulkSettings, CardStream, Client, ClientOptions, Config,
+    FleetSync, FleetSyncOptions, FleetSyncStatus,
 };
 pub use crypto::{decrypt_sms, encrypt_sms, SmsPlaintext};
 pub use error::{ApiFailure, Error, ErrorInfo, ErrorKind, Result};

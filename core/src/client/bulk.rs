@@ -43,6 +43,9 @@ use crate::models::{BulkOutcome, BulkReport, OutcomeStatus, Package, RenewOption
 use crate::rules::{check_renewal_months, LIFECYCLE_COOLDOWN_SECS};
 use crate::transport::ATTEMPTS;
 
+mod settings;
+pub use settings::BulkSettings;
+
 /// Times a card may be put back in the queue (carrier cooldowns, 1030, connections that never
 /// opened) before it is reported as refused.
 pub const DEFAULT_MAX_REQUEUES: u32 = 5;
@@ -291,6 +294,16 @@ impl Client {
         };
         let task = tokio::spawn(run.drive(refs, earlier));
         Ok(BulkRun { rx, shared, task })
+    }
+}
+
+impl Client {
+    /// [`Client::bulk`] with the operation by name (`suspend`, `renew`, …; see
+    /// [`BulkOp::from_name`]) and its parameters and options as the bindings and the CLI give
+    /// them ([`BulkSettings`]).
+    pub fn bulk_named(&self, op: &str, cards: &CardSet, settings: BulkSettings) -> Result<BulkRun> {
+        let (op, options) = settings.resolve(op)?;
+        self.bulk(op, cards, options)
     }
 }
 

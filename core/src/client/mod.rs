@@ -17,7 +17,7 @@ mod sms;
 use std::sync::Arc;
 
 pub use batches::Batches;
-pub use bulk::{BulkOp, BulkOptions, BulkRun, DEFAULT_MAX_REQUEUES};
+pub use bulk::{BulkOp, BulkOptions, BulkRun, BulkSettings, DEFAULT_MAX_REQUEUES};
 pub use cards::CardStream;
 pub use config::Config;
 pub use fleet::{FleetSync, FleetSyncOptions, FleetSyncStatus, DEFAULT_RETRY_BUDGET, RETRY_COST};
