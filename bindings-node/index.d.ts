@@ -83,6 +83,42 @@ export interface BulkReport {
   outcomes: Array<BulkOutcome>
 }
 
+/** The parameters and options of `Client::bulk_named`; `None` is the documented default. */
+export interface BulkSettings {
+  /** `disable_data` / `enable_data`: the APN to switch (default: the card's). */
+  apn?: string
+  /** `enable_data`: refuse when less than this percent of the data is left (0–100). */
+  minLeftPercent?: number
+  /** `renew`: the package code (or give `package`). */
+  pkgcode?: string
+  /** `renew`: a package as `packages()` listed it; the spec's length rule is checked first. */
+  package?: Package
+  /** `renew`: months to buy (required, at least 1). */
+  months?: number
+  /** `renew`: allow a new order while an earlier one is pending. */
+  repetition?: boolean
+  /** `renew`: `yyyy-MM-dd`; default after the card's last package. */
+  startdate?: string
+  /** `renew`: review mode (default manual). */
+  audit?: Audit
+  /** `renew`: a remark for the order. */
+  remark?: string
+  /** Requests in flight at most (default the client's `concurrency`). */
+  concurrency?: number
+  /** Path of the journal (JSONL; created if missing, an earlier run's is continued). */
+  journal?: string
+  /** Validate and report what would be sent; send nothing (default false). */
+  dryRun?: boolean
+  /** A card whose cooldown window is open waits for it (default true). */
+  waitCooldowns?: boolean
+  /** Read the cards first; skip those already in the target state (default false). */
+  checkState?: boolean
+  /** Milliseconds from the start after which nothing more is sent (default none). */
+  deadlineMs?: number
+  /** Times a card may be put back in the queue (default [`super::DEFAULT_MAX_REQUEUES`]). */
+  maxRequeues?: number
+}
+
 /** 3.2.1 card/list: one card of the account. */
 export interface Card {
   /** The example calls it `msisdns`. */
@@ -722,9 +758,13 @@ export declare class Client {
   /**
    * Checks the options (the apikey must be 32 characters; throws `INVALID_INPUT`) and builds
    * the HTTP client.
-   * napi's conversion errors are made `INVALID_INPUT` here, so the options come in unread.
    */
   constructor(options: ClientOptions)
+  /**
+   * A client from `CARDBOSS_SID`, `CARDBOSS_APIKEY`, `CARDBOSS_URL` and `CARDBOSS_OPS_URL`
+   * (the CLI's names); an option given here wins over its variable.
+   */
+  static fromEnv(options?: ClientOptions): Client
   /** Forgets the cooldown guard's memory of recent lifecycle operations. */
   clearCooldowns(): void
   /**
@@ -997,7 +1037,7 @@ export declare const PUSH_ACK: string
 
 /**
  * Options of `Sandbox.start(...)`; each one left out keeps the sandbox's default (1000 cards,
- * seed 1, style `'example'`, lenient, no faults).
+ * seed 1, style `'example'`, lenient, no faults: `cardboss_sandbox::SandboxOptions`).
  */
 export interface SandboxOptions {
   /** Cards in the generated fleet. */

@@ -10,9 +10,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use cardboss_sandbox::{
-    FaultKind, SandboxConfig, SandboxHandle, SandboxState, Style, WarningFigures,
-};
+use cardboss_sandbox::{FaultKind, SandboxConfig, SandboxHandle, SandboxState, WarningFigures};
 use uniffi::deps::async_compat::Compat;
 
 use crate::error::{guard, guarded, Result};
@@ -23,10 +21,10 @@ use crate::error::{guard, guarded, Result};
 pub struct SandboxOptions {
     /// Cards in the generated fleet.
     #[uniffi(default = None)]
-    pub cards: Option<u32>,
+    pub cards: Option<i64>,
     /// Seed of the fleet and of the fault injection.
     #[uniffi(default = None)]
-    pub seed: Option<u64>,
+    pub seed: Option<i64>,
     /// `"example"` (the spec's example field names) or `"table"` (its tables' names).
     #[uniffi(default = None)]
     pub style: Option<String>,
@@ -48,32 +46,17 @@ pub struct SandboxOptions {
 
 impl SandboxOptions {
     fn config(self) -> cardboss::Result<SandboxConfig> {
-        let mut config = SandboxConfig::in_process();
-        if let Some(v) = self.cards {
-            config.cards = v as usize;
+        cardboss_sandbox::SandboxOptions {
+            cards: self.cards,
+            seed: self.seed,
+            style: self.style,
+            strict: self.strict,
+            faults: self.faults,
+            sid: self.sid,
+            apikey: self.apikey,
+            legacy: self.legacy,
         }
-        if let Some(v) = self.seed {
-            config.seed = v;
-        }
-        if let Some(v) = self.style {
-            config.style = Style::parse(&v)?;
-        }
-        if let Some(v) = self.strict {
-            config.strict = v;
-        }
-        if let Some(v) = self.faults {
-            config.faults = v;
-        }
-        if let Some(v) = self.sid {
-            config.sid = v;
-        }
-        if let Some(v) = self.apikey {
-            config.apikey = v;
-        }
-        if let Some(v) = self.legacy {
-            config.legacy = v;
-        }
-        Ok(config)
+        .config()
     }
 }
 

@@ -145,7 +145,7 @@ describe('cardboss/testing Sandbox', () => {
   })
 
   it('a bad configuration is refused with INVALID_INPUT', async () => {
-    for (const bad of [{ apikey: 'short' }, { faults: 1.5 }, { style: 'nope' }]) {
+    for (const bad of [{ apikey: 'short' }, { faults: 1.5 }, { style: 'nope' }, { cards: -1 }, { seed: -1 }]) {
       await assert.rejects(Sandbox.start(bad), (e) => cardboss.isCardbossError(e) && e.code === 'INVALID_INPUT', JSON.stringify(bad))
     }
   })

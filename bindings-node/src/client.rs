@@ -64,22 +64,41 @@ pub struct Client {
 impl Client {
     /// Checks the options (the apikey must be 32 characters; throws `INVALID_INPUT`) and builds
     /// the HTTP client.
-    /// napi's conversion errors are made `INVALID_INPUT` here, so the options come in unread.
     #[napi(constructor, ts_args_type = "options: ClientOptions")]
     pub fn new(env: Env, options: Unknown) -> Result<Self> {
-        let inner = sync(&env, || {
-            let options =
-                unsafe { cardboss::ClientOptions::from_napi_value(env.raw(), options.raw()) }
-                    .map_err(|e| {
-                        argument_error(e.status.as_ref(), &e.reason).unwrap_or_else(|| {
-                            cardboss::Error::InvalidInput {
-                                field: "options".into(),
-                                reason: "must be an object".into(),
-                            }
-                        })
-                    })?;
+        Self::build(&env, Some(options), cardboss::ClientOptions::default())
+    }
+
+    /// A client from `CARDBOSS_SID`, `CARDBOSS_APIKEY`, `CARDBOSS_URL` and `CARDBOSS_OPS_URL`
+    /// (the CLI's names); an option given here wins over its variable.
+    #[napi(factory, ts_args_type = "options?: ClientOptions")]
+    pub fn from_env(env: Env, options: Option<Unknown>) -> Result<Self> {
+        Self::build(&env, options, cardboss::ClientOptions::from_env())
+    }
+
+    /// napi's conversion errors are made `INVALID_INPUT` here, so the options come in unread.
+    fn build(
+        env: &Env,
+        options: Option<Unknown>,
+        fallback: cardboss::ClientOptions,
+    ) -> Result<Self> {
+        let inner = sync(env, || {
+            let given = match options {
+                None => cardboss::ClientOptions::default(),
+                Some(options) => {
+                    unsafe { cardboss::ClientOptions::from_napi_value(env.raw(), options.raw()) }
+                        .map_err(|e| {
+                            argument_error(e.status.as_ref(), &e.reason).unwrap_or_else(|| {
+                                cardboss::Error::InvalidInput {
+                                    field: "options".into(),
+                                    reason: "must be an object".into(),
+                                }
+                            })
+                        })?
+                }
+            };
             napi::bindgen_prelude::within_runtime_if_available(|| {
-                cardboss::Client::from_options(options, "node")
+                cardboss::Client::from_options(given.or(fallback), "node")
             })
         })?;
         Ok(Client {

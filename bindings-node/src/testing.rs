@@ -9,9 +9,7 @@
 
 use std::sync::Mutex;
 
-use cardboss_sandbox::{
-    FaultKind, SandboxConfig, SandboxHandle, SandboxState, Style, WarningFigures,
-};
+use cardboss_sandbox::{FaultKind, SandboxConfig, SandboxHandle, SandboxState, WarningFigures};
 use napi::bindgen_prelude::PromiseRaw;
 use napi::{Env, Result};
 use napi_derive::napi;
@@ -20,13 +18,13 @@ use serde_json::Value;
 use crate::error::{spawn, sync};
 
 /// Options of `Sandbox.start(...)`; each one left out keeps the sandbox's default (1000 cards,
-/// seed 1, style `'example'`, lenient, no faults).
+/// seed 1, style `'example'`, lenient, no faults: `cardboss_sandbox::SandboxOptions`).
 #[napi(object)]
 pub struct SandboxOptions {
     /// Cards in the generated fleet.
-    pub cards: Option<u32>,
+    pub cards: Option<i64>,
     /// Seed of the fleet and of the fault injection.
-    pub seed: Option<u32>,
+    pub seed: Option<i64>,
     /// `'example'` (the spec's example field names) or `'table'` (its tables' names).
     pub style: Option<String>,
     /// Refuse a request that lacks a key of an id pair (1012), as a careful client expects.
@@ -42,32 +40,17 @@ pub struct SandboxOptions {
 
 impl SandboxOptions {
     fn config(self) -> cardboss::Result<SandboxConfig> {
-        let mut config = SandboxConfig::in_process();
-        if let Some(v) = self.cards {
-            config.cards = v as usize;
+        cardboss_sandbox::SandboxOptions {
+            cards: self.cards,
+            seed: self.seed,
+            style: self.style,
+            strict: self.strict,
+            faults: self.faults,
+            sid: self.sid,
+            apikey: self.apikey,
+            legacy: self.legacy,
         }
-        if let Some(v) = self.seed {
-            config.seed = v.into();
-        }
-        if let Some(v) = self.style {
-            config.style = Style::parse(&v)?;
-        }
-        if let Some(v) = self.strict {
-            config.strict = v;
-        }
-        if let Some(v) = self.faults {
-            config.faults = v;
-        }
-        if let Some(v) = self.sid {
-            config.sid = v;
-        }
-        if let Some(v) = self.apikey {
-            config.apikey = v;
-        }
-        if let Some(v) = self.legacy {
-            config.legacy = v;
-        }
-        Ok(config)
+        .config()
     }
 }
 

@@ -14,14 +14,14 @@ pub fn sign(parts: Vec<String>) -> String {
 }
 
 /// `yyyyMMddHHmmss` of `now` (default: the current time) on a clock `utc_offset_minutes` east
-/// of UTC (the platform's UTC+8 by default). A naive `datetime` is taken as local time, as
+/// of UTC (default: the core's, the platform's UTC+8). A naive `datetime` is taken as local time, as
 /// `datetime.timestamp()` does.
 #[pyfunction]
-#[pyo3(signature = (now = None, *, utc_offset_minutes = 480))]
+#[pyo3(signature = (now = None, *, utc_offset_minutes = None))]
 pub fn timestamp(
     py: Python<'_>,
     now: Option<Bound<'_, PyAny>>,
-    utc_offset_minutes: i32,
+    utc_offset_minutes: Option<i32>,
 ) -> PyResult<String> {
     let now = match now {
         None => Utc::now(),
@@ -33,5 +33,8 @@ pub fn timestamp(
             })?
         }
     };
-    Ok(cardboss::timestamp(now, utc_offset_minutes))
+    Ok(cardboss::timestamp(
+        now,
+        utc_offset_minutes.unwrap_or(cardboss::sign::DEFAULT_UTC_OFFSET_MINUTES),
+    ))
 }

@@ -9,9 +9,7 @@
 
 use std::sync::Mutex;
 
-use cardboss_sandbox::{
-    FaultKind, SandboxConfig, SandboxHandle, SandboxState, Style, WarningFigures,
-};
+use cardboss_sandbox::{FaultKind, SandboxHandle, SandboxState, WarningFigures};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
@@ -86,8 +84,8 @@ impl Sandbox {
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
-        cards: Option<usize>,
-        seed: Option<u64>,
+        cards: Option<i64>,
+        seed: Option<i64>,
         style: Option<String>,
         strict: Option<bool>,
         faults: Option<f64>,
@@ -95,34 +93,17 @@ impl Sandbox {
         apikey: Option<String>,
         legacy: Option<bool>,
     ) -> PyResult<Self> {
-        let config = guard(py, || {
-            let mut config = SandboxConfig::in_process();
-            if let Some(v) = cards {
-                config.cards = v;
-            }
-            if let Some(v) = seed {
-                config.seed = v;
-            }
-            if let Some(v) = style {
-                config.style = Style::parse(&v)?;
-            }
-            if let Some(v) = strict {
-                config.strict = v;
-            }
-            if let Some(v) = faults {
-                config.faults = v;
-            }
-            if let Some(v) = sid {
-                config.sid = v;
-            }
-            if let Some(v) = apikey {
-                config.apikey = v;
-            }
-            if let Some(v) = legacy {
-                config.legacy = v;
-            }
-            Ok(config)
-        })?;
+        let options = cardboss_sandbox::SandboxOptions {
+            cards,
+            seed,
+            style,
+            strict,
+            faults,
+            sid,
+            apikey,
+            legacy,
+        };
+        let config = guard(py, || options.config())?;
         let handle = block_on(py, async move {
             cardboss_sandbox::start_in_process(config).await
         })?;

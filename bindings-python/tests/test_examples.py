@@ -20,7 +20,7 @@ def run(sandbox: Sandbox, script: str, *args: str) -> str:
         os.environ,
         CARDBOSS_SID=sandbox.sid,
         CARDBOSS_APIKEY=sandbox.apikey,
-        CARDBOSS_BASE_URL=sandbox.base_url,
+        CARDBOSS_URL=sandbox.base_url,
         CARDBOSS_OPS_URL=sandbox.ops_url,
     )
     done = subprocess.run(

@@ -119,7 +119,9 @@ def test_send_warning_pushes_od1010(receiver: Receiver) -> None:
         assert [w.warning_type for w in push.content.warnings] == [31]
 
 
-@pytest.mark.parametrize("bad", [{"apikey": "short"}, {"faults": 1.5}, {"faults": -0.1}, {"style": "nope"}])
+@pytest.mark.parametrize(
+    "bad", [{"apikey": "short"}, {"faults": 1.5}, {"faults": -0.1}, {"style": "nope"}, {"cards": -1}, {"seed": -1}]
+)
 def test_a_bad_configuration_is_refused(bad: dict[str, object]) -> None:
     with pytest.raises(cardboss.InvalidInputError):
         Sandbox(**bad)  # type: ignore[arg-type]

@@ -34,13 +34,7 @@ async function report(client: Client, thresholdPercent: number): Promise<LowCard
 }
 
 async function main(): Promise<void> {
-  const client = new Client({
-    sid: process.env.CARDBOSS_SID ?? '10043',
-    apikey: process.env.CARDBOSS_APIKEY ?? '',
-    baseUrl: process.env.CARDBOSS_BASE_URL,
-    opsUrl: process.env.CARDBOSS_OPS_URL,
-    concurrency: 8,
-  })
+  const client = Client.fromEnv({ concurrency: 8 })
   try {
     const low = await report(client, 80)
     console.table(low.slice(0, 20))

@@ -2,18 +2,13 @@
 // what an error looks like. Run against the sandbox:
 //
 //   cargo run -p cardboss-sandbox -- --port1 0 --port2 0      # prints base_url, ops_url, sid, apikey
-//   CARDBOSS_SID=10043 CARDBOSS_APIKEY=... CARDBOSS_BASE_URL=http://127.0.0.1:PORT1 \
+//   CARDBOSS_SID=10043 CARDBOSS_APIKEY=... CARDBOSS_URL=http://127.0.0.1:PORT1 \
 //   CARDBOSS_OPS_URL=http://127.0.0.1:PORT2 node quickstart.js
 'use strict'
 const { Client, isCardbossError } = require('cardboss')
 
 async function main() {
-  const client = new Client({
-    sid: process.env.CARDBOSS_SID ?? '10043',
-    apikey: process.env.CARDBOSS_APIKEY ?? '',
-    baseUrl: process.env.CARDBOSS_BASE_URL,
-    opsUrl: process.env.CARDBOSS_OPS_URL,
-  })
+  const client = Client.fromEnv()
 
   const me = await client.customer()
   console.log(`${me.name}: balance ${me.balance} yuan, ${me.cardqty} cards`)

@@ -2,12 +2,7 @@
 // operation with its error handling. Same environment variables as quickstart.js.
 import { Client, isCardbossError } from 'cardboss'
 
-const client = new Client({
-  sid: process.env.CARDBOSS_SID ?? '10043',
-  apikey: process.env.CARDBOSS_APIKEY ?? '',
-  baseUrl: process.env.CARDBOSS_BASE_URL,
-  opsUrl: process.env.CARDBOSS_OPS_URL,
-})
+const client = Client.fromEnv()
 
 // Pages are fetched ahead in the background; each card comes once, in order.
 let count = 0

@@ -22,6 +22,62 @@ impl SandboxConfig {
     }
 }
 
+/// A sandbox's options as the language packages take them (`Sandbox(cards=...)`,
+/// `Sandbox.start({ cards })`, `SandboxOptions(cards = ...)`): each optional, numbers signed;
+/// [`SandboxOptions::config`] fills the rest from [`SandboxConfig::in_process`] and checks them,
+/// so no binding restates a default or a range.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SandboxOptions {
+    /// Cards in the generated fleet (default 1000).
+    pub cards: Option<i64>,
+    /// Seed of the fleet and of the fault injection (default 1).
+    pub seed: Option<i64>,
+    /// `"example"` (the spec's example field names, the default) or `"table"`.
+    pub style: Option<String>,
+    /// Refuse a request that lacks a key of an id pair (1012); default lenient, as the platform.
+    pub strict: Option<bool>,
+    /// Fault rate, 0 to 1 (default 0).
+    pub faults: Option<f64>,
+    pub sid: Option<String>,
+    /// 32 characters.
+    pub apikey: Option<String>,
+    /// Serve the withdrawn endpoints instead of answering 1098 (default false).
+    pub legacy: Option<bool>,
+}
+
+impl SandboxOptions {
+    /// The configuration these options describe, on free loopback ports.
+    pub fn config(self) -> cardboss::Result<SandboxConfig> {
+        let mut config = SandboxConfig::in_process();
+        if let Some(v) = self.cards {
+            config.cards =
+                usize::try_from(v).map_err(|_| invalid("cards", "must not be negative"))?;
+        }
+        if let Some(v) = self.seed {
+            config.seed = u64::try_from(v).map_err(|_| invalid("seed", "must not be negative"))?;
+        }
+        if let Some(v) = self.style {
+            config.style = Style::parse(&v)?;
+        }
+        if let Some(v) = self.strict {
+            config.strict = v;
+        }
+        if let Some(v) = self.faults {
+            config.faults = v;
+        }
+        if let Some(v) = self.sid {
+            config.sid = v;
+        }
+        if let Some(v) = self.apikey {
+            config.apikey = v;
+        }
+        if let Some(v) = self.legacy {
+            config.legacy = v;
+        }
+        Ok(config)
+    }
+}
+
 fn invalid(field: &str, reason: impl Into<String>) -> cardboss::Error {
     cardboss::Error::InvalidInput {
         field: field.into(),

@@ -52,7 +52,7 @@ pub use control::{
     AdminError, CardState, ClockInfo, ConfigUpdate, ConfigView, Stats, UsageChange, UsageUpdate,
     WarningFigures, WarningSent, WARNING_TYPES,
 };
-pub use embedded::start_in_process;
+pub use embedded::{start_in_process, SandboxOptions};
 pub use faults::{FaultConfig, FaultKind, Stage};
 pub use push::{PushRecord, WarningItem};
 pub use state::{LedgerEntry, Order, OrderStatus, Sandbox, SandboxState, Upstream, World};

@@ -1440,7 +1440,7 @@ def sms_billing_count(content: str) -> int:
 def sign(parts: Sequence[str]) -> str:
     """Lowercase hex MD5 of the concatenation of `parts` (`[sid, apikey, ts, *params]`)."""
 
-def timestamp(now: datetime.datetime | None = None, *, utc_offset_minutes: int = 480) -> str:
+def timestamp(now: datetime.datetime | None = None, *, utc_offset_minutes: int | None = None) -> str:
     """`yyyyMMddHHmmss` of `now` (default: the current time) on the platform's clock (UTC+8)."""
 
 def _debug_panic() -> None: ...

@@ -64,7 +64,7 @@ pub struct BulkSettings {
     /// Milliseconds from the start after which nothing more is sent (default none).
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub deadline_ms: Option<i64>,
-    /// Times a card may be put back in the queue (default [`super::DEFAULT_MAX_REQUEUES`]).
+    /// Times a card may be put back in the queue (default 5, `DEFAULT_MAX_REQUEUES`).
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub max_requeues: Option<i32>,
 }

@@ -34,11 +34,9 @@ class Sandbox private constructor(private val server: SandboxServer) : AutoClose
             apikey: String? = null,
             legacy: Boolean? = null,
         ): Sandbox {
-            require(cards == null || cards >= 0) { "cards must be 0 or more" }
-            require(seed == null || seed >= 0) { "seed must be 0 or more" }
             val options = SandboxOptions(
-                cards = cards?.toUInt(),
-                seed = seed?.toULong(),
+                cards = cards?.toLong(),
+                seed = seed,
                 style = style,
                 strict = strict,
                 faults = faults,

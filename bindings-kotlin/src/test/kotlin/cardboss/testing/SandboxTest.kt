@@ -146,6 +146,7 @@ class SandboxTest {
         assertThrows<CardBossException.InvalidInput> { Sandbox.start(apikey = "short") }
         assertThrows<CardBossException.InvalidInput> { Sandbox.start(faults = 1.5) }
         assertThrows<CardBossException.InvalidInput> { Sandbox.start(style = "nope") }
+        assertThrows<CardBossException.InvalidInput> { Sandbox.start(cards = -1) }
         Sandbox.start(cards = 2).use { sb ->
             assertThrows<CardBossException.InvalidInput> { sb.approveOrder("nope") }
             assertThrows<CardBossException.InvalidInput> { sb.setFaults(0.5, listOf("nope")) }
