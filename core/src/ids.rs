@@ -38,8 +38,6 @@ impl CardSet {
         CardSet::Iccids(ids.into_iter().map(Into::into).collect())
     }
 
-    /// From both lists as a caller may hold them; msisdns win when both are non-empty, as the
-    /// spec says. Both empty is an error.
     /// Ids of either form, trimmed; see [`CardSet::Mixed`].
     pub fn mixed<I: IntoIterator<Item = S>, S: Into<String>>(ids: I) -> Self {
         CardSet::Mixed(
@@ -49,11 +47,32 @@ impl CardSet {
         )
     }
 
+    /// From both lists as a caller may hold them; msisdns win when both are non-empty, as the
+    /// spec says. Both empty is an error.
     pub fn from_lists(msisdns: Vec<String>, iccids: Vec<String>) -> Result<Self> {
         match (msisdns.is_empty(), iccids.is_empty()) {
             (false, _) => Ok(CardSet::Msisdns(msisdns)),
             (true, false) => Ok(CardSet::Iccids(iccids)),
             (true, true) => Err(Error::invalid("cards", "give msisdns or iccids")),
+        }
+    }
+
+    /// The card set of a binding's optional arguments (`msisdns=`, `iccids=`, `cards=`):
+    /// [`CardSet::from_lists`] of the first two, or [`CardSet::mixed`] of `cards`. `cards` with
+    /// one of the others is refused: which cards are meant would be unclear.
+    pub fn from_parts(
+        msisdns: Option<Vec<String>>,
+        iccids: Option<Vec<String>>,
+        cards: Option<Vec<String>>,
+    ) -> Result<Self> {
+        match cards {
+            None => Self::from_lists(msisdns.unwrap_or_default(), iccids.unwrap_or_default()),
+            Some(_) if msisdns.is_some() || iccids.is_some() => Err(Error::invalid(
+                "cards",
+                "give cards (msisdns and iccids mixed), or msisdns / iccids, not both",
+            )),
+            Some(ids) if ids.is_empty() => Err(Error::invalid("cards", "give at least one card")),
+            Some(ids) => Ok(Self::mixed(ids)),
         }
     }
 
@@ -249,6 +268,28 @@ mod tests {
         .unwrap();
         assert_eq!(set, CardSet::msisdns(["1064787000001"]));
         assert!(CardSet::from_lists(vec![], vec![]).is_err());
+    }
+
+    #[test]
+    fn parts_take_the_lists_or_mixed_ids_not_both() {
+        let m = || Some(vec!["1064787000001".to_string()]);
+        assert_eq!(
+            CardSet::from_parts(m(), None, None).unwrap(),
+            CardSet::msisdns(["1064787000001"])
+        );
+        assert_eq!(
+            CardSet::from_parts(None, None, m()).unwrap(),
+            CardSet::mixed(["1064787000001"])
+        );
+        for (msisdns, iccids, cards) in [
+            (m(), None, m()),
+            (None, m(), m()),
+            (None, None, Some(vec![])),
+            (None, None, None),
+        ] {
+            let e = CardSet::from_parts(msisdns, iccids, cards).unwrap_err();
+            assert_eq!(e.code(), "INVALID_INPUT");
+        }
     }
 
     #[test]
