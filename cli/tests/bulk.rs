@@ -402,3 +402,90 @@ fn the_single_renew_follows_the_package_length_rule() {
         .any(|e| e.endpoint.ends_with("card/pkg/renew")));
     sb.run(&["renew", &m, "--pkg", code, "--months", "12"]).ok();
 }
+
+#[test]
+fn ctrl_c_stops_cleanly_and_the_journal_finishes_the_run() {
+    use cardboss_sandbox::{Latency, SandboxConfig};
+    use std::process::Stdio;
+    // Slow answers and one request at a time: the run is still going when Ctrl-C comes.
+    let sb = Sandbox::start_with(SandboxConfig {
+        port1: 0,
+        port2: 0,
+        cards: 300,
+        strict: true,
+        latency: Some(Latency {
+            millis: 40,
+            jitter_millis: 0,
+        }),
+        ..Default::default()
+    });
+    let cards = normal_cards(&sb, 100);
+    let dir = tempfile::tempdir().unwrap();
+    let ids = dir.path().join("ids.txt");
+    std::fs::write(&ids, cards.join("\n")).unwrap();
+    let journal = dir.path().join("run.jsonl");
+    let report = dir.path().join("out.csv");
+    let args = [
+        "bulk",
+        "suspend",
+        "--from-file",
+        ids.to_str().unwrap(),
+        "--journal",
+        journal.to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+        "--concurrency",
+        "1",
+    ];
+    let child = std::process::Command::new(common::BIN)
+        .args(args)
+        .env("CARDBOSS_SID", sb.h().sid())
+        .env("CARDBOSS_APIKEY", sb.h().apikey())
+        .env("CARDBOSS_URL", sb.h().base_url())
+        .env("CARDBOSS_OPS_URL", sb.h().ops_url())
+        .env_remove("CARDBOSS_CONFIG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait for a few outcomes in the journal (an event, polled; bounded far above the need).
+    let outcomes = || {
+        std::fs::read_to_string(&journal)
+            .unwrap_or_default()
+            .matches("\"kind\":\"outcome\"")
+            .count()
+    };
+    let start = std::time::Instant::now();
+    while outcomes() < 5 {
+        assert!(start.elapsed().as_secs() < 60, "no outcome in the journal");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stdout}\n{stderr}");
+    assert!(stderr.contains("error [INTERRUPTED]"), "{stderr}");
+    assert!(stdout.contains("suspend: 100 cards:"), "{stdout}");
+    // The report lists every card: the ones sent, and the rest as not attempted.
+    let rows = csv::Reader::from_path(&report).unwrap().records().count();
+    assert_eq!(rows, 100);
+    let first = applied_suspends(&sb).len();
+    assert!(first >= 5 && first < 100, "{first} applied before the stop");
+
+    // The same command again finishes the run: every card suspended exactly once.
+    let again = sb.run(&args).ok();
+    assert!(
+        again.stdout.contains(&format!("{first} from the journal")),
+        "{}",
+        again.stdout
+    );
+    let applied = applied_suspends(&sb);
+    for m in &cards {
+        assert_eq!(applied.get(m), Some(&1), "{m}");
+    }
+}
