@@ -475,7 +475,7 @@ fn ctrl_c_stops_cleanly_and_the_journal_finishes_the_run() {
     let rows = csv::Reader::from_path(&report).unwrap().records().count();
     assert_eq!(rows, 100);
     let first = applied_suspends(&sb).len();
-    assert!(first >= 5 && first < 100, "{first} applied before the stop");
+    assert!((5..100).contains(&first), "{first} applied before the stop");
 
     // The same command again finishes the run: every card suspended exactly once.
     let again = sb.run(&args).ok();
