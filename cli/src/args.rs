@@ -16,7 +16,9 @@ use clap::{Args, Parser, Subcommand};
         CARDBOSS_CONFIG; TOML or JSON with sid, apikey, url, ops_url), in that order of \
         precedence. The apikey is never printed.\n\n\
         A card id of 19-20 letters and digits is an iccid; other ids are msisdns.\n\n\
-        Exit codes: 0 success, 1 the platform refused or the network failed, 2 usage error.\n\n\
+        Exit codes: 0 success, 1 the platform refused or the network failed, 2 usage error; \
+        `bulk` adds 3 (some cards refused), 4 (some unknown), 5 (some not attempted) and 130 \
+        (interrupted).\n\n\
         New here? Run `cardboss demo`.",
     after_help = "Try `cardboss demo` to see every flow against an embedded sandbox."
 )]
@@ -104,6 +106,8 @@ pub enum Command {
     /// Switch a card's data on or off (3.4.5).
     #[command(subcommand)]
     Data(DataCmd),
+    /// One operation on many cards: every card gets an outcome, nothing is applied twice.
+    Bulk(BulkArgs),
     /// Add or remove voice whitelist numbers (3.4.6).
     #[command(subcommand)]
     Whitelist(WhitelistCmd),
@@ -190,6 +194,78 @@ pub struct RenewArgs {
     /// Free text kept with the order.
     #[arg(long)]
     pub remark: Option<String>,
+}
+
+/// `cardboss bulk`: the flags become the core's `BulkSettings` as given; the core resolves the
+/// defaults and refuses what does not fit the operation.
+#[derive(Args, Debug)]
+#[command(
+    after_help = "Exit codes: 0 every card done or skipped (or a dry run), 2 usage error \
+    (nothing sent), 3 some cards refused, 4 some cards unknown (may or may not be applied: see \
+    the report's note; wins over 3), 5 some cards not attempted (deadline, open cooldown), \
+    130 interrupted (Ctrl-C: requests in flight finish, the journal stays valid)."
+)]
+pub struct BulkArgs {
+    /// suspend, resume, force_activate, end_test_period, disable_data, enable_data or renew.
+    pub op: String,
+    /// msisdns and/or iccids (mixed).
+    pub ids: Vec<String>,
+    /// Read ids from FILE (`-`: stdin), one a line; blank lines and `#` comments are skipped.
+    #[arg(long = "from-file", value_name = "FILE")]
+    pub from_file: Option<PathBuf>,
+    /// Journal (JSON lines): a run killed at any point is repeated with the same file, and
+    /// cards already settled are not sent again.
+    #[arg(long, value_name = "FILE")]
+    pub journal: Option<PathBuf>,
+    /// Write one CSV row per card to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// Check everything and show what would be sent; send no operation.
+    #[arg(long = "dry-run")]
+    pub dry_run: bool,
+    /// Renew without asking for confirmation (required off a terminal).
+    #[arg(long, short)]
+    pub yes: bool,
+    /// renew: the package code.
+    #[arg(long, value_name = "CODE")]
+    pub pkgcode: Option<String>,
+    /// renew: months to order.
+    #[arg(long, allow_negative_numbers = true)]
+    pub months: Option<i32>,
+    /// renew: allow a new order while an earlier one is pending.
+    #[arg(long)]
+    pub repetition: bool,
+    /// renew: start date, yyyy-MM-dd (default: after the card's last package).
+    #[arg(long, value_name = "DATE")]
+    pub startdate: Option<String>,
+    /// renew: review mode, manual or 1, automatic or 2.
+    #[arg(long, value_name = "MODE", value_parser = |s: &str| cardboss::Audit::from_name(s).map_err(|e| e.to_string()))]
+    pub audit: Option<cardboss::Audit>,
+    /// renew: free text kept with the order.
+    #[arg(long)]
+    pub remark: Option<String>,
+    /// disable_data / enable_data: the APN, when the card has several.
+    #[arg(long)]
+    pub apn: Option<String>,
+    /// enable_data: only if at least P percent of the package is left.
+    #[arg(
+        long = "min-left-percent",
+        value_name = "P",
+        allow_negative_numbers = true
+    )]
+    pub min_left_percent: Option<i32>,
+    /// Read the cards first and skip those already in the target state.
+    #[arg(long = "check-state")]
+    pub check_state: bool,
+    /// Report a card whose cooldown window is open as not attempted instead of waiting.
+    #[arg(long = "no-wait-cooldowns")]
+    pub no_wait_cooldowns: bool,
+    /// Send nothing more after SECS seconds (the rest: not attempted).
+    #[arg(long, value_name = "SECS")]
+    pub deadline: Option<f64>,
+    /// Times a card may go back in the queue after a refusal that proves nothing was applied.
+    #[arg(long = "max-requeues", value_name = "N", allow_negative_numbers = true)]
+    pub max_requeues: Option<i32>,
 }
 
 #[derive(Subcommand, Debug)]

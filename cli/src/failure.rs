@@ -8,6 +8,14 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_FAILED: u8 = 1;
 /// The command line or its input was wrong; nothing was sent.
 pub const EXIT_USAGE: u8 = 2;
+/// A bulk run: some cards were refused (nothing applied to them).
+pub const EXIT_REFUSED: u8 = 3;
+/// A bulk run: some cards are unknown (may or may not be applied); wins over [`EXIT_REFUSED`].
+pub const EXIT_UNKNOWN: u8 = 4;
+/// A bulk run: some cards were not attempted (deadline, open cooldown, the run stopped).
+pub const EXIT_INCOMPLETE: u8 = 5;
+/// A bulk run interrupted by Ctrl-C (128 + SIGINT, as shells report it).
+pub const EXIT_INTERRUPTED: u8 = 130;
 
 #[derive(Debug)]
 pub enum CliError {
@@ -19,6 +27,13 @@ pub enum CliError {
     Failed(String),
     /// stdout was closed (`cardboss cards list --all | head`): stop quietly.
     BrokenPipe,
+    /// A bulk run that printed its report but did not end with every card done: its exit
+    /// code, a label (`REFUSED`, `UNKNOWN`, …) and the counts.
+    Bulk {
+        code: u8,
+        label: &'static str,
+        msg: String,
+    },
 }
 
 pub type CliResult<T = ()> = Result<T, CliError>;
@@ -65,6 +80,7 @@ impl CliError {
             CliError::Sdk(e) if matches!(**e, cardboss::Error::InvalidInput { .. }) => EXIT_USAGE,
             CliError::Sdk(_) | CliError::Failed(_) => EXIT_FAILED,
             CliError::BrokenPipe => EXIT_OK,
+            CliError::Bulk { code, .. } => *code,
         }
     }
 
@@ -88,6 +104,7 @@ impl CliError {
             CliError::Usage(msg) => format!("error [USAGE]: {msg}"),
             CliError::Failed(msg) => format!("error [FAILED]: {msg}"),
             CliError::BrokenPipe => String::new(),
+            CliError::Bulk { label, msg, .. } => format!("error [{label}]: {msg}"),
         };
         redact(&one_line(&text))
     }

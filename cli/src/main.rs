@@ -1,7 +1,8 @@
 //! `cardboss`: the CardBOSS command line.
 //!
 //! Exit codes: 0 success, 1 the platform refused / the network failed / a push did not verify,
-//! 2 usage error (bad flags, bad ids, missing credentials: nothing was sent).
+//! 2 usage error (bad flags, bad ids, missing credentials: nothing was sent); `bulk` adds 3 some
+//! cards refused, 4 some unknown, 5 some not attempted, 130 interrupted.
 
 mod args;
 mod commands;

@@ -571,6 +571,7 @@ fn in_step(name: &str, e: CliError) -> CliError {
         CliError::Sdk(e) => failed(format!("demo step {name}: [{}] {e}", e.code())),
         CliError::Failed(m) | CliError::Usage(m) => failed(format!("demo step {name}: {m}")),
         CliError::BrokenPipe => CliError::BrokenPipe,
+        CliError::Bulk { msg, .. } => failed(format!("demo step {name}: {msg}")),
     }
 }
 

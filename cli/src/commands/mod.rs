@@ -1,6 +1,7 @@
 //! One file per group of the spec (customer, cards, pools, operations, sms, push), then the
 //! fleet export, the sandbox and the demo.
 
+pub mod bulk;
 pub mod cards;
 pub mod customer;
 pub mod demo;
@@ -62,6 +63,7 @@ pub async fn run(ctx: &Ctx, command: Command) -> CliResult {
         Command::Activate(c) => operations::lifecycle(ctx, operations::Op::Activate, &c.id).await,
         Command::EndTest(c) => operations::lifecycle(ctx, operations::Op::EndTest, &c.id).await,
         Command::Data(cmd) => operations::data(ctx, cmd).await,
+        Command::Bulk(args) => bulk::run(ctx, args).await,
         Command::Whitelist(cmd) => operations::whitelist(ctx, cmd).await,
         Command::Sms(cmd) => sms::run(ctx, cmd).await,
         Command::Push(cmd) => push::run(ctx, cmd).await,

@@ -46,10 +46,20 @@ pub async fn renew(ctx: &Ctx, a: RenewArgs) -> CliResult {
         audit: a.audit,
         remark: a.remark,
     };
-    let order = ctx
-        .client()?
-        .renew(&CardRef::from_id(&a.id), &a.pkg, a.months, &options)
-        .await?;
+    let client = ctx.client()?;
+    let card = CardRef::from_id(&a.id);
+    // The spec's length rule (month packs at least 12 months, long packs in whole cycles) needs
+    // the package's category and cycle: the card's listing gives them, and `renew_package`
+    // checks the rule before sending, as a bulk renewal does. A code the card does not list
+    // is left to the platform to judge.
+    let order = match super::bulk::listed_package(&client, &card, &a.pkg).await? {
+        Some(package) => {
+            client
+                .renew_package(&card, &package, a.months, &options)
+                .await?
+        }
+        None => client.renew(&card, &a.pkg, a.months, &options).await?,
+    };
     View::one(&order, ORDER_COLUMNS)?
         .footer("order placed; the platform confirms it later with an OD1002 push (`cardboss push verify`)")
         .print(ctx.format)
