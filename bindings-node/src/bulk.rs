@@ -203,10 +203,11 @@ async fn own(
     tokio::pin!(cancelled);
     let mut kept: VecDeque<BulkOutcome> = VecDeque::new();
     let mut waiting: VecDeque<oneshot::Sender<Option<BulkOutcome>>> = VecDeque::new();
-    let (mut cancelling, mut ended) = (false, false);
-    loop {
+    let (mut cancelling, mut ended, mut open) = (false, false, true);
+    // Once the JS object is collected, only the `nextOutcome()`s still waiting are served.
+    while open || !(ended || waiting.is_empty()) {
         tokio::select! {
-            ask = asks.recv() => match ask {
+            ask = asks.recv(), if open => match ask {
                 Some(Ask::Next(reply)) => match kept.pop_front() {
                     Some(outcome) => drop(reply.send(Some(outcome))),
                     None if ended => drop(reply.send(None)),
@@ -217,8 +218,13 @@ async fn own(
                     run.cancel();
                     cancelling = true;
                 }
-                // The JS object was collected: dropping the run cancels it.
-                None => return,
+                // The JS object was collected (`client.bulkRun(...).nextOutcome()`): nothing
+                // more can be asked; the run is cancelled.
+                None => {
+                    open = false;
+                    run.cancel();
+                    cancelling = true;
+                }
             },
             _ = &mut cancelled, if !cancelling => {
                 run.cancel();
