@@ -681,6 +681,25 @@ export interface UsageWarning {
   extra: Record<string, string>
 }
 
+/**
+ * A bulk run started by `client.bulkRun()`: an async iterable of `BulkOutcome` (each card once,
+ * as it is settled), or outcome by outcome with `nextOutcome()`; `report()` at any time.
+ *
+ * One task owns the core's run and answers these calls, so that a `report()` or a cancel is
+ * served while a `nextOutcome()` waits.
+ */
+export declare class BulkRun {
+  /** The next card's outcome, `null` once every card is settled. */
+  nextOutcome(): Promise<BulkOutcome | null>
+  /** The counts and the outcomes so far; complete once `nextOutcome()` gave `null`. */
+  report(): Promise<BulkReport>
+  /**
+   * Sends nothing more: requests in flight finish, the cards not sent are `not_attempted`
+   * (still given by the iteration). Called by `for await` when the loop ends early.
+   */
+  cancel(): void
+}
+
 /** The batches of `client.cardDetailBatches()`: an async iterable of `CardDetail[]` (up to 100 each, in input order), or batch by batch with `nextBatch()`. */
 export declare class CardDetailBatches {
   /** The next batch, `null` after the last. A failed batch rejects with the `CardbossError` (naming the batch), and the iteration ends there. */
@@ -714,6 +733,19 @@ export declare class CardPages {
  * ```
  */
 export declare class Client {
+  /**
+   * Runs `op` (`suspend`, `resume`, `end_test_period`, `force_activate`, `disable_data`,
+   * `enable_data`, `renew`) on every card, and resolves with the report: every card's
+   * outcome, nothing applied twice. Rejects with `INVALID_INPUT` before any request on a bad
+   * card, operation, parameter or journal. `signal` cancels the run (it still resolves).
+   */
+  bulk(op: string, cards: CardSet, options?: (BulkSettings & BulkCall) | undefined | null): Promise<BulkReport>
+  /**
+   * `bulk()` outcome by outcome, as each card is settled:
+   * `for await (const outcome of client.bulkRun('suspend', { msisdns }))`; leaving the loop
+   * early cancels the run. Throws `INVALID_INPUT` (nothing sent) on bad input.
+   */
+  bulkRun(op: string, cards: CardSet, options?: (BulkSettings & BulkCall) | undefined | null): BulkRun
   /** 3.2.1 card/list: one page (from 1) of 100 cards. */
   listCards(page: number, call?: CallOptions | undefined | null): Promise<CardPage>
   /**
@@ -969,6 +1001,15 @@ export declare class Sandbox {
   reset(): void
 }
 
+/** What a bulk run takes besides `BulkSettings`, in the same options object. */
+export interface BulkCall {
+  /**
+   * Cancels the run when aborted: requests in flight finish, the cards not sent are reported
+   * `not_attempted` (the report's `stopped` says so), and the journal stays valid.
+   */
+  signal?: AbortSignal
+}
+
 /**
  * The last argument of every method that returns a Promise (and of those that start a
  * stream of pages or batches, for the whole stream).
@@ -993,12 +1034,15 @@ export interface CardRef {
 }
 
 /**
- * Several cards: `{ msisdns: [...] }` or `{ iccids: [...] }` (msisdns win when both are given).
- * Any number of cards; the SDK sends them in batches of 100.
+ * Several cards: `{ msisdns: [...] }` or `{ iccids: [...] }` (msisdns win when both are given),
+ * or `{ cards: [...] }`, ids of either form (an iccid is 19–20 letters and digits). Any number
+ * of cards; the SDK sends them in batches of 100.
  */
 export interface CardSet {
   msisdns?: Array<string>
   iccids?: Array<string>
+  /** Ids of either form, told apart by the core; not with `msisdns` or `iccids`. */
+  cards?: Array<string>
 }
 
 /** Decrypts an encrypted IoT SMS `text` (line-wrapped Base64 accepted). */

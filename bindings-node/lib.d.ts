@@ -1,5 +1,5 @@
 // The package's types: everything napi generated in index.d.ts, plus what lib.js adds.
-import type { CallOptions, Card, CardDetail, CardSet, CurrentUsage, ErrorInfo, FleetRecord, MonthlyUsage } from './index'
+import type { BulkOutcome, CallOptions, Card, CardDetail, CardSet, CurrentUsage, ErrorInfo, FleetRecord, MonthlyUsage } from './index'
 
 export * from './index'
 
@@ -21,6 +21,11 @@ declare module './index' {
    * order, each card once; leaving the loop early stops the sync's requests.
    */
   interface FleetSyncBatches extends AsyncIterable<Array<FleetRecord>> {}
+  /**
+   * `for await (const outcome of client.bulkRun('suspend', { msisdns }))`: each card's outcome
+   * once, as it is settled; leaving the loop early cancels the run (requests in flight finish).
+   */
+  interface BulkRun extends AsyncIterable<BulkOutcome> {}
 
   interface Client {
     /** `await using client = new Client(...)` closes it (`close()`) at the end of the block. */

@@ -7,8 +7,8 @@
 //   runs) as INVALID_INPUT CardbossErrors: thrown by the sync methods, rejected by those that
 //   return a Promise — which those are is read from index.d.ts, the types napi generated from
 //   the Rust signatures, so no list is kept here;
-// - `for await` over `client.cards()` and the batch streams, the bulk calls that collect them,
-//   `Symbol.asyncDispose` (`await using client = ...`).
+// - `for await` over `client.cards()`, the batch streams and `client.bulkRun()`, the bulk calls
+//   that collect batches, `Symbol.asyncDispose` (`await using client = ...`).
 // Every export is a plain `exports.X =` line (the list at the end), so that Node also sees them
 // as named exports of `import { Client } from 'cardboss'`.
 const { readFileSync } = require('node:fs')
@@ -90,6 +90,18 @@ for (const Batches of [native.CardDetailBatches, native.CurrentUsageBatches, nat
   Batches.prototype[Symbol.asyncIterator] = batches
 }
 
+/** Each card's outcome as it is settled; leaving the loop early cancels the run (its requests
+ * in flight finish, the rest are `not_attempted`; `report()` names every card). */
+native.BulkRun.prototype[Symbol.asyncIterator] = async function* outcomes() {
+  try {
+    for (let outcome = await this.nextOutcome(); outcome != null; outcome = await this.nextOutcome()) {
+      yield outcome
+    }
+  } finally {
+    this.cancel()
+  }
+}
+
 /** Every batch's records in one array (the bulk calls below). */
 async function collect(pending) {
   const all = []
@@ -131,6 +143,7 @@ exports.CardDetailBatches = native.CardDetailBatches
 exports.CurrentUsageBatches = native.CurrentUsageBatches
 exports.MonthlyUsageBatches = native.MonthlyUsageBatches
 exports.FleetSyncBatches = native.FleetSyncBatches
+exports.BulkRun = native.BulkRun
 exports.PushGuard = native.PushGuard
 exports.sign = guarded.sign
 exports.timestamp = guarded.timestamp

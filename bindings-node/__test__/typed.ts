@@ -18,6 +18,10 @@ import {
   type CardDetail,
   type CardPage,
   type CardPages,
+  type BulkOutcome,
+  type BulkReport,
+  type BulkRun,
+  type BulkSettings,
   type CardDetailBatches,
   type MonthlyUsageBatches,
   type CardRef,
@@ -177,6 +181,21 @@ async function everything(): Promise<void> {
       void wait
     }
   }
+  const settings: BulkSettings = { journal: 'suspend.jsonl', dryRun: false, waitCooldowns: true, checkState: true, concurrency: 4, deadlineMs: 60_000, maxRequeues: 5 }
+  const report: BulkReport = await client.bulk('suspend', { cards: ['1064787000001', '89860000000000000001'] }, { ...settings, signal: controller.signal })
+  const renewed: BulkReport = await client.bulk('renew', { msisdns: ['1064787000001'] }, { pkgcode: 'P1', months: 12, audit: Audit.Automatic, remark: 'bulk' })
+  const stopped: string | undefined = report.stopped
+  const run: BulkRun = client.bulkRun('resume', { iccids: ['89860000000000000001'] })
+  for await (const outcome of run) {
+    const o: BulkOutcome = outcome
+    const status: 'done' | 'refused' | 'unknown' | 'skipped' | 'not_attempted' = o.status
+    const observed: number | undefined = o.observedMsstatus
+    void [status, observed, o.card, o.note, o.orderid, o.attempts, o.reconciled]
+  }
+  const firstOutcome: BulkOutcome | null = await client.bulkRun('enable_data', { msisdns: ['1064787000001'] }, { minLeftPercent: 10 }).nextOutcome()
+  const sofar: BulkReport = await run.report()
+  run.cancel()
+  void [renewed, stopped, firstOutcome, sofar.outcomes.length, sofar.fromJournal]
   const disposeClient: () => Promise<void> = () => client[Symbol.asyncDispose]()
   void disposeClient
   client.close()

@@ -14,20 +14,34 @@ use tokio::time::Instant;
 
 use crate::error::{argument_error, spawn, sync};
 
-/// Several cards: `{ msisdns: [...] }` or `{ iccids: [...] }` (msisdns win when both are given).
-/// Any number of cards; the SDK sends them in batches of 100.
+/// Several cards: `{ msisdns: [...] }` or `{ iccids: [...] }` (msisdns win when both are given),
+/// or `{ cards: [...] }`, ids of either form (an iccid is 19–20 letters and digits). Any number
+/// of cards; the SDK sends them in batches of 100.
 #[napi(object)]
 pub struct CardSet {
     pub msisdns: Option<Vec<String>>,
     pub iccids: Option<Vec<String>>,
+    /// Ids of either form, told apart by the core; not with `msisdns` or `iccids`.
+    pub cards: Option<Vec<String>>,
 }
 
 impl CardSet {
     pub fn core(self) -> cardboss::Result<cardboss::CardSet> {
-        cardboss::CardSet::from_lists(
-            self.msisdns.unwrap_or_default(),
-            self.iccids.unwrap_or_default(),
-        )
+        match self.cards {
+            None => cardboss::CardSet::from_lists(
+                self.msisdns.unwrap_or_default(),
+                self.iccids.unwrap_or_default(),
+            ),
+            // The core has no constructor from all three lists: the one JS shape with a mix is
+            // refused here rather than one list silently ignored.
+            Some(_) if self.msisdns.is_some() || self.iccids.is_some() => {
+                Err(cardboss::Error::InvalidInput {
+                    field: "cards".into(),
+                    reason: "give cards, or msisdns / iccids, not both".into(),
+                })
+            }
+            Some(ids) => Ok(cardboss::CardSet::mixed(ids)),
+        }
     }
 }
 
@@ -242,13 +256,23 @@ impl Bounds {
             aborted,
             closed,
         } = self;
-        let cancelled = async move {
-            tokio::select! {
-                _ = raised(aborted) => "aborted by its signal".to_string(),
-                _ = raised(Some(closed)) => "the client was closed".to_string(),
-            }
-        };
-        cardboss::call::bounded(call, deadline, cancelled).await
+        cardboss::call::bounded(call, deadline, cancelled(aborted, closed)).await
+    }
+
+    /// Completes (with the reason) when the signal aborts or the client is closed: for a bulk
+    /// run, which is cancelled rather than cut, so that it still reports every card.
+    pub(crate) fn cancelled(self) -> impl Future<Output = String> + Send + 'static {
+        cancelled(self.aborted, self.closed)
+    }
+}
+
+async fn cancelled(
+    aborted: Option<watch::Receiver<bool>>,
+    closed: watch::Receiver<bool>,
+) -> String {
+    tokio::select! {
+        _ = raised(aborted) => "aborted by its signal".to_string(),
+        _ = raised(Some(closed)) => "the client was closed".to_string(),
     }
 }
 

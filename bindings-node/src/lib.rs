@@ -5,7 +5,8 @@
 //! the core; this crate only translates, one core call per method.
 //!
 //! Files follow the spec's grouping: `client` (the class and its options), `customer`,
-//! `cards` (and `fleet`, the whole fleet synced), `pools`, `operations`, `sms`, `push`, and
+//! `cards` (and `fleet`, the whole fleet synced), `pools`, `operations` (and `bulk`, one
+//! operation on many cards), `sms`, `push`, and
 //! `error` (the one error mapping); `testing` is the in-process sandbox of `cardboss/testing`.
 //! The models (`Customer`, `CardDetail`, ...) are the core's own structs, made plain JS objects
 //! by the core's `napi` feature, keyed by the spec's table field names.
@@ -16,6 +17,7 @@
 #![cfg_attr(test, allow(dead_code))]
 
 mod batches;
+mod bulk;
 mod cards;
 mod client;
 mod customer;
