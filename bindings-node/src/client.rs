@@ -27,21 +27,7 @@ pub struct CardSet {
 
 impl CardSet {
     pub fn core(self) -> cardboss::Result<cardboss::CardSet> {
-        match self.cards {
-            None => cardboss::CardSet::from_lists(
-                self.msisdns.unwrap_or_default(),
-                self.iccids.unwrap_or_default(),
-            ),
-            // The core has no constructor from all three lists: the one JS shape with a mix is
-            // refused here rather than one list silently ignored.
-            Some(_) if self.msisdns.is_some() || self.iccids.is_some() => {
-                Err(cardboss::Error::InvalidInput {
-                    field: "cards".into(),
-                    reason: "give cards, or msisdns / iccids, not both".into(),
-                })
-            }
-            Some(ids) => Ok(cardboss::CardSet::mixed(ids)),
-        }
+        cardboss::CardSet::from_parts(self.msisdns, self.iccids, self.cards)
     }
 }
 
