@@ -132,7 +132,7 @@ async fn suspends_every_card_once_under_faults() {
     // At 20% faults some answers were lost after the operation applied: read back, settled.
     assert!(report.reconciled > 0, "{report:?}");
     // Every attempt (GET retries of the read-back included) is counted, as the sandbox saw it.
-    assert_eq!(u64::from(report.requests), h.stats().total - before);
+    assert_eq!(report.requests as u64, h.stats().total - before);
     assert!(report.done > report.cards / 2);
 }
 
@@ -407,7 +407,7 @@ async fn check_state_skips_and_dry_run_sends_nothing() {
     assert_eq!(report.skipped, 1);
     assert_eq!(report.done, 9);
     // One read of the ten cards, nine suspends: exactly what the sandbox answered.
-    assert_eq!(u64::from(report.requests), h.stats().total - before);
+    assert_eq!(report.requests as u64, h.stats().total - before);
     assert_eq!(report.requests, 10);
     assert_eq!(applied(&h, "0")[&cards[0]], 1);
 }

@@ -276,7 +276,7 @@ impl Client {
         let shared = Arc::new(Shared {
             report: Mutex::new(BulkReport {
                 op: op.name().to_string(),
-                cards: refs.len() as u32,
+                cards: refs.len() as i64,
                 ..Default::default()
             }),
             cancelled: AtomicBool::new(false),
@@ -339,7 +339,7 @@ impl BulkRun {
     /// The report so far (complete once `next` has answered `None`).
     pub fn report(&self) -> BulkReport {
         let mut report = self.shared.lock().clone();
-        report.requests = self.shared.attempts.load(Ordering::Relaxed) as u32;
+        report.requests = self.shared.attempts.load(Ordering::Relaxed);
         report
     }
 
@@ -369,7 +369,7 @@ struct Shared {
 struct Queued {
     card: CardRef,
     key: String,
-    attempts: u32,
+    attempts: i64,
     requeues: u32,
 }
 

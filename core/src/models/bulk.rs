@@ -55,7 +55,7 @@ pub struct BulkOutcome {
     /// A renewal's order id.
     pub orderid: Option<String>,
     /// Requests sent for this card's operation in this run (0: none).
-    pub attempts: u32,
+    pub attempts: i64,
     /// The outcome was settled by reading the card back after an unknown answer.
     pub reconciled: bool,
 }
@@ -90,24 +90,24 @@ impl BulkOutcome {
 pub struct BulkReport {
     /// The operation's name (`suspend`, `renew`, …).
     pub op: String,
-    pub cards: u32,
-    pub done: u32,
-    pub refused: u32,
-    pub unknown: u32,
-    pub skipped: u32,
-    pub not_attempted: u32,
+    pub cards: i64,
+    pub done: i64,
+    pub refused: i64,
+    pub unknown: i64,
+    pub skipped: i64,
+    pub not_attempted: i64,
     /// Unknown answers settled by reading the card back (counted in `done`).
-    pub reconciled: u32,
+    pub reconciled: i64,
     /// Cards taken from the journal of an earlier run with a final outcome (not sent again).
-    pub from_journal: u32,
+    pub from_journal: i64,
     /// Cards put back in the queue after a refusal that proves nothing was applied (carrier
     /// cooldown 13009/13010, 1030, HTTP 429, a connection that never opened).
-    pub rescheduled: u32,
+    pub rescheduled: i64,
     /// Times the run slowed down because the platform said it was too fast.
-    pub slowdowns: u32,
+    pub slowdowns: i64,
     /// HTTP requests sent: every attempt of the operations and of the card reads (a read is a
     /// GET and may be retried).
-    pub requests: u32,
+    pub requests: i64,
     /// Why the run stopped early (cancel, deadline, authentication, journal), if it did.
     pub stopped: Option<String>,
     pub outcomes: Vec<BulkOutcome>,
