@@ -7,9 +7,9 @@
 //!
 //! Files follow the spec's groups: `client` (configuration, the client object, card sets),
 //! `customer`, `cards` (with `batches`: bulk results batch by batch, and `fleet`: the whole
-//! fleet synced), `pools`, `operations`, `sms`, `push`, and `error` (the sealed
-//! `CardBossException`); `testing` is the in-process sandbox (`cardboss.testing.Sandbox`). The
-//! Kotlin package is `cardboss` (see `uniffi.toml`).
+//! fleet synced), `pools`, `operations` (with `bulk`: one operation on many cards), `sms`,
+//! `push`, and `error` (the sealed `CardBossException`); `testing` is the in-process sandbox
+//! (`cardboss.testing.Sandbox`). The Kotlin package is `cardboss` (see `uniffi.toml`).
 
 // UniFFI lifts errors by value (a boxed error cannot cross the FFI), and the core's error is
 // large by design (it carries the server's whole refusal).
@@ -18,6 +18,7 @@
 uniffi::setup_scaffolding!("cardboss_ffi");
 
 pub mod batches;
+pub mod bulk;
 pub mod cards;
 pub mod client;
 pub mod customer;
@@ -32,6 +33,7 @@ pub mod testing;
 use std::time::SystemTime;
 
 pub use batches::{CardDetailBatches, CurrentUsageBatches, MonthlyUsageBatches};
+pub use bulk::BulkRun;
 pub use cards::CardPager;
 pub use client::{CardBossClient, CardRef, CardSet};
 pub use error::CardBossError;

@@ -105,6 +105,35 @@ extension CardBossClient {
     }
 }
 
+// MARK: - bulk runs
+
+/// A bulk run's outcomes, one per card as each is settled, for
+/// `for try await outcome in try client.bulkRun(…)`; `report()` afterwards has the counts.
+extension BulkRun: AsyncSequence {
+    public typealias Element = BulkOutcome
+
+    public func makeAsyncIterator() -> FetchIterator<BulkOutcome> {
+        FetchIterator { try await self.next() }
+    }
+}
+
+extension CardBossClient {
+    /// One operation (`"suspend"`, `"resume"`, `"renew"`, …) on every card of `cards`, waiting
+    /// for the report (see `bulkRun`; fields of `settings` left nil take the core's defaults).
+    /// Cancelling the task cancels the run: requests in flight finish, the other cards are not
+    /// sent, and this returns the report once the run is over.
+    public func bulk(op: String, cards: CardSet, settings: BulkSettings = BulkSettings()) async throws
+        -> BulkReport
+    {
+        let run = try bulkRun(op: op, cards: cards, settings: settings)
+        return try await withTaskCancellationHandler {
+            try await run.finish()
+        } onCancel: {
+            run.cancel()
+        }
+    }
+}
+
 // MARK: - SMS
 
 extension CardBossClient {

@@ -2,9 +2,11 @@
 // Nothing here holds a rule of the spec: it only reshapes what the generated code offers.
 package cardboss
 
+import kotlinx.coroutines.NonCancellable
 import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.flow.emitAll
 import kotlinx.coroutines.flow.flow
+import kotlinx.coroutines.withContext
 
 // ---------------------------------------------------------------- cards
 
@@ -83,6 +85,38 @@ private fun <T> batchFlow(batches: AutoCloseable, next: suspend () -> List<T>?):
         while (true) emit(next() ?: break)
     }
 }
+
+// ---------------------------------------------------------------- bulk runs
+
+/** One operation (`"suspend"`, `"resume"`, `"renew"`, …) on every card of [cards], waiting for the
+ *  report (see [CardBossClient.bulkRun]; fields of [settings] left null take the core's
+ *  defaults). Bad input throws `InvalidInput` at once, nothing sent. Cancelling the coroutine
+ *  cancels the run: the requests in flight finish (and are journaled), the other cards are not
+ *  sent; it returns (throwing the cancellation) once the run is over, its journal released. */
+suspend fun CardBossClient.bulk(op: String, cards: CardSet, settings: BulkSettings = BulkSettings()): BulkReport =
+    bulkRun(op, cards, settings).use { run -> run.cancelling { run.finish() } }
+
+/** The run's outcomes as a flow, one per card as each is settled. Collect it once. The object
+ *  stays open at the end, so that `report()` can be read; a collection that is cancelled, fails
+ *  or stops early (`take(n)`) cancels the run and waits for its requests in flight. */
+fun BulkRun.asFlow(): Flow<BulkOutcome> = flow {
+    cancelling { while (true) emit(next() ?: break) }
+}
+
+/** [CardBossClient.bulk] as a cold flow of outcomes: each collection starts a run (bad input
+ *  throws `InvalidInput` from `collect`, nothing sent) and ends it when the collection ends. */
+fun CardBossClient.bulkFlow(op: String, cards: CardSet, settings: BulkSettings = BulkSettings()): Flow<BulkOutcome> =
+    flow { bulkRun(op, cards, settings).use { run -> emitAll(run.asFlow()) } }
+
+/** Runs [block]; if it fails or is cancelled, cancels the run and waits for its end first. */
+private suspend fun <T> BulkRun.cancelling(block: suspend () -> T): T =
+    try {
+        block()
+    } catch (e: Throwable) {
+        cancel()
+        withContext(NonCancellable) { finish() }
+        throw e
+    }
 
 // ---------------------------------------------------------------- SMS
 

@@ -100,6 +100,11 @@ class CardBossFutures(
     fun removeVoiceWhitelist(card: CardRef, numbers: List<String>, group: String? = null): CompletableFuture<Void?> =
         call { removeVoiceWhitelist(card, numbers, group); null }
 
+    /** One operation on many cards ([CardBossClient.bulk]); cancelling the future cancels the run. */
+    @JvmOverloads
+    fun bulk(op: String, cards: CardSet, settings: BulkSettings = BulkSettings()): CompletableFuture<BulkReport> =
+        call { this.bulk(op, cards, settings) }
+
     // 3.5 SMS
     fun sendIotSms(mobiles: List<String>, content: String): CompletableFuture<SmsReceipt> = call { sendIotSms(mobiles, content) }
     fun sendIotSmsEncrypted(mobiles: List<String>, content: String): CompletableFuture<SmsReceipt> =

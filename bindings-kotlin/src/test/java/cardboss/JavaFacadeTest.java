@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cardboss.core.BulkReport;
 import cardboss.core.Card;
 import cardboss.core.CardDetail;
 import cardboss.core.CardPage;
@@ -42,6 +43,12 @@ class JavaFacadeTest {
 
             // A lifecycle operation answers a future of nothing.
             assertNull(client.suspend(new CardRef(first.getMsisdn(), null)).get(30, TimeUnit.SECONDS));
+
+            // A bulk run answers a future of its report, one outcome per card.
+            String second = page.getCards().get(1).getMsisdn();
+            BulkReport bulk = client.bulk("suspend", new CardSet(List.of(second), List.of())).get(30, TimeUnit.SECONDS);
+            assertEquals("suspend", bulk.getOp());
+            assertEquals(second, bulk.getOutcomes().get(0).getCard());
 
             // Bad input: the future fails with the typed exception, nothing sent.
             ExecutionException failed = assertThrows(ExecutionException.class, () -> client.listCards(-1).get(30, TimeUnit.SECONDS));
