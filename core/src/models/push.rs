@@ -191,8 +191,9 @@ impl SmsPush {
 
 /// OD1010 `type`: what a usage warning is about, as 4.2 lists them. `UsageWarning` keeps the
 /// code as sent (`warning_type`), so a code the spec does not list still decodes;
-/// [`UsageWarning::kind`] (Kotlin `UsageWarning.kind`, Python's `WarningType` IntEnum, Node's
-/// numeric `WarningType`) names a listed one.
+/// [`UsageWarning::kind`] names a listed one. Kotlin: the enum's `value` is the code and
+/// `UsageWarning.kind` looks it up; Node: a numeric enum equal to the code; Python: the
+/// `WarningType` IntEnum built from `codes::WARNING_TYPE` (a test keeps the two equal).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[cfg_attr(feature = "napi", napi_derive::napi)]
@@ -278,13 +279,6 @@ impl WarningType {
     }
 }
 
-/// The documented type of an OD1010 `type` code, `None` for one the spec does not list (for
-/// bindings whose records cannot carry methods: Kotlin's `UsageWarning.kind`).
-#[cfg_attr(feature = "uniffi", uniffi::export)]
-pub fn warning_type_of(code: i64) -> Option<WarningType> {
-    WarningType::from_code(code)
-}
-
 impl UsageWarning {
     /// The documented type of this warning, `None` when its code is not one the spec lists.
     pub fn kind(&self) -> Option<WarningType> {
@@ -301,7 +295,10 @@ mod tests {
     fn every_documented_type_round_trips_and_agrees_with_the_code_table() {
         assert_eq!(WARNING_TYPE.members.len(), WarningType::ALL.len());
         for ((name, code), ty) in WARNING_TYPE.members.iter().zip(WarningType::ALL) {
-            assert_eq!((ty.code(), warning_type_of(*code)), (*code, Some(ty)));
+            assert_eq!(
+                (ty.code(), WarningType::from_code(*code)),
+                (*code, Some(ty))
+            );
             let debug = format!("{ty:?}");
             assert_eq!(
                 name.replace('_', ""),
@@ -310,7 +307,7 @@ mod tests {
             );
             assert!(!ty.meaning().is_empty());
         }
-        assert_eq!(warning_type_of(99), None);
+        assert_eq!(WarningType::from_code(99), None);
         let w: UsageWarning = serde_json::from_str(r#"{"type":"51"}"#).unwrap();
         assert_eq!(w.kind(), Some(WarningType::SuspendedAtQuota));
     }
