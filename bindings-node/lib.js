@@ -153,6 +153,7 @@ exports.smsBillingCount = guarded.smsBillingCount
 exports.verifyPush = guarded.verifyPush
 exports.parseSmsPush = guarded.parseSmsPush
 exports.Audit = native.Audit
+exports.WarningType = native.WarningType
 exports.PUSH_ACK = native.PUSH_ACK
 exports.VERSION = native.VERSION
 exports.CardbossError = CardbossError

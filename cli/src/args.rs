@@ -351,6 +351,37 @@ pub enum PushCmd {
         #[arg(long = "max-age", value_name = "SECS")]
         max_age: Option<u64>,
     },
+    /// Post a signed test push to a receiver, as the platform would, and print its answer
+    /// (exit 0 only when it answered `success`).
+    Send(PushSendArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct PushSendArgs {
+    /// What to send: od1002 (renewal result), od1010 (usage warning), p0001 (SMS delivery
+    /// report), p0002 (SMS reply).
+    #[arg(value_enum)]
+    pub kind: PushKind,
+    /// The receiver's URL.
+    #[arg(long, value_name = "URL")]
+    pub to: String,
+    /// The card (msisdn) the push is about.
+    #[arg(long, value_name = "ID")]
+    pub card: Option<String>,
+    /// The od1010 warning type (11-15, 21-24, 31-32, 41-42, 51; default 11).
+    #[arg(long = "type", value_name = "N")]
+    pub warning_type: Option<i64>,
+    /// Send a data push form-encoded instead of as JSON (the platform has sent both).
+    #[arg(long)]
+    pub form: bool,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PushKind {
+    Od1002,
+    Od1010,
+    P0001,
+    P0002,
 }
 
 #[derive(Args, Debug)]

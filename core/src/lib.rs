@@ -34,6 +34,7 @@ pub mod error;
 pub mod ids;
 pub mod models;
 pub mod push;
+pub mod push_render;
 #[cfg(feature = "python")]
 pub mod python;
 pub mod rules;

@@ -97,13 +97,18 @@ pub(crate) struct Transport {
 /// with the Mozilla roots bundled in the library (webpki-root-certs). Only when that fails too
 /// is the client refused, with the builder's reasons.
 fn http_client(config: &Config, headers: HeaderMap) -> Result<reqwest::Client> {
-    let builder = || {
+    with_roots(|| {
         reqwest::Client::builder()
             .default_headers(headers.clone())
             .timeout(config.timeout)
             .connect_timeout(config.connect_timeout)
             .pool_idle_timeout(Duration::from_secs(60))
-    };
+    })
+}
+
+/// Builds `builder()` with the system's CA store, else with the bundled roots (see
+/// [`http_client`]); also the client `push_render` posts test pushes with.
+pub(crate) fn with_roots(builder: impl Fn() -> reqwest::ClientBuilder) -> Result<reqwest::Client> {
     let system = match builder().build() {
         Ok(http) => return Ok(http),
         Err(e) => chain(&e),
@@ -126,7 +131,7 @@ fn http_client(config: &Config, headers: HeaderMap) -> Result<reqwest::Client> {
 }
 
 /// An error and its sources, "a: b: c" (reqwest's own text is only "builder error").
-fn chain(error: &dyn std::error::Error) -> String {
+pub(crate) fn chain(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
     while let Some(e) = source {

@@ -231,20 +231,21 @@ fn settle(
     let def = pkg_index(&order.pkgcode).expect("order of a catalog package");
     let card = &w.fleet.cards[idx as usize];
     let level = if success { "info" } else { "error" };
-    let data = json!({
-        "level": level,
-        "msg": msg,
-        "status": if success { "1" } else { "0" },
-        "orderid": order.orderid,
-        "msisdn": card.msisdn,
-        "iccid": card.iccid,
-        "imsi": card.imsi,
-        "equipment": card.equipment,
-        "pkgcode": order.pkgcode,
-        "pkgname": CATALOG[def as usize].name,
-        "month": order.month.to_string(),
-    });
-    crate::push::queue_data_push(w, "OD1002", level, data.to_string(), desc);
+    let data = cardboss::push_render::RenewalData {
+        level: level.into(),
+        msg: msg.to_string(),
+        status: if success { "1" } else { "0" }.into(),
+        orderid: order.orderid.clone(),
+        msisdn: card.msisdn.clone(),
+        iccid: card.iccid.clone(),
+        imsi: card.imsi.clone(),
+        equipment: card.equipment.clone(),
+        pkgcode: order.pkgcode.clone(),
+        pkgname: CATALOG[def as usize].name.into(),
+        month: order.month.to_string(),
+    };
+    let data = serde_json::to_string(&data).unwrap_or_default();
+    crate::push::queue_data_push(w, "OD1002", level, data, desc);
     Ok(order)
 }
 

@@ -5,10 +5,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use cardboss::push_render::WarningItem;
+use cardboss::push_render::{
+    render_sms_push, sms_reply_item, sms_report_item, warnings_data, DataPush, PushWire,
+    RenderedPush,
+};
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use crate::checks::Num;
 use crate::control::WarningFigures;
 use crate::state::{PushFormat, Report, Sandbox, Upstream, World};
 
@@ -17,8 +21,7 @@ use crate::state::{PushFormat, Report, Sandbox, Upstream, World};
 pub struct PushJob {
     pub record: usize,
     pub url: String,
-    pub body: String,
-    pub content_type: &'static str,
+    pub push: RenderedPush,
     pub max_attempts: u32,
 }
 
@@ -34,19 +37,12 @@ pub struct PushRecord {
     pub last_error: String,
 }
 
-fn enqueue(
-    w: &mut World,
-    kind: &str,
-    url: String,
-    body: Value,
-    wire: String,
-    content_type: &'static str,
-) {
+fn enqueue(w: &mut World, kind: &str, url: String, push: RenderedPush) {
     let record = w.pushes.len();
     w.pushes.push(PushRecord {
         kind: kind.into(),
         url: url.clone(),
-        body,
+        body: push.fields_json(),
         attempts: 0,
         delivered: false,
         last_error: String::new(),
@@ -55,8 +51,7 @@ fn enqueue(
     w.outbox.push(PushJob {
         record,
         url,
-        body: wire,
-        content_type,
+        push,
         max_attempts,
     });
 }
@@ -66,103 +61,49 @@ pub fn queue_data_push(w: &mut World, sn: &str, level: &str, data: String, desc:
     let Some(url) = w.settings.push_url.clone() else {
         return;
     };
-    let id = w.hex_id();
-    let time = w.now_text();
-    let sign = cardboss::sign::push_sign(&w.sid, &w.apikey, &id, sn, level, "", &time, &data, desc);
-    let fields: Vec<(&str, String)> = vec![
-        ("sid", w.sid.clone()),
-        ("id", id),
-        ("sign", sign),
-        ("sn", sn.into()),
-        ("level", level.into()),
-        ("api", String::new()),
-        ("time", time),
-        ("data", data),
-        ("desc", desc.into()),
-    ];
-    let obj: serde_json::Map<String, Value> = fields
-        .iter()
-        .map(|(k, v)| (k.to_string(), Value::from(v.clone())))
-        .collect();
-    let (wire, ct) = match w.settings.push_format {
-        PushFormat::Json => (
-            Value::Object(obj.clone()).to_string(),
-            "application/json;charset=utf-8",
-        ),
-        PushFormat::Form => (
-            serde_urlencoded::to_string(&fields).unwrap_or_default(),
-            "application/x-www-form-urlencoded;charset=utf-8",
-        ),
+    let push = DataPush {
+        sid: w.sid.clone(),
+        id: w.hex_id(),
+        sn: sn.into(),
+        level: level.into(),
+        time: w.now_text(),
+        data,
+        desc: desc.into(),
     };
-    enqueue(w, sn, url, Value::Object(obj), wire, ct);
+    let wire = match w.settings.push_format {
+        PushFormat::Json => PushWire::Json,
+        PushFormat::Form => PushWire::Form,
+    };
+    let rendered = push.render(&w.apikey, wire);
+    enqueue(w, sn, url, rendered);
 }
 
-/// P0001: delivery reports (items use `taskId`).
+/// P0001: delivery reports.
 pub fn queue_sms_reports(w: &mut World, reports: &[Report]) {
-    let Some(url) = w.settings.sms_push_url.clone() else {
-        return;
-    };
-    if reports.is_empty() {
-        return;
-    }
-    let items: Vec<Value> = reports
+    let items = reports
         .iter()
-        .map(|r| json!({"mobile": r.mobile, "state": r.state, "taskId": r.taskid}))
+        .map(|r| sms_report_item(&r.mobile, &r.state, &r.taskid))
         .collect();
-    let body = json!({"type": "P0001", "data": Value::Array(items).to_string()});
-    enqueue(
-        w,
-        "P0001",
-        url,
-        body.clone(),
-        body.to_string(),
-        "application/json;charset=utf-8",
-    );
+    queue_sms_push(w, "P0001", items);
 }
 
 /// P0002: upstream replies.
 pub fn queue_sms_replies(w: &mut World, replies: &[Upstream]) {
+    let items = replies
+        .iter()
+        .map(|m| sms_reply_item(&m.mobile, &m.apmid, &m.spcode, &m.content))
+        .collect();
+    queue_sms_push(w, "P0002", items);
+}
+
+fn queue_sms_push(w: &mut World, code: &'static str, items: Vec<Value>) {
     let Some(url) = w.settings.sms_push_url.clone() else {
         return;
     };
-    if replies.is_empty() {
+    if items.is_empty() {
         return;
     }
-    let items: Vec<Value> = replies
-        .iter()
-        .map(|m| json!({"mobile": m.mobile, "apmid": m.apmid, "spcode": m.spcode, "content": m.content}))
-        .collect();
-    let body = json!({"type": "P0002", "data": Value::Array(items).to_string()});
-    enqueue(
-        w,
-        "P0002",
-        url,
-        body.clone(),
-        body.to_string(),
-        "application/json;charset=utf-8",
-    );
-}
-
-/// One item of an OD1010 push's `data` array (spec 4.2).
-#[derive(Clone, Debug, Serialize)]
-pub struct WarningItem {
-    pub id: String,
-    /// `yyyyMM`.
-    pub date: String,
-    /// CM, CT, UN.
-    pub mon: &'static str,
-    pub msisdn: String,
-    pub iccid: String,
-    pub imei: String,
-    pub equipment: String,
-    #[serde(rename = "type")]
-    pub warning_type: String,
-    pub planname: String,
-    pub cardexpiry: String,
-    pub planexpiry: String,
-    pub total: Num,
-    pub usage: Num,
-    pub outflow: Num,
+    enqueue(w, code, url, render_sms_push(code, items));
 }
 
 /// The figures of a warning type from the card's state: flow (kb) for the flow, package and
@@ -184,7 +125,7 @@ pub fn warning_item(w: &World, idx: u32, ty: u8, figures: &WarningFigures) -> Wa
     WarningItem {
         id: format!("{}{}", c.msisdn, ty),
         date: today.format("%Y%m").to_string(),
-        mon: c.mno.code(),
+        mon: c.mno.code().into(),
         msisdn: c.msisdn.clone(),
         iccid: c.iccid.clone(),
         imei: c.imei.clone(),
@@ -193,9 +134,9 @@ pub fn warning_item(w: &World, idx: u32, ty: u8, figures: &WarningFigures) -> Wa
         planname: main.map(|p| p.def().name).unwrap_or_default().into(),
         cardexpiry: c.expiredate().map(|d| d.to_string()).unwrap_or_default(),
         planexpiry: main.map(|p| p.end.to_string()).unwrap_or_default(),
-        total: Num(total),
-        usage: Num(usage),
-        outflow: Num(outflow),
+        total,
+        usage,
+        outflow,
     }
 }
 
@@ -204,8 +145,7 @@ pub fn queue_warnings(w: &mut World, items: &[WarningItem]) {
     if items.is_empty() {
         return;
     }
-    let data = serde_json::to_string(items).unwrap_or_default();
-    queue_data_push(w, "OD1010", "warning", data, "达量预警");
+    queue_data_push(w, "OD1010", "warning", warnings_data(items), "达量预警");
 }
 
 /// OD1010: usage warnings when a card's usage crosses 80 % (type 11) or 100 % (type 21) of its
@@ -240,27 +180,14 @@ pub fn check_usage_warnings(w: &mut World, idx: u32) -> Vec<u8> {
 
 pub(crate) async fn deliver(sb: Arc<Sandbox>, job: PushJob) {
     for attempt in 1..=job.max_attempts {
-        let res = sb
-            .http
-            .post(&job.url)
-            .header("content-type", job.content_type)
-            .body(job.body.clone())
-            .send()
-            .await;
-        let outcome = match res {
-            Ok(r) => {
-                let status = r.status();
-                let text = r.text().await.unwrap_or_default();
-                if status.is_success() && text.trim().eq_ignore_ascii_case("success") {
-                    Ok(())
-                } else {
-                    Err(format!(
-                        "HTTP {status}: {}",
-                        text.chars().take(100).collect::<String>()
-                    ))
-                }
-            }
-            Err(e) => Err(e.to_string()),
+        let outcome = match cardboss::push_render::post(&sb.http, &job.url, &job.push).await {
+            Ok(answer) if answer.acknowledged() => Ok(()),
+            Ok(answer) => Err(format!(
+                "HTTP {}: {}",
+                answer.status,
+                answer.body.chars().take(100).collect::<String>()
+            )),
+            Err(e) => Err(e),
         };
         {
             let mut w = sb.lock();

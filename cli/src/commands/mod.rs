@@ -8,6 +8,7 @@ pub mod demo;
 pub mod operations;
 pub mod pools;
 pub mod push;
+pub mod push_send;
 pub mod sandbox;
 pub mod sms;
 pub mod sync;

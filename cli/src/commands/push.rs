@@ -43,7 +43,10 @@ pub const WARNING_COLUMNS: &[&str] = &[
 ];
 
 pub async fn run(ctx: &Ctx, cmd: PushCmd) -> CliResult {
-    let PushCmd::Verify { sms, max_age } = cmd;
+    let (sms, max_age) = match cmd {
+        PushCmd::Verify { sms, max_age } => (sms, max_age),
+        PushCmd::Send(args) => return super::push_send::run(ctx, args).await,
+    };
     let body = read_stdin()?;
     if sms {
         let push = parse_sms_push(&body)?;

@@ -188,3 +188,127 @@ impl SmsPush {
         }
     }
 }
+
+/// OD1010 `type`: what a usage warning is about, as 4.2 lists them. `UsageWarning` keeps the
+/// code as sent (`warning_type`), so a code the spec does not list still decodes;
+/// [`UsageWarning::kind`] names a listed one. Kotlin: the enum's `value` is the code and
+/// `UsageWarning.kind` looks it up; Node: a numeric enum equal to the code; Python: the
+/// `WarningType` IntEnum built from `codes::WARNING_TYPE` (a test keeps the two equal).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[cfg_attr(feature = "napi", napi_derive::napi)]
+#[repr(i32)]
+pub enum WarningType {
+    /// 11 流量不足: data running low.
+    DataLow = 11,
+    /// 12 语音不足: voice minutes running low.
+    VoiceLow = 12,
+    /// 13 短信不足: SMS running low.
+    SmsLow = 13,
+    /// 14 连接数不足: connections running low.
+    ConnectionsLow = 14,
+    /// 15 池单卡达量: a pooled card reached its own quota.
+    PoolCardAtQuota = 15,
+    /// 21 流量超套: data beyond the package.
+    DataExceeded = 21,
+    /// 22 语音超套: voice beyond the package.
+    VoiceExceeded = 22,
+    /// 23 短信超套: SMS beyond the package.
+    SmsExceeded = 23,
+    /// 24 连接数超套: connections beyond the package.
+    ConnectionsExceeded = 24,
+    /// 31 套餐将到期: the package expires soon.
+    PackageExpiring = 31,
+    /// 32 套餐已到期: the package has expired.
+    PackageExpired = 32,
+    /// 41 卡无套餐: the card has no package.
+    NoPackage = 41,
+    /// 42 卡将到期: the card expires soon.
+    CardExpiring = 42,
+    /// 51 达量停机: suspended on reaching its quota.
+    SuspendedAtQuota = 51,
+}
+
+impl WarningType {
+    /// Every documented type, in the spec's order.
+    pub const ALL: [WarningType; 14] = [
+        WarningType::DataLow,
+        WarningType::VoiceLow,
+        WarningType::SmsLow,
+        WarningType::ConnectionsLow,
+        WarningType::PoolCardAtQuota,
+        WarningType::DataExceeded,
+        WarningType::VoiceExceeded,
+        WarningType::SmsExceeded,
+        WarningType::ConnectionsExceeded,
+        WarningType::PackageExpiring,
+        WarningType::PackageExpired,
+        WarningType::NoPackage,
+        WarningType::CardExpiring,
+        WarningType::SuspendedAtQuota,
+    ];
+
+    /// The code the platform sends.
+    pub fn code(self) -> i64 {
+        self as i64
+    }
+
+    /// The documented type of `code`, if it is one.
+    pub fn from_code(code: i64) -> Option<WarningType> {
+        Self::ALL.into_iter().find(|t| t.code() == code)
+    }
+
+    /// The spec's own words for it (`流量不足`).
+    pub fn meaning(self) -> &'static str {
+        match self {
+            WarningType::DataLow => "流量不足",
+            WarningType::VoiceLow => "语音不足",
+            WarningType::SmsLow => "短信不足",
+            WarningType::ConnectionsLow => "连接数不足",
+            WarningType::PoolCardAtQuota => "池单卡达量",
+            WarningType::DataExceeded => "流量超套",
+            WarningType::VoiceExceeded => "语音超套",
+            WarningType::SmsExceeded => "短信超套",
+            WarningType::ConnectionsExceeded => "连接数超套",
+            WarningType::PackageExpiring => "套餐将到期",
+            WarningType::PackageExpired => "套餐已到期",
+            WarningType::NoPackage => "卡无套餐",
+            WarningType::CardExpiring => "卡将到期",
+            WarningType::SuspendedAtQuota => "达量停机",
+        }
+    }
+}
+
+impl UsageWarning {
+    /// The documented type of this warning, `None` when its code is not one the spec lists.
+    pub fn kind(&self) -> Option<WarningType> {
+        WarningType::from_code(self.warning_type)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::models::codes::WARNING_TYPE;
+
+    #[test]
+    fn every_documented_type_round_trips_and_agrees_with_the_code_table() {
+        assert_eq!(WARNING_TYPE.members.len(), WarningType::ALL.len());
+        for ((name, code), ty) in WARNING_TYPE.members.iter().zip(WarningType::ALL) {
+            assert_eq!(
+                (ty.code(), WarningType::from_code(*code)),
+                (*code, Some(ty))
+            );
+            let debug = format!("{ty:?}");
+            assert_eq!(
+                name.replace('_', ""),
+                debug.to_ascii_uppercase(),
+                "{name} vs {debug}"
+            );
+            assert!(!ty.meaning().is_empty());
+        }
+        assert_eq!(WarningType::from_code(99), None);
+        let w: UsageWarning = serde_json::from_str(r#"{"type":"51"}"#).unwrap();
+        assert_eq!(w.kind(), Some(WarningType::SuspendedAtQuota));
+    }
+}

@@ -153,6 +153,11 @@ val PushContent.renewalResult: RenewalResult?
 val PushContent.usageWarnings: List<UsageWarning>?
     get() = (this as? cardboss.core.PushContent.UsageWarnings)?.warnings
 
+/** The documented OD1010 type of this warning (the core's `WarningType`, whose `value` is the
+ *  spec's code), or null for a code the spec does not list. */
+val UsageWarning.kind: WarningType?
+    get() = WarningType.entries.firstOrNull { it.value.toLong() == warningType }
+
 /** The P0001 delivery reports, when the SMS push carries them. */
 val SmsPush.reports: List<SmsReport>?
     get() = (this as? cardboss.core.SmsPush.Reports)?.reports
