@@ -49,6 +49,7 @@ class JavaFacadeTest {
             BulkReport bulk = client.bulk("suspend", new CardSet(List.of(second), List.of())).get(30, TimeUnit.SECONDS);
             assertEquals("suspend", bulk.getOp());
             assertEquals(second, bulk.getOutcomes().get(0).getCard());
+            assertEquals(1L, bulk.getDone()); // signed counters: plain getters from Java
 
             // Bad input: the future fails with the typed exception, nothing sent.
             ExecutionException failed = assertThrows(ExecutionException.class, () -> client.listCards(-1).get(30, TimeUnit.SECONDS));

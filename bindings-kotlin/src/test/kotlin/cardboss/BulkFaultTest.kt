@@ -57,7 +57,7 @@ class BulkFaultTest {
     private suspend fun checkLedger(sb: Sandbox, report: BulkReport, cards: List<String>, stopkeep: String, target: Long) {
         val outcomes = byCard(report.outcomes)
         assertEquals(cards.toSet(), outcomes.keys)
-        assertEquals(cards.size.toUInt(), report.done + report.unknown + report.refused + report.skipped + report.notAttempted)
+        assertEquals(cards.size.toLong(), report.done + report.unknown + report.refused + report.skipped + report.notAttempted)
         val applied = sb.applied(stopkeep)
         for (m in cards) {
             assertTrue((applied[m] ?: 0) <= 1, "$m: stopkeep $stopkeep applied ${applied[m]} times")
@@ -102,9 +102,9 @@ class BulkFaultTest {
                 val suspended = client.bulk("suspend", CardSet(msisdns = cards), BulkSettings(journal = journal.path))
                 sb.setFaults(0.0)
                 println("bulk suspend after a crash at $atKill outcomes: " + suspended.copy(outcomes = emptyList()))
-                assertTrue(suspended.fromJournal in 1u..999u, suspended.copy(outcomes = emptyList()).toString())
+                assertTrue(suspended.fromJournal in 1L..999L, suspended.copy(outcomes = emptyList()).toString())
                 checkLedger(sb, suspended, cards, "0", 3)
-                assertTrue(suspended.done > 500u, suspended.copy(outcomes = emptyList()).toString())
+                assertTrue(suspended.done > 500L, suspended.copy(outcomes = emptyList()).toString())
 
                 // After the window, the suspended cards are resumed, under faults too.
                 sb.advanceClock(181)
@@ -115,7 +115,7 @@ class BulkFaultTest {
                 sb.setFaults(0.0)
                 println("bulk resume of ${toResume.size} cards: " + resumed.copy(outcomes = emptyList()))
                 checkLedger(sb, resumed, toResume, "1", 2)
-                assertTrue(resumed.done > toResume.size.toUInt() / 2u, resumed.copy(outcomes = emptyList()).toString())
+                assertTrue(resumed.done > toResume.size.toLong() / 2L, resumed.copy(outcomes = emptyList()).toString())
             }
         }
     }

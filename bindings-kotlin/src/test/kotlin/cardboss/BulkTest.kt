@@ -51,15 +51,15 @@ class BulkTest {
         val cards = take(6)
         val set = CardSet(msisdns = cards)
         val suspended = client.bulk("suspend", set)
-        assertEquals(6u, suspended.done, suspended.toString())
+        assertEquals(6L, suspended.done, suspended.toString())
         assertEquals("suspend", suspended.op)
         assertEquals(cards.toSet(), suspended.outcomes.map { it.card }.toSet())
-        assertTrue(suspended.outcomes.all { it.status == OutcomeStatus.DONE && it.attempts == 1u })
+        assertTrue(suspended.outcomes.all { it.status == OutcomeStatus.DONE && it.attempts == 1L })
 
         // The client remembers the windows: without waiting, nothing is sent.
         val before = sb.total()
         val early = client.bulk("resume", set, BulkSettings(waitCooldowns = false))
-        assertEquals(6u, early.notAttempted)
+        assertEquals(6L, early.notAttempted)
         assertTrue(early.outcomes[0].note!!.contains("cooling down"), early.outcomes[0].toString())
         assertEquals(before, sb.total())
 
@@ -67,7 +67,7 @@ class BulkTest {
         sb.advanceClock(181)
         client.clearCooldowns()
         val resumed = client.bulk("resume", set)
-        assertEquals(6u, resumed.done, resumed.toString())
+        assertEquals(6L, resumed.done, resumed.toString())
         val suspends = sb.applied("0")
         val resumes = sb.applied("1")
         for (m in cards) {
@@ -83,9 +83,9 @@ class BulkTest {
         client.suspend(CardRef(msisdn = cards[0]))
         var before = sb.total()
         val dry = client.bulk("suspend", CardSet(msisdns = cards), BulkSettings(dryRun = true))
-        assertEquals(10u, dry.notAttempted)
+        assertEquals(10L, dry.notAttempted)
         assertTrue(dry.outcomes.all { it.note!!.startsWith("dry run") }, dry.toString())
-        assertEquals(0u, dry.requests)
+        assertEquals(0L, dry.requests)
         assertEquals(before, sb.total())
 
         before = sb.total()
@@ -93,10 +93,10 @@ class BulkTest {
         val outcomes = byCard(report.outcomes)
         assertEquals(OutcomeStatus.SKIPPED, outcomes.getValue(cards[0]).status)
         assertEquals(3L, outcomes.getValue(cards[0]).observedMsstatus)
-        assertEquals(1u, report.skipped)
-        assertEquals(9u, report.done)
+        assertEquals(1L, report.skipped)
+        assertEquals(9L, report.done)
         // One read of the ten cards, nine suspends: exactly what the sandbox answered.
-        assertEquals(10u, report.requests)
+        assertEquals(10L, report.requests)
         assertEquals(before + 10, sb.total())
         assertEquals(1, sb.applied("0")[cards[0]])
     }
@@ -147,7 +147,7 @@ class BulkTest {
         client.bulkRun("suspend", CardSet(msisdns = more), BulkSettings()).use { run ->
             val seen = run.asFlow().toList()
             val report = run.report()
-            assertEquals(10u, report.done)
+            assertEquals(10L, report.done)
             assertEquals(seen, report.outcomes)
             assertEquals(null, run.next(), "the end stays the end")
         }
@@ -160,10 +160,10 @@ class BulkTest {
     private suspend fun halfCoolingDown(): Pair<List<String>, List<String>> {
         val fresh = take(5)
         val cooling = take(5)
-        assertEquals(5u, client.bulk("suspend", CardSet(msisdns = cooling)).done)
+        assertEquals(5L, client.bulk("suspend", CardSet(msisdns = cooling)).done)
         sb.advanceClock(181)
         client.clearCooldowns()
-        assertEquals(5u, client.bulk("resume", CardSet(msisdns = cooling)).done)
+        assertEquals(5L, client.bulk("resume", CardSet(msisdns = cooling)).done)
         return fresh to cooling
     }
 
@@ -179,8 +179,8 @@ class BulkTest {
         // Stopped: nothing sent for the waiting cards, and the journal is free for the next run.
         val before = sb.total()
         val rerun = client.bulk("suspend", set, settings.copy(waitCooldowns = false))
-        assertEquals(5u, rerun.fromJournal, rerun.toString())
-        assertEquals(5u, rerun.notAttempted)
+        assertEquals(5L, rerun.fromJournal, rerun.toString())
+        assertEquals(5L, rerun.notAttempted)
         assertEquals(before, sb.total())
         val suspends = sb.applied("0")
         for (m in fresh + cooling) assertEquals(1, suspends[m], m)
@@ -214,8 +214,8 @@ class BulkTest {
         }
         val before = sb.total()
         val rerun = client.bulk("suspend", set, settings.copy(waitCooldowns = false))
-        assertEquals(5u, rerun.fromJournal, rerun.toString())
-        assertEquals(5u, rerun.notAttempted)
+        assertEquals(5L, rerun.fromJournal, rerun.toString())
+        assertEquals(5L, rerun.notAttempted)
         assertEquals(before, sb.total())
         val suspends = sb.applied("0")
         for (m in fresh + cooling) assertEquals(1, suspends[m], m)
@@ -224,7 +224,7 @@ class BulkTest {
             run.cancel()
             val report = run.finish()
             assertEquals("cancelled", report.stopped)
-            assertEquals(5u, report.notAttempted)
+            assertEquals(5L, report.notAttempted)
         }
         assertEquals(before, sb.total())
     }
