@@ -301,7 +301,11 @@ impl<'py> IntoPyObject<'py> for OutcomeStatus {
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let wire = serde_json::to_value(self).map_err(value_error)?;
         let wire = wire.as_str().unwrap_or_default();
-        coded(py, &codes::OUTCOME_STATUS, PyString::new(py, wire).into_any())
+        coded(
+            py,
+            &codes::OUTCOME_STATUS,
+            PyString::new(py, wire).into_any(),
+        )
     }
 }
 
