@@ -3,9 +3,10 @@
 //! Translation only: every rule (signing, validation, batching, retries, cooldowns, decoding,
 //! push verification) is the core crate's. Files follow the spec's grouping: `customer`,
 //! `cards` (with `batches`, its bulk results batch by batch, and `fleet`, the whole fleet
-//! synced), `pools`, `operations`, `sms`, `push`; `testing` is the in-process sandbox of
-//! `cardboss.testing`; `client` builds the two clients, `error` maps the one error type to the exception
-//! hierarchy, `runtime` holds the shared tokio runtime and `logging` forwards the core's events
+//! synced), `bulk` (one lifecycle operation on many cards), `pools`, `operations`, `sms`,
+//! `push`; `testing` is the in-process sandbox of `cardboss.testing`; `client` builds the two
+//! clients, `error` maps the one error type to the exception hierarchy, `runtime` holds the
+//! shared tokio runtime and `logging` forwards the core's events
 //! to Python's `logging`.
 
 // `cardboss::Error` is large by design (the core allows the same lint).
@@ -15,6 +16,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 
 mod batches;
+mod bulk;
 mod cards;
 mod client;
 mod customer;
@@ -76,6 +78,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<batches::AsyncBatchIterator>()?;
     m.add_class::<fleet::FleetSync>()?;
     m.add_class::<fleet::AsyncFleetSync>()?;
+    m.add_class::<bulk::BulkIterator>()?;
+    m.add_class::<bulk::AsyncBulkIterator>()?;
 
     // The models, the push types and the code enums, from the core's lists.
     cardboss::python::register(m)?;

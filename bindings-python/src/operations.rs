@@ -30,6 +30,16 @@ pub enum AuditArg {
     Name(String),
 }
 
+/// An `audit=` argument as the core's mode (also for `bulk`).
+pub fn audit_mode(audit: Option<AuditArg>) -> cardboss::Result<Option<Audit>> {
+    audit
+        .map(|a| match a {
+            AuditArg::Code(code) => Audit::from_code(code),
+            AuditArg::Name(name) => Audit::from_name(&name),
+        })
+        .transpose()
+}
+
 /// The renewal options as the core takes them.
 fn renew_options(
     repetition: Option<bool>,
@@ -37,23 +47,17 @@ fn renew_options(
     audit: Option<AuditArg>,
     remark: Option<String>,
 ) -> cardboss::Result<RenewOptions> {
-    let audit = audit
-        .map(|a| match a {
-            AuditArg::Code(code) => Audit::from_code(code),
-            AuditArg::Name(name) => Audit::from_name(&name),
-        })
-        .transpose()?;
     Ok(RenewOptions {
         repetition,
         startdate,
-        audit,
+        audit: audit_mode(audit)?,
         remark,
     })
 }
 
 /// A `Package` argument: a copy of the object `packages()` returned (pyo3 no longer extracts a
 /// class by value on its own).
-pub struct PackageArg(Package);
+pub struct PackageArg(pub Package);
 
 impl<'a, 'py> FromPyObject<'a, 'py> for PackageArg {
     type Error = PyErr;

@@ -264,8 +264,9 @@ fn enums(py: Python<'_>) -> PyResult<&Bound<'_, PyDict>> {
             for t in codes::INT_TABLES {
                 build("int", t.name, t.doc, PyList::new(py, t.members)?)?;
             }
-            let t = codes::OPERATOR;
-            build("str", t.name, t.doc, PyList::new(py, t.members)?)?;
+            for t in codes::STR_TABLES {
+                build("str", t.name, t.doc, PyList::new(py, t.members)?)?;
+            }
             Ok::<_, PyErr>(out.unbind())
         })
         .map(|d| d.bind(py))
@@ -288,6 +289,23 @@ fn coded<'py, V>(
         Ok(member) => Ok(member),
         Err(e) if e.is_instance_of::<PyValueError>(py) => Ok(value),
         Err(e) => Err(e),
+    }
+}
+
+/// A bulk outcome's status as its `OutcomeStatus` member (a `str` enum: `== "done"` holds).
+impl<'py> IntoPyObject<'py> for OutcomeStatus {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let wire = serde_json::to_value(self).map_err(value_error)?;
+        let wire = wire.as_str().unwrap_or_default();
+        coded(
+            py,
+            &codes::OUTCOME_STATUS,
+            PyString::new(py, wire).into_any(),
+        )
     }
 }
 
@@ -418,6 +436,14 @@ py_models!(
     FleetSyncReport,
     MissingCard,
     MissingPage,
+    BulkOutcome,
+    BulkReport {
+        /// True when every card ended done or skipped.
+        #[pyo3(name = "all_done")]
+        fn py_all_done(&self) -> bool {
+            BulkReport::all_done(self)
+        }
+    },
 );
 
 /// The push types (verified, never built by hand: no constructor, no pickling): `__repr__`,

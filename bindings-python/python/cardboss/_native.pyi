@@ -13,6 +13,7 @@ stubtest (every name, signature, property and enum member).
 import builtins
 import datetime
 import enum
+import os
 from collections.abc import AsyncIterator, Awaitable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any, ClassVar, Literal, TypeAlias, TypeVar, final
@@ -107,6 +108,14 @@ class Operator(str, enum.Enum):
     CHINA_TELECOM = "CT"
     CHINA_UNICOM = "UN"
     CHINA_BROADNET = "CB"
+
+class OutcomeStatus(str, enum.Enum):
+    """How a bulk run's operation ended on one card: done, refused, unknown, skipped or not_attempted."""
+    DONE = "done"
+    REFUSED = "refused"
+    UNKNOWN = "unknown"
+    SKIPPED = "skipped"
+    NOT_ATTEMPTED = "not_attempted"
 
 # ---------------------------------------------------------------------------------------------
 # Results
@@ -1451,6 +1460,7 @@ def _debug_panic_async() -> Awaitable[None]: ...
 
 _TemplateParams = list[str] | tuple[str, ...] | Mapping[int, str] | Mapping[str, str]
 _Audit = int | Literal["manual", "automatic"]
+_BulkOp = Literal["suspend", "resume", "end_test_period", "stoptest", "force_activate", "activate", "disable_data", "enable_data", "renew"] | str
 _T = TypeVar("_T", CardDetail, CurrentUsage, MonthlyUsage)
 
 @final
@@ -1849,6 +1859,205 @@ class AsyncFleetSync(AsyncIterator[list[FleetRecord]]):
         """`close()`, as an awaitable (for `contextlib.aclosing`)."""
 
 @final
+class BulkOutcome:
+    """One card's outcome in a bulk run (`Client.bulk`)."""
+
+    def __new__(
+        cls,
+        *,
+        card: str = ...,
+        status: OutcomeStatus | str = ...,
+        code: str | None = ...,
+        msg: str | None = ...,
+        detail: str | None = ...,
+        observed_msstatus: int | None = ...,
+        note: str | None = ...,
+        orderid: str | None = ...,
+        attempts: int = ...,
+        reconciled: bool = ...,
+    ) -> Self:
+        """Keyword arguments are `to_dict()`'s keys (`card` and `status` are required)."""
+
+    @property
+    def card(self) -> str:
+        """The card as it was given (msisdn or iccid)."""
+
+    @property
+    def status(self) -> OutcomeStatus:
+        """done, refused, unknown (may or may not have been applied), skipped or not_attempted."""
+
+    @property
+    def code(self) -> str | None:
+        """The refusal's platform code (or the carrier's, for 1099), when refused or unknown."""
+
+    @property
+    def msg(self) -> str | None: ...
+
+    @property
+    def detail(self) -> str | None: ...
+
+    @property
+    def observed_msstatus(self) -> int | None:
+        """`msstatus` (card/detail) when the card was read back: reconciliation or `check_state`."""
+
+    @property
+    def note(self) -> str | None:
+        """Why, in words: what a dry run would send, why it was not attempted, what to check."""
+
+    @property
+    def orderid(self) -> str | None:
+        """A renewal's order id."""
+
+    @property
+    def attempts(self) -> int:
+        """Requests sent for this card's operation in this run (0: none)."""
+
+    @property
+    def reconciled(self) -> bool:
+        """The outcome was settled by reading the card back after an unknown answer."""
+
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
+    def __getnewargs_ex__(self) -> tuple[tuple[()], dict[str, Any]]: ...
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record as a `dict`."""
+
+@final
+class BulkReport:
+    """The counts of a bulk run, and every card's outcome in the order they were settled."""
+
+    def __new__(
+        cls,
+        *,
+        op: str = ...,
+        cards: int = ...,
+        done: int = ...,
+        refused: int = ...,
+        unknown: int = ...,
+        skipped: int = ...,
+        not_attempted: int = ...,
+        reconciled: int = ...,
+        from_journal: int = ...,
+        rescheduled: int = ...,
+        slowdowns: int = ...,
+        requests: int = ...,
+        stopped: str | None = ...,
+        outcomes: Sequence[BulkOutcome] = ...,
+    ) -> Self:
+        """Keyword arguments are `to_dict()`'s keys; values are decoded as an answer would be."""
+
+    @property
+    def op(self) -> str:
+        """The operation's name (`suspend`, `renew`, ...)."""
+
+    @property
+    def cards(self) -> int: ...
+
+    @property
+    def done(self) -> int: ...
+
+    @property
+    def refused(self) -> int: ...
+
+    @property
+    def unknown(self) -> int: ...
+
+    @property
+    def skipped(self) -> int: ...
+
+    @property
+    def not_attempted(self) -> int: ...
+
+    @property
+    def reconciled(self) -> int:
+        """Unknown answers settled by reading the card back (counted in `done`)."""
+
+    @property
+    def from_journal(self) -> int:
+        """Cards taken from the journal of an earlier run with a final outcome (not sent again)."""
+
+    @property
+    def rescheduled(self) -> int:
+        """Cards put back in the queue after a refusal that proves nothing was applied."""
+
+    @property
+    def slowdowns(self) -> int:
+        """Times the run slowed down because the platform said it was too fast."""
+
+    @property
+    def requests(self) -> int:
+        """HTTP requests sent: every attempt of the operations and of the card reads."""
+
+    @property
+    def stopped(self) -> str | None:
+        """Why the run stopped early (cancel, deadline, authentication, journal), if it did."""
+
+    @property
+    def outcomes(self) -> list[BulkOutcome]: ...
+
+    def all_done(self) -> bool:
+        """True when every card ended done or skipped."""
+
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
+    def __getnewargs_ex__(self) -> tuple[tuple[()], dict[str, Any]]: ...
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record as a `dict`."""
+
+@final
+class BulkIterator(Iterator[BulkOutcome]):
+    """`for outcome in client.bulk_iter(...)`: each card's outcome once, as it is settled. A
+    context manager: leaving the block cancels the run and waits for its end."""
+
+    def __iter__(self) -> Self: ...
+    def __next__(self) -> BulkOutcome: ...
+    @property
+    def report(self) -> BulkReport:
+        """The run's counts and the outcomes so far; final once the iteration is over."""
+    def cancel(self) -> None:
+        """Sends nothing more: requests in flight finish, the cards not sent are `not_attempted` (they still come out of the iteration)."""
+    def close(self) -> None:
+        """Cancels the run and waits (GIL released) for its requests in flight, which are journaled; the iteration is over and `report` final. Idempotent."""
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+@final
+class AsyncBulkIterator(AsyncIterator[BulkOutcome]):
+    """`BulkIterator` for `async for` / `async with`."""
+
+    def __aiter__(self) -> Self: ...
+    def __anext__(self) -> Awaitable[BulkOutcome]: ...
+    @property
+    def report(self) -> BulkReport:
+        """The run's counts and the outcomes so far; final once the iteration is over."""
+    def cancel(self) -> None:
+        """Sends nothing more: requests in flight finish, the cards not sent are `not_attempted` (they still come out of the iteration)."""
+    def close(self) -> None:
+        """Cancels the run and ends the iteration without waiting (`aclose()` awaits the end). Idempotent."""
+    def aclose(self) -> Awaitable[None]:
+        """Cancels the run and awaits its requests in flight, which are journaled; `report` is then final. Idempotent."""
+    def __aenter__(self) -> Awaitable[Self]: ...
+    def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> Awaitable[None]: ...
+
+@final
 class Client:
     """A synchronous CardBOSS client; every call releases the GIL while it waits."""
 
@@ -1923,6 +2132,10 @@ class Client:
         """3.2.4 card/usage/past: a month (`yyyyMM`, within the last 3) of usage."""
     def fleet_sync(self, *, details: bool | None = None, usage: bool | None = None, packages: bool | None = None, history_month: str | None = None, concurrency: int | None = None, retry_budget: int | None = None, checkpoint: str | None = None) -> FleetSync:
         """The whole fleet: card/list + card/detail + card/usage/current merged per card (usage wins for the counters; details and usage default to on), optionally packages and a month's usage (`yyyyMM`), in batches in list order, each card once, failed requests re-tried later under a run budget; `checkpoint=` continues an earlier run."""
+    def bulk(self, op: _BulkOp, *, msisdns: Sequence[str] | None = None, iccids: Sequence[str] | None = None, cards: Sequence[str] | None = None, apn: str | None = None, min_left_percent: int | None = None, pkgcode: str | None = None, package: Package | None = None, months: int | None = None, repetition: bool | None = None, startdate: str | None = None, audit: _Audit | None = None, remark: str | None = None, concurrency: int | None = None, journal: str | os.PathLike[str] | None = None, dry_run: bool | None = None, wait_cooldowns: bool | None = None, check_state: bool | None = None, deadline_ms: int | None = None, max_requeues: int | None = None) -> BulkReport:
+        """Runs `op` on every card (`msisdns=`, `iccids=`, or `cards=` of either form) and returns the report (GIL released): one outcome per card, nothing applied twice (cooldown windows waited for, refusals that prove nothing was applied queued again, lost answers settled by reading the card back). `journal=` makes a killed run repeatable; `dry_run=True` sends nothing; `check_state=True` skips cards already in the target state. Renew takes `pkgcode` or `package` and `months`. Every argument left None is the core's default; bad input raises `InvalidInputError` before any request; Ctrl-C cancels (requests in flight finish and are journaled) and is raised."""
+    def bulk_iter(self, op: _BulkOp, *, msisdns: Sequence[str] | None = None, iccids: Sequence[str] | None = None, cards: Sequence[str] | None = None, apn: str | None = None, min_left_percent: int | None = None, pkgcode: str | None = None, package: Package | None = None, months: int | None = None, repetition: bool | None = None, startdate: str | None = None, audit: _Audit | None = None, remark: str | None = None, concurrency: int | None = None, journal: str | os.PathLike[str] | None = None, dry_run: bool | None = None, wait_cooldowns: bool | None = None, check_state: bool | None = None, deadline_ms: int | None = None, max_requeues: int | None = None) -> BulkIterator:
+        """`bulk(...)`'s run as an iterator of `BulkOutcome` as they are settled, with `report`, `cancel()` and `close()`; bad input raises here."""
     def card_detail_batches(self, *, msisdns: Sequence[str] | None = None, iccids: Sequence[str] | None = None) -> BatchIterator[CardDetail]:
         """3.2.2 card/detail batch by batch (lists of up to 100, input order, fetched ahead); bad input raises here."""
     def current_usage_batches(self, *, msisdns: Sequence[str] | None = None, iccids: Sequence[str] | None = None) -> BatchIterator[CurrentUsage]:
@@ -2046,6 +2259,10 @@ class AsyncClient:
         """3.2.4 card/usage/past: a month (`yyyyMM`, within the last 3) of usage."""
     def fleet_sync(self, *, details: bool | None = None, usage: bool | None = None, packages: bool | None = None, history_month: str | None = None, concurrency: int | None = None, retry_budget: int | None = None, checkpoint: str | None = None) -> AsyncFleetSync:
         """`async for batch in client.fleet_sync()`: see `Client.fleet_sync`."""
+    async def bulk(self, op: _BulkOp, *, msisdns: Sequence[str] | None = None, iccids: Sequence[str] | None = None, cards: Sequence[str] | None = None, apn: str | None = None, min_left_percent: int | None = None, pkgcode: str | None = None, package: Package | None = None, months: int | None = None, repetition: bool | None = None, startdate: str | None = None, audit: _Audit | None = None, remark: str | None = None, concurrency: int | None = None, journal: str | os.PathLike[str] | None = None, dry_run: bool | None = None, wait_cooldowns: bool | None = None, check_state: bool | None = None, deadline_ms: int | None = None, max_requeues: int | None = None) -> BulkReport:
+        """`Client.bulk(...)` as a coroutine (the run starts when awaited); cancelling the awaiting task cancels the run (requests in flight finish and are journaled)."""
+    def bulk_iter(self, op: _BulkOp, *, msisdns: Sequence[str] | None = None, iccids: Sequence[str] | None = None, cards: Sequence[str] | None = None, apn: str | None = None, min_left_percent: int | None = None, pkgcode: str | None = None, package: Package | None = None, months: int | None = None, repetition: bool | None = None, startdate: str | None = None, audit: _Audit | None = None, remark: str | None = None, concurrency: int | None = None, journal: str | os.PathLike[str] | None = None, dry_run: bool | None = None, wait_cooldowns: bool | None = None, check_state: bool | None = None, deadline_ms: int | None = None, max_requeues: int | None = None) -> AsyncBulkIterator:
+        """`Client.bulk_iter(...)` for `async for` / `async with`; bad input raises here."""
     def card_detail_batches(self, *, msisdns: Sequence[str] | None = None, iccids: Sequence[str] | None = None) -> AsyncBatchIterator[CardDetail]:
         """3.2.2 card/detail batch by batch: `async for batch in ...` (lists of up to 100, input order, fetched ahead); bad input raises here."""
     def current_usage_batches(self, *, msisdns: Sequence[str] | None = None, iccids: Sequence[str] | None = None) -> AsyncBatchIterator[CurrentUsage]:

@@ -38,6 +38,10 @@ impl OutcomeStatus {
 /// One card's outcome.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, module = "cardboss")
+)]
 #[cfg_attr(feature = "napi", napi_derive::napi(object))]
 #[non_exhaustive]
 pub struct BulkOutcome {
@@ -55,9 +59,19 @@ pub struct BulkOutcome {
     /// A renewal's order id.
     pub orderid: Option<String>,
     /// Requests sent for this card's operation in this run (0: none).
+    #[serde(default)]
     pub attempts: i64,
     /// The outcome was settled by reading the card back after an unknown answer.
+    #[serde(default)]
     pub reconciled: bool,
+}
+
+/// No card, not attempted: the record whose keys a binding's constructor takes (Python's
+/// `BulkOutcome(card=..., status=...)`, which must name both).
+impl Default for BulkOutcome {
+    fn default() -> Self {
+        BulkOutcome::new("", OutcomeStatus::NotAttempted)
+    }
 }
 
 impl BulkOutcome {
@@ -85,7 +99,13 @@ impl BulkOutcome {
 /// The counts of a run, and every card's outcome in the order they were settled.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, module = "cardboss")
+)]
 #[cfg_attr(feature = "napi", napi_derive::napi(object))]
+// Missing fields take their default: a Python fixture names only what it needs.
+#[serde(default)]
 #[non_exhaustive]
 pub struct BulkReport {
     /// The operation's name (`suspend`, `renew`, …).

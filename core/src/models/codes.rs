@@ -122,6 +122,25 @@ pub const OPERATOR: CodeTable<&'static str> = CodeTable {
     ],
 };
 
+/// Not a spec table: how a bulk run's operation ended on one card ([`OutcomeStatus`]), by its
+/// wire names, for a binding's string enum.
+///
+/// [`OutcomeStatus`]: crate::models::OutcomeStatus
+pub const OUTCOME_STATUS: CodeTable<&'static str> = CodeTable {
+    name: "OutcomeStatus",
+    doc: "How a bulk run's operation ended on one card: done, refused, unknown, skipped or not_attempted.",
+    members: &[
+        ("DONE", "done"),
+        ("REFUSED", "refused"),
+        ("UNKNOWN", "unknown"),
+        ("SKIPPED", "skipped"),
+        ("NOT_ATTEMPTED", "not_attempted"),
+    ],
+};
+
+/// Every text table, for a binding that builds them all.
+pub const STR_TABLES: &[CodeTable<&'static str>] = &[OPERATOR, OUTCOME_STATUS];
+
 /// Every integer table, for a binding that builds them all.
 pub const INT_TABLES: &[CodeTable<i64>] = &[
     CARD_STATE,
@@ -151,6 +170,24 @@ mod tests {
                     t.name
                 );
             }
+        }
+    }
+
+    #[test]
+    fn the_outcome_status_table_names_every_status_as_serde_does() {
+        use crate::models::OutcomeStatus;
+        // The match makes a new status fail to compile here until the table lists it.
+        let every = |s: OutcomeStatus| match s {
+            OutcomeStatus::Done
+            | OutcomeStatus::Refused
+            | OutcomeStatus::Unknown
+            | OutcomeStatus::Skipped
+            | OutcomeStatus::NotAttempted => s,
+        };
+        assert_eq!(OUTCOME_STATUS.members.len(), 5);
+        for (_, wire) in OUTCOME_STATUS.members {
+            let status: OutcomeStatus = serde_json::from_value(serde_json::json!(wire)).unwrap();
+            assert_eq!(serde_json::to_value(every(status)).unwrap(), *wire);
         }
     }
 
