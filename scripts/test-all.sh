@@ -23,7 +23,8 @@ step "Rust: build (the sandbox is used by every suite; it, the CLI and bench/rus
 cargo build --workspace --all-targets
 export CARDBOSS_SANDBOX_BIN="$PWD/target/debug/cardboss-sandbox"
 
-step "Rust: tests (core, sandbox, CLI)"
+step "Rust: tests (core, sandbox, CLI; the guard-store tests run their own redis-server)"
+scripts/redis.sh install
 cargo test --workspace
 
 step "Release artifacts into dist/ (glibc 2.17 builds; the binding suites below test them)"

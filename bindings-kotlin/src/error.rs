@@ -67,6 +67,12 @@ error_kinds! {
     Decode,
     /// A push (webhook) body failed verification or parsing.
     PushRejected,
+    /// The push id was already handled: answer `success` again, do not handle it twice.
+    PushReplay,
+    /// The push id is being handled right now (another worker): answer non-success.
+    PushInFlight,
+    /// The guard store (Redis, a state file) could not be used: nothing was checked.
+    StoreUnavailable,
     /// A Rust panic caught at the binding boundary (a bug in the SDK).
     Internal,
     /// The caller ended the call early (`info.outcomeUnknown`: a POST may have been sent).

@@ -2,12 +2,14 @@
 //! Verify the raw body exactly as received, and answer `PUSH_ACK` within 5 seconds. The types
 //! (`Push`, `PushContent`, `SmsPush`, `PushOptions`) and their defaults are the core's.
 
-use cardboss::{Push, PushOptions, SmsPush};
-use napi::bindgen_prelude::{Buffer, Either};
+use std::sync::{Arc, Mutex};
+
+use cardboss::{Push, PushGuardOptions, PushOptions, SmsPush};
+use napi::bindgen_prelude::{Buffer, Either, PromiseRaw};
 use napi::{Env, Result};
 use napi_derive::napi;
 
-use crate::error::sync;
+use crate::error::{spawn, sync};
 
 /// The body a push receiver must answer with (`"success"`).
 #[napi]
@@ -41,40 +43,89 @@ pub fn parse_sms_push(env: Env, body: Either<String, Buffer>) -> Result<SmsPush>
     sync(&env, || cardboss::parse_sms_push(bytes(&body)))
 }
 
-/// Verifies pushes and refuses replays: remembers the ids of recent pushes. Keep one per
-/// receiver.
+/// Refuses replays in two phases, so a failed handler never loses an event: `begin` verifies
+/// the push and claims its id as in flight; `commit()` the ticket once handled, `release()` it
+/// when handling failed (the platform's retry is then accepted). Keep one per receiver; with
+/// `store: 'redis://…'` every worker shares it.
 #[napi]
 pub struct PushGuard {
-    inner: cardboss::PushGuard,
+    inner: Arc<cardboss::PushGuard>,
 }
 
 #[napi]
 impl PushGuard {
-    /// Remembers at most `capacity` ids, each for `ttlMs` (the core's defaults when left out).
+    /// `store`, `capacity`, `ttlMs`, `inFlightMs`: the core's defaults when left out.
     #[napi(constructor)]
-    pub fn new(env: Env, capacity: Option<i64>, ttl_ms: Option<i64>) -> Result<Self> {
-        let inner = sync(&env, || cardboss::PushGuard::with_options(capacity, ttl_ms))?;
-        Ok(PushGuard { inner })
-    }
-
-    /// `verifyPush`, then refuses the push (`PUSH_REJECTED`) if its id was seen within the ttl.
-    #[napi]
-    pub fn verify(
-        &self,
-        env: Env,
-        body: Either<String, Buffer>,
-        apikey: String,
-        options: Option<PushOptions>,
-    ) -> Result<Push> {
-        sync(&env, || {
-            self.inner
-                .verify(bytes(&body), &apikey, &options.unwrap_or_default())
+    pub fn new(env: Env, options: Option<PushGuardOptions>) -> Result<Self> {
+        let inner = sync(&env, || {
+            cardboss::PushGuard::open(&options.unwrap_or_default())
+        })?;
+        Ok(PushGuard {
+            inner: Arc::new(inner),
         })
     }
 
-    /// Records `id`; throws `PUSH_REJECTED` when it was already recorded (a replay).
-    #[napi]
-    pub fn check_id(&self, env: Env, id: String) -> Result<()> {
-        sync(&env, || self.inner.check_id(&id))
+    /// Verifies the push and claims its id. Rejects with `PUSH_REPLAY` (handled already:
+    /// answer success), `PUSH_IN_FLIGHT`, `STORE_UNAVAILABLE` or `PUSH_REJECTED`.
+    #[napi(ts_return_type = "Promise<PushTicket>")]
+    pub fn begin<'env>(
+        &self,
+        env: &'env Env,
+        body: Either<String, Buffer>,
+        apikey: String,
+        options: Option<PushOptions>,
+    ) -> Result<PromiseRaw<'env, PushTicket>> {
+        let (inner, body) = (self.inner.clone(), bytes(&body).to_vec());
+        spawn(env, async move {
+            let ticket = inner
+                .begin(&body, &apikey, &options.unwrap_or_default())
+                .await?;
+            Ok(PushTicket {
+                ticket: Mutex::new(Some(ticket)),
+            })
+        })
+    }
+}
+
+/// A push whose id is claimed as in flight.
+#[napi]
+pub struct PushTicket {
+    ticket: Mutex<Option<cardboss::PushTicket>>,
+}
+
+impl PushTicket {
+    fn take(&self) -> cardboss::Result<cardboss::PushTicket> {
+        self.ticket
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+            .ok_or_else(|| cardboss::Error::InvalidInput {
+                field: "ticket".into(),
+                reason: "was already committed or released".into(),
+            })
+    }
+}
+
+#[napi]
+impl PushTicket {
+    /// The verified push (null once committed or released).
+    #[napi(getter)]
+    pub fn push(&self) -> Option<Push> {
+        let ticket = self.ticket.lock().unwrap_or_else(|p| p.into_inner());
+        ticket.as_ref().map(|t| t.push().clone())
+    }
+
+    /// Marks the id handled: its replays reject with `PUSH_REPLAY`.
+    #[napi(ts_return_type = "Promise<Push>")]
+    pub fn commit<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, Push>> {
+        let ticket = self.take();
+        spawn(env, async move { ticket?.commit().await })
+    }
+
+    /// Forgets the id, so the platform's retry is accepted.
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn release<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, ()>> {
+        let ticket = self.take();
+        spawn(env, async move { ticket?.release().await })
     }
 }

@@ -121,7 +121,7 @@ macro_rules! constructor {
             #[pyo3(signature = (sid, apikey, *, base_url = None, ops_url = None, timeout_ms = None,
                                 connect_timeout_ms = None, max_retries = None, retry_base_ms = None,
                                 retry_cap_ms = None, concurrency = None, utc_offset_minutes = None,
-                                cooldown_guard = None))]
+                                cooldown_guard = None, cooldown_store = None))]
             #[allow(clippy::too_many_arguments)]
             fn new(
                 py: Python<'_>,
@@ -137,6 +137,7 @@ macro_rules! constructor {
                 concurrency: Option<i32>,
                 utc_offset_minutes: Option<i32>,
                 cooldown_guard: Option<bool>,
+                cooldown_store: Option<String>,
             ) -> PyResult<Self> {
                 let options = cardboss::ClientOptions {
                     sid,
@@ -151,6 +152,7 @@ macro_rules! constructor {
                     concurrency,
                     utc_offset_minutes,
                     cooldown_guard,
+                    cooldown_store,
                 };
                 Ok($class {
                     shared: open(py, options)?,

@@ -23,6 +23,9 @@ fn class_name(kind: ErrorKind) -> &'static str {
         ErrorKind::Http => "HttpError",
         ErrorKind::Decode => "DecodeError",
         ErrorKind::PushRejected => "PushRejectedError",
+        ErrorKind::PushReplay => "PushReplayError",
+        ErrorKind::PushInFlight => "PushInFlightError",
+        ErrorKind::StoreUnavailable => "StoreUnavailableError",
         ErrorKind::Internal => "InternalError",
         ErrorKind::Cancelled => "CancelledError",
     }

@@ -84,6 +84,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     // The models, the push types and the code enums, from the core's lists.
     cardboss::python::register(m)?;
     m.add_class::<push::PyPushGuard>()?;
+    m.add_class::<push::PyPushTicket>()?;
 
     m.add_class::<testing::Sandbox>()?;
 

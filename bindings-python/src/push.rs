@@ -4,11 +4,14 @@
 //! behind its `python` feature); verification, parsing, defaults and replay detection are the
 //! core's too. This file only accepts the body in the forms Python has it.
 
+use std::sync::{Arc, Mutex};
+
 use cardboss::{Push, PushOptions, SmsPush};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 
 use crate::error::guard;
+use crate::runtime::block_on;
 
 /// A push body: `bytes` (the raw request body, as it should be), `str`, or anything `bytes()`
 /// accepts (bytearray, memoryview).
@@ -65,48 +68,133 @@ pub fn parse_sms_push(py: Python<'_>, body: Body) -> PyResult<SmsPush> {
     guard(py, || cardboss::parse_sms_push(&body.0))
 }
 
-/// Verifies pushes and refuses replays (an id seen within `ttl_ms`). Thread-safe: share one per
-/// receiver process. `None` is the core's default (100,000 ids, 24 hours).
+/// Refuses replays in two phases so a failed handler never loses an event: `begin` verifies
+/// the push and claims its id as in flight; commit the ticket once handled (or use it as a
+/// context manager: committed on a normal exit, released on an exception). `store`:
+/// `memory:` (default), `redis://host:port/db` (shared by every worker), `file:///path`.
+/// `None` is the core's default for every option.
 #[pyclass(name = "PushGuard", frozen, module = "cardboss")]
 pub struct PyPushGuard {
-    inner: cardboss::PushGuard,
+    inner: Arc<cardboss::PushGuard>,
 }
 
 #[pymethods]
 impl PyPushGuard {
     #[new]
-    #[pyo3(signature = (capacity = None, ttl_ms = None))]
-    fn new(py: Python<'_>, capacity: Option<i64>, ttl_ms: Option<i64>) -> PyResult<Self> {
-        let inner = guard(py, || cardboss::PushGuard::with_options(capacity, ttl_ms))?;
-        Ok(PyPushGuard { inner })
+    #[pyo3(signature = (capacity = None, ttl_ms = None, *, store = None, in_flight_ms = None))]
+    fn new(
+        py: Python<'_>,
+        capacity: Option<i64>,
+        ttl_ms: Option<i64>,
+        store: Option<String>,
+        in_flight_ms: Option<i64>,
+    ) -> PyResult<Self> {
+        let options = cardboss::PushGuardOptions {
+            store,
+            capacity,
+            ttl_ms,
+            in_flight_ms,
+        };
+        let inner = guard(py, || cardboss::PushGuard::open(&options))?;
+        Ok(PyPushGuard {
+            inner: Arc::new(inner),
+        })
     }
 
     fn __repr__(&self) -> String {
         format!(
-            "PushGuard(capacity={}, ttl_ms={})",
+            "PushGuard(store={:?}, capacity={}, ttl_ms={}, in_flight_ms={})",
+            self.inner.store_url(),
             self.inner.capacity(),
-            self.inner.ttl().as_millis()
+            self.inner.ttl().as_millis(),
+            self.inner.in_flight().as_millis()
         )
     }
 
-    /// `verify_push`, then refuses the push if its id was already seen (a replay).
+    /// Verifies the push and claims its id: raises `PushReplayError` (handled already: answer
+    /// success), `PushInFlightError` (being handled), `StoreUnavailableError`, or
+    /// `PushRejectedError`.
     #[pyo3(signature = (body, apikey, *, expected_sid = None, max_age_ms = None, utc_offset_minutes = None))]
-    fn verify(
+    fn begin(
         &self,
         py: Python<'_>,
         body: Body,
-        apikey: &str,
+        apikey: String,
         expected_sid: Option<String>,
         max_age_ms: Option<i64>,
         utc_offset_minutes: Option<i32>,
-    ) -> PyResult<Push> {
+    ) -> PyResult<PyPushTicket> {
         let options = options(expected_sid, max_age_ms, utc_offset_minutes);
-        guard(py, || self.inner.verify(&body.0, apikey, &options))
+        let inner = self.inner.clone();
+        let ticket = block_on(
+            py,
+            async move { inner.begin(&body.0, &apikey, &options).await },
+        )?;
+        Ok(PyPushTicket {
+            ticket: Mutex::new(Some(ticket)),
+        })
+    }
+}
+
+/// A push whose id is claimed as in flight: `commit()` once handled, `release()` when
+/// handling failed (so the platform's retry is accepted). A context manager does either.
+#[pyclass(name = "PushTicket", frozen, module = "cardboss")]
+pub struct PyPushTicket {
+    ticket: Mutex<Option<cardboss::PushTicket>>,
+}
+
+impl PyPushTicket {
+    fn take(&self) -> PyResult<cardboss::PushTicket> {
+        self.ticket
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+            .ok_or_else(|| pyo3::exceptions::PyRuntimeError::new_err("the ticket was already used"))
+    }
+}
+
+#[pymethods]
+impl PyPushTicket {
+    /// The verified push.
+    #[getter]
+    fn push(&self) -> PyResult<Push> {
+        let ticket = self.ticket.lock().unwrap_or_else(|p| p.into_inner());
+        ticket
+            .as_ref()
+            .map(|t| t.push().clone())
+            .ok_or_else(|| pyo3::exceptions::PyRuntimeError::new_err("the ticket was already used"))
     }
 
-    /// Records `id`; raises `PushRejectedError` when it was already recorded.
-    #[pyo3(signature = (id))]
-    fn check_id(&self, py: Python<'_>, id: &str) -> PyResult<()> {
-        guard(py, || self.inner.check_id(id))
+    /// Marks the id handled: its replays raise `PushReplayError`.
+    fn commit(&self, py: Python<'_>) -> PyResult<Push> {
+        let ticket = self.take()?;
+        block_on(py, ticket.commit())
+    }
+
+    /// Forgets the id, so the platform's retry is accepted.
+    fn release(&self, py: Python<'_>) -> PyResult<()> {
+        let ticket = self.take()?;
+        block_on(py, ticket.release())
+    }
+
+    fn __enter__(&self) -> PyResult<Push> {
+        self.push()
+    }
+
+    /// Commits on a normal exit, releases on an exception (which then propagates).
+    #[pyo3(signature = (kind, _value, _traceback))]
+    fn __exit__(
+        &self,
+        py: Python<'_>,
+        kind: Option<Bound<'_, PyAny>>,
+        _value: Option<Bound<'_, PyAny>>,
+        _traceback: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<bool> {
+        if kind.is_none() {
+            self.commit(py)?;
+        } else {
+            self.release(py)?;
+        }
+        Ok(false)
     }
 }

@@ -47,7 +47,7 @@ pub struct Global {
     #[arg(long = "ops-url", global = true, value_name = "URL")]
     pub ops_url: Option<String>,
     /// Config file (TOML or JSON): sid, apikey, url, ops_url, concurrency, timeout_secs,
-    /// utc_offset_minutes.
+    /// utc_offset_minutes, cooldown_store.
     #[arg(long, global = true, env = "CARDBOSS_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Print JSON (for scripts).
@@ -70,6 +70,16 @@ pub struct Global {
         allow_negative_numbers = true
     )]
     pub utc_offset_minutes: Option<i32>,
+    /// Where the cooldown guard keeps its windows between invocations: file:///path.json,
+    /// redis://host:port/db (shared with other machines) or memory: (this invocation only).
+    /// Default: $XDG_STATE_HOME/cardboss/cooldowns.json (~/.local/state/…).
+    #[arg(
+        long = "cooldown-store",
+        global = true,
+        env = "CARDBOSS_COOLDOWN_STORE",
+        value_name = "URL"
+    )]
+    pub cooldown_store: Option<String>,
     /// No progress bars.
     #[arg(long, short, global = true)]
     pub quiet: bool,

@@ -29,6 +29,7 @@ pub struct FileConfig {
     pub concurrency: Option<usize>,
     pub timeout_secs: Option<u64>,
     pub utc_offset_minutes: Option<i32>,
+    pub cooldown_store: Option<String>,
 }
 
 impl FileConfig {
@@ -75,6 +76,28 @@ pub struct Resolved {
     pub concurrency: Option<usize>,
     pub timeout_secs: Option<u64>,
     pub utc_offset_minutes: Option<i32>,
+    pub cooldown_store: Option<String>,
+}
+
+/// The cooldown guard's state file, so `cardboss suspend X; cardboss resume X` is refused
+/// locally: `$XDG_STATE_HOME/cardboss/cooldowns.json`, else `~/.local/state/…`; none without
+/// either (then each invocation only guards itself).
+fn default_cooldown_store() -> Option<String> {
+    let absolute = |v: std::ffi::OsString| {
+        let p = std::path::PathBuf::from(v);
+        p.is_absolute().then_some(p)
+    };
+    let dir = std::env::var_os("XDG_STATE_HOME")
+        .and_then(absolute)
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .and_then(absolute)
+                .map(|h| h.join(".local/state"))
+        })?;
+    Some(format!(
+        "file://{}",
+        dir.join("cardboss").join("cooldowns.json").display()
+    ))
 }
 
 impl Resolved {
@@ -95,6 +118,12 @@ impl Resolved {
             concurrency: g.concurrency.or(file.concurrency),
             timeout_secs: g.timeout_secs.or(file.timeout_secs),
             utc_offset_minutes: g.utc_offset_minutes.or(file.utc_offset_minutes),
+            cooldown_store: g
+                .cooldown_store
+                .clone()
+                .filter(|s| !s.is_empty())
+                .or(file.cooldown_store)
+                .or_else(default_cooldown_store),
         };
         if let Some(key) = &r.apikey {
             set_secret(key);
@@ -132,6 +161,7 @@ impl Resolved {
         if let Some(minutes) = self.utc_offset_minutes {
             config.utc_offset_minutes = minutes;
         }
+        config.cooldown_store = self.cooldown_store.clone();
         Ok(config)
     }
 

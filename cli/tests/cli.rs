@@ -269,8 +269,16 @@ fn lifecycle_operations_and_the_carrier_cooldown() {
     assert!(ok.stdout.starts_with("suspend: done"), "{}", ok.stdout);
     let state = sb.run(&["cards", "detail", m, "--json"]).ok().json();
     assert_eq!(state[0]["msstatus"], 3);
-    // A new process has no memory of the first: the carrier refuses (1099 with 13009), exit 1.
-    let refused = sb.run(&["resume", m]).fails(1, "1099");
+    // A new process shares the first one's cooldown state file: refused locally, nothing sent.
+    let local = sb.run(&["resume", m]).fails(1, "COOLDOWN");
+    assert!(local.stderr.contains("retry in 1"), "{}", local.stderr);
+    let state = sb.state.path().join("cardboss/cooldowns.json");
+    let saved = std::fs::read_to_string(&state).unwrap();
+    assert!(saved.contains(&format!(":cooldown:{m}")), "{saved}");
+    // Without the shared state the carrier refuses (1099 with 13009), exit 1.
+    let refused = sb
+        .run(&["resume", m, "--cooldown-store", "memory:"])
+        .fails(1, "1099");
     assert!(refused.stderr.contains("13009"), "{}", refused.stderr);
     assert!(
         refused.stderr.contains("retry in 180 s"),
@@ -310,9 +318,19 @@ fn data_switch_and_voice_whitelist() {
         .run(&["whitelist", "add", m2, "13800138000", "13900139000"])
         .ok();
     assert!(added.stdout.contains("whitelist add: done"));
-    // Within a minute: the carrier-shaped refusal becomes the same one-line error, exit 1.
+    // Within a minute: refused locally through the shared state file; without it, the
+    // carrier-shaped refusal becomes the same one-line error, exit 1.
     sb.run(&["whitelist", "add", m2, "13700137000"])
-        .fails(1, "13010");
+        .fails(1, "COOLDOWN");
+    sb.run(&[
+        "whitelist",
+        "add",
+        m2,
+        "13700137000",
+        "--cooldown-store",
+        "memory:",
+    ])
+    .fails(1, "13010");
     sb.run(&["whitelist", "add", m2, "1", "2", "3", "4", "5", "6"])
         .fails(2, "INVALID_INPUT");
     sb.run(&[

@@ -1,16 +1,17 @@
 //! The client-side cooldown guard.
 //!
 //! The carrier refuses a second lifecycle operation on the same card within 3 minutes (voice
-//! whitelist: 1 minute) with 13009/13010. The guard remembers, per client, when each card was
-//! last operated on and refuses a repeat locally, so no request is burnt and the caller learns how
-//! long to wait.
+//! whitelist: 1 minute) with 13009/13010. The guard claims the card's window in the client's
+//! [`GuardStore`] before sending and refuses a repeat locally, so no request is burnt and the
+//! caller learns how long to wait. With a shared store (`cooldown_store`: Redis, or the CLI's
+//! state file) every process naming it shares the windows; a store that cannot be reached
+//! refuses the operation (`StoreUnavailable`) rather than sending it unchecked.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::error::{Error, Result};
 use crate::rules::{LIFECYCLE_COOLDOWN_SECS, WHITELIST_COOLDOWN_SECS};
+use crate::store::{Claim, GuardStore};
 
 /// Which window an operation falls in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -26,43 +27,76 @@ impl OpClass {
             OpClass::VoiceWhitelist => WHITELIST_COOLDOWN_SECS,
         })
     }
+
+    fn name(self) -> &'static str {
+        match self {
+            OpClass::Lifecycle => "cooldown",
+            OpClass::VoiceWhitelist => "whitelist-cooldown",
+        }
+    }
 }
 
-#[derive(Debug, Default)]
+/// One client's windows: its store, and its account's key prefix (one Redis serves several).
+#[derive(Debug)]
 pub(crate) struct Cooldowns {
-    last: Mutex<HashMap<(OpClass, String), Instant>>,
+    store: GuardStore,
+    prefix: String,
+}
+
+/// An open window claimed for an operation about to be sent.
+pub(crate) struct Window {
+    key: String,
+    token: String,
+    class: OpClass,
 }
 
 impl Cooldowns {
-    /// Refuses when `card` was operated on within the class's window.
-    pub fn check(&self, class: OpClass, card: &str, endpoint: &str) -> Result<()> {
-        let last = self.last.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(at) = last.get(&(class, card.to_string())) {
-            let elapsed = at.elapsed();
-            if elapsed < class.window() {
-                let remaining = class.window() - elapsed;
-                return Err(Error::Cooldown {
-                    endpoint: endpoint.to_string(),
-                    card: card.to_string(),
-                    retry_after_secs: remaining.as_secs() + u64::from(remaining.subsec_nanos() > 0),
-                });
-            }
+    pub fn new(store: GuardStore, sid: &str) -> Self {
+        Cooldowns {
+            store,
+            prefix: format!("cardboss:{sid}:"),
         }
-        Ok(())
     }
 
-    /// Remembers an operation that reached the carrier (or may have).
-    pub fn record(&self, class: OpClass, card: &str) {
-        let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
-        if last.len() > 10_000 {
-            last.retain(|(c, _), at| at.elapsed() < c.window());
-        }
-        last.insert((class, card.to_string()), Instant::now());
+    fn key(&self, class: OpClass, card: &str) -> String {
+        format!("{}{}:{card}", self.prefix, class.name())
     }
 
-    /// Forgets every card (after the caller waited elsewhere, or in tests).
+    /// Claims `card`'s window, or refuses when it is open (another operation within it).
+    pub async fn claim(&self, class: OpClass, card: &str, endpoint: &str) -> Result<Window> {
+        let key = self.key(class, card);
+        let token = format!("{endpoint}:{:016x}", rand::random::<u64>());
+        match self.store.claim(&key, &token, class.window()).await? {
+            Claim::Claimed => Ok(Window { key, token, class }),
+            Claim::Held { left, .. } => Err(Error::Cooldown {
+                endpoint: endpoint.to_string(),
+                card: card.to_string(),
+                retry_after_secs: left.as_secs() + u64::from(left.subsec_nanos() > 0),
+            }),
+        }
+    }
+
+    /// The operation reached the carrier (or may have): its window starts now.
+    pub async fn reached(&self, window: Window) -> Result<()> {
+        self.store
+            .put(&window.key, &window.token, window.class.window())
+            .await
+    }
+
+    /// The operation never reached the carrier: give the window back.
+    pub async fn not_reached(&self, window: Window) -> Result<()> {
+        self.store.release(&window.key, &window.token).await
+    }
+
+    /// How long `card`'s window is still open, if it is (a store that cannot say: `None`; the
+    /// operation itself then fails closed).
+    pub async fn left(&self, class: OpClass, card: &str) -> Option<Duration> {
+        self.store.left(&self.key(class, card)).await.ok().flatten()
+    }
+
+    /// Forgets this account's windows in a memory or file store (a shared Redis is left alone).
     pub fn clear(&self) {
-        self.last.lock().unwrap_or_else(|p| p.into_inner()).clear();
+        self.store.clear_local(&self.prefix);
     }
 }
 
@@ -70,15 +104,19 @@ impl Cooldowns {
 mod tests {
     use super::*;
 
-    #[test]
-    fn repeat_is_refused_with_remaining_time() {
-        let c = Cooldowns::default();
-        c.check(OpClass::Lifecycle, "1064787000001", "card/stopkeep")
+    #[tokio::test]
+    async fn repeat_is_refused_with_remaining_time() {
+        let c = Cooldowns::new(GuardStore::default(), "10043");
+        let w = c
+            .claim(OpClass::Lifecycle, "1064787000001", "card/stopkeep")
+            .await
             .unwrap();
-        c.record(OpClass::Lifecycle, "1064787000001");
+        c.reached(w).await.unwrap();
         let err = c
-            .check(OpClass::Lifecycle, "1064787000001", "card/stopkeep")
-            .unwrap_err();
+            .claim(OpClass::Lifecycle, "1064787000001", "card/stopkeep")
+            .await
+            .err()
+            .unwrap();
         assert!(matches!(
             err,
             Error::Cooldown {
@@ -87,13 +125,24 @@ mod tests {
             }
         ));
         // Another card, and the whitelist window, are independent.
-        c.check(OpClass::Lifecycle, "1064787000002", "card/stopkeep")
+        c.claim(OpClass::Lifecycle, "1064787000002", "card/stopkeep")
+            .await
             .unwrap();
-        c.check(
-            OpClass::VoiceWhitelist,
-            "1064787000001",
-            "card/setvoicewhitetable",
-        )
-        .unwrap();
+        let w = c
+            .claim(
+                OpClass::VoiceWhitelist,
+                "1064787000001",
+                "card/setvoicewhitetable",
+            )
+            .await
+            .unwrap();
+        // An operation that never reached the carrier gives its window back.
+        c.not_reached(w).await.unwrap();
+        assert!(c
+            .left(OpClass::VoiceWhitelist, "1064787000001")
+            .await
+            .is_none());
+        c.clear();
+        assert!(c.left(OpClass::Lifecycle, "1064787000001").await.is_none());
     }
 }

@@ -105,6 +105,18 @@ pub enum Error {
     /// A push (webhook) body failed verification or parsing.
     #[error("push rejected: {reason}")]
     PushRejected { reason: String },
+    /// This push id was already handled (its handler returned and it was committed): answer
+    /// `success` again without handling it twice.
+    #[error("push {id} was already handled (a replay)")]
+    PushReplay { id: String },
+    /// This push id is being handled right now, by this worker or another: answer non-success
+    /// so the platform retries it later (it is accepted then if that handler failed).
+    #[error("push {id} is being handled by another worker (in flight)")]
+    PushInFlight { id: String },
+    /// The guard store (Redis, a state file) could not be used, so nothing was checked: a push
+    /// is not acknowledged, a lifecycle operation is not sent.
+    #[error("guard store {store} is unavailable, so nothing was checked: {reason}")]
+    StoreUnavailable { store: String, reason: String },
     /// A Rust panic caught at the binding boundary.
     #[error("internal error (a bug in the SDK): {message}")]
     Internal { message: String },
@@ -127,6 +139,9 @@ pub enum ErrorKind {
     Decode,
     Cancelled,
     PushRejected,
+    PushReplay,
+    PushInFlight,
+    StoreUnavailable,
     Internal,
 }
 
@@ -144,6 +159,9 @@ impl ErrorKind {
             Error::Decode { .. } => ErrorKind::Decode,
             Error::Cancelled { .. } => ErrorKind::Cancelled,
             Error::PushRejected { .. } => ErrorKind::PushRejected,
+            Error::PushReplay { .. } => ErrorKind::PushReplay,
+            Error::PushInFlight { .. } => ErrorKind::PushInFlight,
+            Error::StoreUnavailable { .. } => ErrorKind::StoreUnavailable,
             Error::Internal { .. } => ErrorKind::Internal,
         }
     }
@@ -162,6 +180,9 @@ impl ErrorKind {
             ErrorKind::Decode => "decode",
             ErrorKind::Cancelled => "cancelled",
             ErrorKind::PushRejected => "push_rejected",
+            ErrorKind::PushReplay => "push_replay",
+            ErrorKind::PushInFlight => "push_in_flight",
+            ErrorKind::StoreUnavailable => "store_unavailable",
             ErrorKind::Internal => "internal",
         }
     }
@@ -188,7 +209,8 @@ pub struct ErrorInfo {
     pub kind: ErrorKind,
     /// Stable code: the platform's (`"1005"`, the carrier's status in the carrier shape) for a
     /// refusal, else `INVALID_INPUT`, `COOLDOWN`, `TIMEOUT`, `TRANSPORT`, `HTTP`, `DECODE`,
-    /// `PUSH_REJECTED`, `CANCELLED` or `INTERNAL`.
+    /// `PUSH_REJECTED`, `PUSH_REPLAY`, `PUSH_IN_FLIGHT`, `STORE_UNAVAILABLE`, `CANCELLED` or
+    /// `INTERNAL`.
     pub code: String,
     /// The whole message, as `Display` writes it.
     pub message: String,
@@ -238,6 +260,9 @@ impl From<&Error> for ErrorInfo {
             Error::PushRejected { reason } | Error::Cancelled { reason, .. } => {
                 (reason.clone(), String::new())
             }
+            Error::PushReplay { id } => ("already handled".into(), id.clone()),
+            Error::PushInFlight { id } => ("being handled".into(), id.clone()),
+            Error::StoreUnavailable { store, reason } => (reason.clone(), store.clone()),
         };
         let failure = e.failure();
         ErrorInfo {
@@ -292,6 +317,9 @@ impl Error {
             Error::Decode { .. } => "DECODE".into(),
             Error::Cancelled { .. } => "CANCELLED".into(),
             Error::PushRejected { .. } => "PUSH_REJECTED".into(),
+            Error::PushReplay { .. } => "PUSH_REPLAY".into(),
+            Error::PushInFlight { .. } => "PUSH_IN_FLIGHT".into(),
+            Error::StoreUnavailable { .. } => "STORE_UNAVAILABLE".into(),
             Error::Internal { .. } => "INTERNAL".into(),
         }
     }

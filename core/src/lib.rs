@@ -39,6 +39,7 @@ pub mod push_render;
 pub mod python;
 pub mod rules;
 pub mod sign;
+pub mod store;
 
 mod cooldown;
 mod envelope;
@@ -53,8 +54,11 @@ pub use crypto::{decrypt_sms, encrypt_sms, SmsPlaintext};
 pub use error::{ApiFailure, Error, ErrorInfo, ErrorKind, Result};
 pub use ids::{CardRef, CardSet};
 pub use models::*;
-pub use push::{parse_sms_push, verify_push, PushGuard, PushOptions, PUSH_ACK};
+pub use push::{
+    parse_sms_push, verify_push, PushGuard, PushGuardOptions, PushOptions, PushTicket, PUSH_ACK,
+};
 pub use sign::{sign, timestamp};
+pub use store::{Claim, GuardStore};
 
 /// The path prefix every endpoint lives under, on both ports.
 pub const PATH_PREFIX: &str = "/iotapi/rest/v2";

@@ -5,9 +5,8 @@
 //! its example shows an object, and its `sn` has a stray leading space; both forms are accepted.
 //! SMS pushes carry no signature. A receiver answers [`PUSH_ACK`] within 5 seconds.
 
-use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::collections::HashMap;
+use std::time::Duration;
 
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use serde::de::DeserializeOwned;
@@ -16,6 +15,7 @@ use serde_json::value::RawValue;
 use crate::error::{Error, Result};
 use crate::models::{Push, PushContent, RenewalResult, SmsPush, SmsReply, SmsReport, UsageWarning};
 use crate::sign::{offset, push_sign, signatures_match, DEFAULT_UTC_OFFSET_MINUTES};
+use crate::store::{Claim, GuardStore};
 
 /// The body a push receiver must answer with.
 pub const PUSH_ACK: &str = "success";
@@ -245,19 +245,43 @@ fn repair_unquoted_data(text: &str) -> Option<String> {
     })
 }
 
-/// Remembers the ids of recent pushes to refuse replays. Thread-safe; share one per receiver.
-#[derive(Debug)]
-pub struct PushGuard {
-    capacity: usize,
-    ttl: Duration,
-    seen: Mutex<SeenIds>,
+/// How a [`PushGuard`] is made, as a binding passes it: every field `None` is the default
+/// (this process's memory, 100,000 ids, each remembered 24 hours, in flight for at most 60 s).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "napi", napi_derive::napi(object))]
+pub struct PushGuardOptions {
+    /// Where handled ids are kept: `memory:` (default), `redis://host:port/db` (shared by every
+    /// worker naming it), `file:///path/state.json`.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub store: Option<String>,
+    /// Ids a memory store remembers at most (at least 1).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub capacity: Option<i64>,
+    /// How long a handled id is remembered, in milliseconds.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub ttl_ms: Option<i64>,
+    /// How long an id stays in flight when its worker neither commits nor releases it (it
+    /// died), in milliseconds; after that the platform's retry is accepted.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub in_flight_ms: Option<i64>,
 }
 
-/// Ids by arrival time, plus their arrival order for eviction.
-#[derive(Debug, Default)]
-struct SeenIds {
-    at: HashMap<String, Instant>,
-    order: VecDeque<(String, Instant)>,
+/// Refuses replays in two phases, so a failed handler never loses an event: [`begin`] verifies
+/// the push and claims its id as *in flight*; the handler runs; [`PushTicket::commit`] marks
+/// the id handled, or [`PushTicket::release`] (or dropping the ticket) forgets it so the
+/// platform's retry is accepted. [`handle`] does all three around a handler. A duplicate that
+/// arrives meanwhile is refused as [`Error::PushInFlight`], one that arrives later as
+/// [`Error::PushReplay`]. With a Redis store every worker behind a load balancer shares this.
+///
+/// [`begin`]: PushGuard::begin
+/// [`handle`]: PushGuard::handle
+#[derive(Debug, Clone)]
+pub struct PushGuard {
+    store: GuardStore,
+    capacity: usize,
+    ttl: Duration,
+    in_flight: Duration,
 }
 
 impl Default for PushGuard {
@@ -266,83 +290,200 @@ impl Default for PushGuard {
     }
 }
 
-impl PushGuard {
-    /// Ids remembered by `PushGuard::default()`.
-    pub const DEFAULT_CAPACITY: usize = 100_000;
-    /// How long `PushGuard::default()` remembers an id.
-    pub const DEFAULT_TTL: Duration = Duration::from_secs(24 * 3600);
+/// The value of a committed id in the store.
+const HANDLED: &str = "handled";
 
-    /// A guard as a binding asks for one: `None` is the default, the ttl in milliseconds;
-    /// a capacity below 1 or a negative ttl is refused.
-    pub fn with_options(capacity: Option<i64>, ttl_ms: Option<i64>) -> Result<Self> {
-        let capacity = match capacity {
+impl PushGuard {
+    /// Ids remembered by a memory store by default.
+    pub const DEFAULT_CAPACITY: usize = 100_000;
+    /// How long an id is remembered by default.
+    pub const DEFAULT_TTL: Duration = Duration::from_secs(24 * 3600);
+    /// How long an id stays in flight at most by default.
+    pub const DEFAULT_IN_FLIGHT: Duration = Duration::from_secs(60);
+
+    /// A guard in this process's memory remembering at most `capacity` ids, each for `ttl`.
+    pub fn new(capacity: usize, ttl: Duration) -> Self {
+        let capacity = capacity.max(1);
+        PushGuard {
+            store: GuardStore::memory(capacity),
+            capacity,
+            ttl,
+            in_flight: Self::DEFAULT_IN_FLIGHT,
+        }
+    }
+
+    /// A guard as a binding asks for one (see [`PushGuardOptions`]); a bad store URL, a
+    /// capacity below 1 or a negative duration is refused.
+    pub fn open(options: &PushGuardOptions) -> Result<Self> {
+        let capacity = match options.capacity {
             None => Self::DEFAULT_CAPACITY,
             Some(n) => usize::try_from(n)
                 .ok()
                 .filter(|n| *n >= 1)
                 .ok_or_else(|| Error::invalid("capacity", "must be at least 1"))?,
         };
-        let ttl = match ttl_ms {
-            None => Self::DEFAULT_TTL,
-            Some(ms) => u64::try_from(ms)
-                .map(Duration::from_millis)
-                .map_err(|_| Error::invalid("ttl_ms", "must not be negative (milliseconds)"))?,
+        let ttl = millis("ttl_ms", options.ttl_ms, Self::DEFAULT_TTL)?;
+        let in_flight = millis(
+            "in_flight_ms",
+            options.in_flight_ms,
+            Self::DEFAULT_IN_FLIGHT,
+        )?;
+        let store = match options.store.as_deref() {
+            None => GuardStore::memory(capacity),
+            Some(url) => match GuardStore::open(url, "store")? {
+                s if s.is_shared() => s,
+                _ => GuardStore::memory(capacity),
+            },
         };
-        Ok(PushGuard::new(capacity, ttl))
+        Ok(PushGuard {
+            store,
+            capacity,
+            ttl,
+            in_flight,
+        })
     }
 
-    /// How many ids it remembers at most.
+    /// A memory guard from a binding's two numbers (`None`: the default).
+    pub fn with_options(capacity: Option<i64>, ttl_ms: Option<i64>) -> Result<Self> {
+        PushGuard::open(&PushGuardOptions {
+            capacity,
+            ttl_ms,
+            ..Default::default()
+        })
+    }
+
+    /// How many ids a memory store remembers at most.
     pub fn capacity(&self) -> usize {
         self.capacity
     }
 
-    /// How long it remembers an id.
+    /// How long it remembers a handled id.
     pub fn ttl(&self) -> Duration {
         self.ttl
     }
 
-    /// Remembers at most `capacity` ids, each for `ttl`.
-    pub fn new(capacity: usize, ttl: Duration) -> Self {
-        PushGuard {
-            capacity: capacity.max(1),
-            ttl,
-            seen: Mutex::new(SeenIds::default()),
-        }
+    /// How long an id stays in flight when nobody commits or releases it.
+    pub fn in_flight(&self) -> Duration {
+        self.in_flight
     }
 
-    /// Verifies the push, then refuses it if its id was seen within the ttl.
-    pub fn verify(&self, body: &[u8], apikey: &str, options: &PushOptions) -> Result<Push> {
+    /// Where the ids are kept (its URL, without a password).
+    pub fn store_url(&self) -> String {
+        self.store.url()
+    }
+
+    /// Phase one: verifies the push (see [`verify_push`]), then claims its id as in flight.
+    /// Refused as [`Error::PushReplay`] when it was handled already, [`Error::PushInFlight`]
+    /// while another handler has it, [`Error::StoreUnavailable`] when the store cannot say.
+    pub async fn begin(
+        &self,
+        body: &[u8],
+        apikey: &str,
+        options: &PushOptions,
+    ) -> Result<PushTicket> {
         let push = verify_push(body, apikey, options)?;
-        self.check_id(&push.id)?;
-        Ok(push)
+        self.claim(push).await
     }
 
-    /// Records `id`; refuses it when already recorded (a replay).
-    pub fn check_id(&self, id: &str) -> Result<()> {
-        if id.is_empty() {
+    /// Claims an already verified push's id (for receivers that verify elsewhere).
+    pub async fn claim(&self, push: Push) -> Result<PushTicket> {
+        if push.id.is_empty() {
             return Err(reject("push has no id"));
         }
-        let mut guard = self.seen.lock().unwrap_or_else(|p| p.into_inner());
-        let SeenIds { at: seen, order } = &mut *guard;
-        let now = Instant::now();
-        while let Some((old, at)) = order.front() {
-            if now.duration_since(*at) < self.ttl {
-                break;
+        let key = format!("cardboss:{}:push:{}", push.sid, push.id);
+        let token = format!("in-flight:{:032x}", rand::random::<u128>());
+        match self.store.claim(&key, &token, self.in_flight).await? {
+            Claim::Claimed => Ok(PushTicket {
+                push: Some(push),
+                store: self.store.clone(),
+                key,
+                token,
+                ttl: self.ttl,
+            }),
+            Claim::Held { value, .. } if value == HANDLED => Err(Error::PushReplay { id: push.id }),
+            Claim::Held { .. } => Err(Error::PushInFlight { id: push.id }),
+        }
+    }
+
+    /// All three phases: `begin`, then `handler`, then `commit` when the handler returned `Ok`
+    /// or `release` when it returned `Err`, so the platform's retry is handled again. The outer
+    /// error is the guard's (the handler did not run, or ran and its commit failed: it will be
+    /// offered again); the inner result is the handler's.
+    pub async fn handle<T, E, F, Fut>(
+        &self,
+        body: &[u8],
+        apikey: &str,
+        options: &PushOptions,
+        handler: F,
+    ) -> Result<std::result::Result<T, E>>
+    where
+        F: FnOnce(Push) -> Fut,
+        Fut: std::future::Future<Output = std::result::Result<T, E>>,
+    {
+        let ticket = self.begin(body, apikey, options).await?;
+        // A panicking or cancelled handler drops the ticket, which releases the id.
+        match handler(ticket.push().clone()).await {
+            Ok(value) => {
+                ticket.commit().await?;
+                Ok(Ok(value))
             }
-            seen.remove(old);
-            order.pop_front();
-        }
-        if seen.contains_key(id) {
-            return Err(reject(format!("push {id} was already received (replay)")));
-        }
-        while order.len() >= self.capacity {
-            if let Some((old, _)) = order.pop_front() {
-                seen.remove(&old);
+            Err(e) => {
+                ticket.release().await?;
+                Ok(Err(e))
             }
         }
-        seen.insert(id.to_string(), now);
-        order.push_back((id.to_string(), now));
-        Ok(())
+    }
+}
+
+fn millis(field: &str, value: Option<i64>, default: Duration) -> Result<Duration> {
+    value.map_or(Ok(default), |ms| {
+        u64::try_from(ms)
+            .map(Duration::from_millis)
+            .map_err(|_| Error::invalid(field, "must not be negative (milliseconds)"))
+    })
+}
+
+/// A push whose id is claimed as in flight: commit it once handled, release it (or drop the
+/// ticket) when handling failed.
+#[derive(Debug)]
+pub struct PushTicket {
+    /// `None` once committed or released.
+    push: Option<Push>,
+    store: GuardStore,
+    key: String,
+    token: String,
+    ttl: Duration,
+}
+
+impl PushTicket {
+    /// The verified push.
+    pub fn push(&self) -> &Push {
+        self.push
+            .as_ref()
+            .expect("a ticket holds its push until it is used")
+    }
+
+    /// Marks the id handled for the guard's ttl: its replays are refused as `PushReplay`.
+    pub async fn commit(mut self) -> Result<Push> {
+        self.store.put(&self.key, HANDLED, self.ttl).await?;
+        Ok(self.push.take().expect("a ticket is used once"))
+    }
+
+    /// Forgets the id, so the platform's retry is accepted.
+    pub async fn release(mut self) -> Result<()> {
+        self.push = None;
+        self.store.release(&self.key, &self.token).await
+    }
+}
+
+impl Drop for PushTicket {
+    fn drop(&mut self) {
+        if self.push.take().is_some() {
+            self.store.release_later(
+                std::mem::take(&mut self.key),
+                std::mem::take(&mut self.token),
+            );
+        }
     }
 }
 
@@ -440,6 +581,23 @@ mod tests {
         let guard = PushGuard::with_options(None, None).unwrap();
         assert_eq!(guard.capacity(), PushGuard::DEFAULT_CAPACITY);
         assert_eq!(guard.ttl(), PushGuard::DEFAULT_TTL);
+        assert_eq!(guard.in_flight(), PushGuard::DEFAULT_IN_FLIGHT);
+        assert_eq!(guard.store_url(), "memory:");
+        let bad = |o: PushGuardOptions| PushGuard::open(&o).unwrap_err().kind();
+        assert_eq!(
+            bad(PushGuardOptions {
+                store: Some("ftp://x".into()),
+                ..Default::default()
+            }),
+            "invalid_input"
+        );
+        assert_eq!(
+            bad(PushGuardOptions {
+                in_flight_ms: Some(-1),
+                ..Default::default()
+            }),
+            "invalid_input"
+        );
         let guard = PushGuard::with_options(Some(2), Some(1500)).unwrap();
         assert_eq!(
             (guard.capacity(), guard.ttl()),
@@ -449,21 +607,77 @@ mod tests {
         assert!(PushGuard::with_options(None, Some(-5)).is_err());
     }
 
-    #[test]
-    fn guard_of_one_still_refuses_an_immediate_replay() {
-        let guard = PushGuard::new(1, Duration::from_secs(60));
-        guard.check_id("a").unwrap();
-        assert!(guard.check_id("a").is_err());
+    fn push(id: &str) -> Push {
+        let obj = r#"{"status":"1"}"#;
+        let mut push = verify_push(
+            signed_body(obj, obj, "2024-04-01 10:00:00").as_bytes(),
+            KEY,
+            &PushOptions::default(),
+        )
+        .unwrap();
+        push.id = id.into();
+        push
     }
 
-    #[test]
-    fn guard_refuses_replays() {
+    #[tokio::test]
+    async fn in_flight_then_committed_or_released() {
         let guard = PushGuard::new(2, Duration::from_secs(60));
-        guard.check_id("a").unwrap();
-        assert!(guard.check_id("a").is_err());
-        guard.check_id("b").unwrap();
-        guard.check_id("c").unwrap(); // evicts "a" (capacity 2)
-        guard.check_id("a").unwrap();
+        let first = guard.claim(push("a")).await.unwrap();
+        let err = guard.claim(push("a")).await.unwrap_err();
+        assert_eq!(err.kind(), "push_in_flight", "{err}");
+        first.release().await.unwrap();
+        let again = guard.claim(push("a")).await.unwrap();
+        assert_eq!(again.commit().await.unwrap().id, "a");
+        let err = guard.claim(push("a")).await.unwrap_err();
+        assert_eq!(err.kind(), "push_replay", "{err}");
+        // A dropped ticket (a handler that panicked or was cancelled) releases its id.
+        drop(guard.claim(push("b")).await.unwrap());
+        guard
+            .claim(push("b"))
+            .await
+            .unwrap()
+            .commit()
+            .await
+            .unwrap();
+        guard
+            .claim(push("c"))
+            .await
+            .unwrap()
+            .commit()
+            .await
+            .unwrap(); // evicts "a" (capacity 2)
+        guard.claim(push("a")).await.unwrap();
+        assert!(guard.claim(push("")).await.is_err());
+    }
+
+    #[tokio::test]
+    async fn handle_commits_only_what_its_handler_finished() {
+        let guard = PushGuard::default();
+        let obj = r#"{"status":"1"}"#;
+        let body = signed_body(obj, obj, "2024-04-01 10:00:00");
+        let o = PushOptions::default();
+        let failed = guard
+            .handle(body.as_bytes(), KEY, &o, |_| async {
+                Err::<(), _>("db down")
+            })
+            .await
+            .unwrap();
+        assert_eq!(failed, Err("db down"));
+        let done = guard
+            .handle(
+                body.as_bytes(),
+                KEY,
+                &o,
+                |p| async move { Ok::<_, ()>(p.id) },
+            )
+            .await
+            .unwrap();
+        assert_eq!(done, Ok("m1".to_string()));
+        let err = guard
+            .handle(body.as_bytes(), KEY, &o, |_| async { Ok::<_, ()>(()) })
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), "push_replay");
     }
 
     #[test]

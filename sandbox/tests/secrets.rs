@@ -148,7 +148,17 @@ async fn no_secret_in_any_log_debug_or_error_text() {
             &PushOptions::default(),
         )
         .unwrap_err(),
-        PushGuard::default().check_id("").unwrap_err(),
+        PushGuard::default()
+            .begin(b"{}", &apikey, &PushOptions::default())
+            .await
+            .err()
+            .unwrap(),
+        // A store URL with the apikey as its password: never shown.
+        cardboss::GuardStore::open(&format!("redis://:{apikey}@127.0.0.1:9/0"), "store")
+            .unwrap()
+            .claim("k", "v", std::time::Duration::from_secs(1))
+            .await
+            .unwrap_err(),
     ];
     for kind in [
         "http500",

@@ -37,6 +37,9 @@ __all__ = [
     "HttpError",
     "DecodeError",
     "PushRejectedError",
+    "PushReplayError",
+    "PushInFlightError",
+    "StoreUnavailableError",
     "InternalError",
     "CancelledError",
 ]
@@ -125,6 +128,20 @@ class DecodeError(CardBossError):
 
 class PushRejectedError(CardBossError, ValueError):
     """A push (webhook) body failed verification or parsing: answer it with an error."""
+
+
+class PushReplayError(CardBossError):
+    """This push id was already handled: answer ``success`` again, do not handle it twice."""
+
+
+class PushInFlightError(CardBossError):
+    """This push id is being handled right now (another worker): answer non-success, so the
+    platform retries it later."""
+
+
+class StoreUnavailableError(CardBossError):
+    """The guard store (Redis, a state file) could not be used, so nothing was checked: a push
+    is not acknowledged, a lifecycle operation is not sent."""
 
 
 class InternalError(CardBossError):

@@ -619,11 +619,17 @@ async fn on_data(State(s): State<ReceiverState>, body: Bytes) -> (StatusCode, &'
         max_age_ms: Some(600_000),
         ..Default::default()
     };
-    match s.guard.verify(&body, &s.apikey, &options) {
-        Ok(push) => {
-            let _ = s.data.send(push);
-            (StatusCode::OK, PUSH_ACK)
-        }
+    // Two-phase: the id is committed only once the push was handed on.
+    let handled = s
+        .guard
+        .handle(&body, &s.apikey, &options, |push| async {
+            s.data.send(push).map_err(|_| ())
+        })
+        .await;
+    match handled {
+        Ok(Ok(())) => (StatusCode::OK, PUSH_ACK),
+        Err(e) if e.kind() == "push_replay" => (StatusCode::OK, PUSH_ACK),
+        Ok(Err(())) => (StatusCode::SERVICE_UNAVAILABLE, "not handled"),
         Err(_) => (StatusCode::BAD_REQUEST, "rejected"),
     }
 }

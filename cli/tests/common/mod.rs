@@ -16,11 +16,14 @@ const ENV: &[&str] = &[
     "CARDBOSS_URL",
     "CARDBOSS_OPS_URL",
     "CARDBOSS_CONFIG",
+    "CARDBOSS_COOLDOWN_STORE",
 ];
 
 pub struct Sandbox {
     rt: tokio::runtime::Runtime,
     handle: Option<SandboxHandle>,
+    /// This test's `$XDG_STATE_HOME`: the CLI's cooldown state file is its own.
+    pub state: tempfile::TempDir,
 }
 
 impl Sandbox {
@@ -48,6 +51,7 @@ impl Sandbox {
         Sandbox {
             rt,
             handle: Some(handle),
+            state: tempfile::tempdir().unwrap(),
         }
     }
 
@@ -70,7 +74,8 @@ impl Sandbox {
         c.env("CARDBOSS_SID", self.h().sid())
             .env("CARDBOSS_APIKEY", self.h().apikey())
             .env("CARDBOSS_URL", self.h().base_url())
-            .env("CARDBOSS_OPS_URL", self.h().ops_url());
+            .env("CARDBOSS_OPS_URL", self.h().ops_url())
+            .env("XDG_STATE_HOME", self.state.path());
         c
     }
 

@@ -471,7 +471,7 @@ impl Run {
             while stop.is_none() && !paused && in_flight.len() < limit {
                 let Some(q) = ready.pop_front() else { break };
                 // The client's own memory of the card's window: wait without sending.
-                if let Some(left) = self.cooldown_left(&q.key) {
+                if let Some(left) = self.cooldown_left(&q.key).await {
                     if self.options.wait_cooldowns {
                         seq += 1;
                         waiting.push(Reverse((now + left, seq)));
@@ -681,21 +681,16 @@ impl Run {
         }
     }
 
-    fn cooldown_left(&self, key: &str) -> Option<Duration> {
+    async fn cooldown_left(&self, key: &str) -> Option<Duration> {
         if self.op.is_renewal() || !self.client.config().cooldown_guard {
             return None;
         }
-        match self
-            .client
+        self.client
             .inner
             .cooldowns
-            .check(OpClass::Lifecycle, key, self.op.endpoint())
-        {
-            Err(Error::Cooldown {
-                retry_after_secs, ..
-            }) => Some(Duration::from_secs(retry_after_secs)),
-            _ => None,
-        }
+            .left(OpClass::Lifecycle, key)
+            .await
+            .map(|left| Duration::from_secs(left.as_secs() + u64::from(left.subsec_nanos() > 0)))
     }
 
     /// Reads the cards back: those already in the target state are skipped.

@@ -28,6 +28,9 @@ pub struct Config {
     pub utc_offset_minutes: i32,
     /// Refuse repeats of lifecycle operations on a card within the carrier's window locally.
     pub cooldown_guard: bool,
+    /// Where the cooldown guard keeps its windows: `None` or `memory:` this client only,
+    /// `redis://host:port/db` or `file:///path` shared with the other processes naming it.
+    pub cooldown_store: Option<String>,
     /// Language named in the User-Agent (`rust`, `python`, `node`, `kotlin`).
     pub language: String,
     /// First retry delay; doubles each attempt up to `retry_cap` (full jitter).
@@ -51,6 +54,7 @@ impl Config {
             concurrency: 8,
             utc_offset_minutes: DEFAULT_UTC_OFFSET_MINUTES,
             cooldown_guard: true,
+            cooldown_store: None,
             language: "rust".into(),
             retry_base: Duration::from_millis(200),
             retry_cap: Duration::from_secs(5),
@@ -105,6 +109,7 @@ impl fmt::Debug for Config {
             .field("concurrency", &self.concurrency)
             .field("utc_offset_minutes", &self.utc_offset_minutes)
             .field("cooldown_guard", &self.cooldown_guard)
+            .field("cooldown_store", &self.cooldown_store)
             .finish_non_exhaustive()
     }
 }

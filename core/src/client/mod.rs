@@ -25,6 +25,7 @@ pub use options::{ClientOptions, ENV_APIKEY, ENV_OPS_URL, ENV_SID, ENV_URL};
 
 use crate::cooldown::Cooldowns;
 use crate::error::Result;
+use crate::store::GuardStore;
 use crate::transport::Transport;
 
 /// A CardBOSS client. Cheap to clone (an `Arc` inside); share it between tasks and threads.
@@ -52,11 +53,16 @@ impl std::fmt::Debug for Client {
 impl Client {
     /// Checks the configuration (the apikey must be 32 characters) and builds the HTTP client.
     pub fn new(config: Config) -> Result<Self> {
+        let store = match &config.cooldown_store {
+            Some(url) => GuardStore::open(url, "cooldown_store")?,
+            None => GuardStore::default(),
+        };
+        let cooldowns = Cooldowns::new(store, &config.sid);
         let transport = Transport::new(config)?;
         Ok(Client {
             inner: Arc::new(Inner {
                 transport,
-                cooldowns: Cooldowns::default(),
+                cooldowns,
             }),
         })
     }
@@ -65,7 +71,8 @@ impl Client {
         self.inner.transport.config()
     }
 
-    /// Forgets the cooldown guard's memory of recent lifecycle operations.
+    /// Forgets the cooldown guard's memory of recent lifecycle operations (in a memory or file
+    /// store; windows in a shared Redis are other workers' too and stay).
     pub fn clear_cooldowns(&self) {
         self.inner.cooldowns.clear();
     }

@@ -183,10 +183,11 @@ impl Client {
     ) -> Result<()> {
         card.validate()?;
         let key = card.key();
-        let guard = self.config().cooldown_guard;
-        if guard {
-            self.inner.cooldowns.check(class, &key, endpoint)?;
-        }
+        let window = if self.config().cooldown_guard {
+            Some(self.inner.cooldowns.claim(class, &key, endpoint).await?)
+        } else {
+            None
+        };
         let (msisdn, iccid) = card.params();
         let mut signed: Vec<(&'static str, &str)> = vec![("msisdn", msisdn), ("iccid", iccid)];
         signed.extend_from_slice(extra);
@@ -201,8 +202,17 @@ impl Client {
             Ok(()) => true,
             Err(e) => e.outcome_unknown() || matches!(e, Error::RateLimited { .. }),
         };
-        if guard && reached {
-            self.inner.cooldowns.record(class, &key);
+        if let Some(window) = window {
+            let kept = if reached {
+                self.inner.cooldowns.reached(window).await
+            } else {
+                self.inner.cooldowns.not_reached(window).await
+            };
+            // The operation's own outcome matters more; a store that failed now was working a
+            // moment ago, and the claim still expires with the window.
+            if let Err(e) = kept {
+                tracing::warn!(error = %e, endpoint, "could not update the cooldown window");
+            }
         }
         outcome
     }

@@ -63,6 +63,12 @@ pub struct ClientOptions {
     /// (default true).
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub cooldown_guard: Option<bool>,
+    /// Where the cooldown guard keeps its windows (default `memory:`, this client only):
+    /// `redis://host:port/db` or `file:///path/state.json` share them with every process that
+    /// names the same store. When it cannot be reached, lifecycle operations are refused
+    /// (`store_unavailable`) rather than sent unchecked.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub cooldown_store: Option<String>,
 }
 
 impl fmt::Debug for ClientOptions {
@@ -80,6 +86,7 @@ impl fmt::Debug for ClientOptions {
             .field("concurrency", &self.concurrency)
             .field("utc_offset_minutes", &self.utc_offset_minutes)
             .field("cooldown_guard", &self.cooldown_guard)
+            .field("cooldown_store", &self.cooldown_store)
             .finish()
     }
 }
@@ -119,6 +126,7 @@ impl ClientOptions {
             concurrency: self.concurrency.or(fallback.concurrency),
             utc_offset_minutes: self.utc_offset_minutes.or(fallback.utc_offset_minutes),
             cooldown_guard: self.cooldown_guard.or(fallback.cooldown_guard),
+            cooldown_store: self.cooldown_store.or(fallback.cooldown_store),
         }
     }
 }
@@ -170,6 +178,7 @@ impl Config {
         c.concurrency = count("concurrency", options.concurrency, c.concurrency, 1)?;
         c.utc_offset_minutes = options.utc_offset_minutes.unwrap_or(c.utc_offset_minutes);
         c.cooldown_guard = options.cooldown_guard.unwrap_or(c.cooldown_guard);
+        c.cooldown_store = options.cooldown_store;
         Ok(c)
     }
 }

@@ -134,9 +134,9 @@ fun verifyPush(body: String, apikey: String, options: PushOptions? = null): Push
 /** [parseSmsPush] for a body received as text (UTF-8). */
 fun parseSmsPush(body: String): SmsPush = parseSmsPush(body.toByteArray(Charsets.UTF_8))
 
-/** [PushGuard.verify] for a body received as text (UTF-8). */
-fun PushGuard.verify(body: String, apikey: String, options: PushOptions? = null): Push =
-    verify(body.toByteArray(Charsets.UTF_8), apikey, options)
+/** [PushGuard.begin] for a body received as text (UTF-8). */
+suspend fun PushGuard.begin(body: String, apikey: String, options: PushOptions? = null): PushTicket =
+    begin(body.toByteArray(Charsets.UTF_8), apikey, options)
 
 /** The answer a push receiver sends within 5 seconds. */
 val PUSH_ACK: String by lazy { pushAck() }
