@@ -21,7 +21,6 @@ use cardboss::{BulkOutcome, BulkReport, BulkRun, BulkSettings, CardSet};
 use futures::FutureExt;
 use pyo3::prelude::*;
 
-use crate::cards::cards;
 use crate::client::{AsyncClient, Client, Done, Shared};
 use crate::error::{guard, invalid};
 use crate::operations::{audit_mode, AuditArg, PackageArg};
@@ -32,24 +31,6 @@ struct Args {
     op: String,
     cards: CardSet,
     settings: BulkSettings,
-}
-
-/// The card set of `msisdns=`, `iccids=` (msisdns win, as everywhere) or `cards=`, ids of both
-/// forms that the core tells apart ([`CardSet::mixed`]). Giving `cards=` with one of the others
-/// would leave it unclear which cards are meant: refused.
-fn card_set(
-    msisdns: Option<Vec<String>>,
-    iccids: Option<Vec<String>>,
-    mixed: Option<Vec<String>>,
-) -> cardboss::Result<CardSet> {
-    match mixed {
-        None => cards(msisdns, iccids),
-        Some(ids) if msisdns.is_none() && iccids.is_none() => Ok(CardSet::mixed(ids)),
-        Some(_) => Err(invalid(
-            "cards",
-            "give cards (msisdns and iccids mixed), or msisdns / iccids, not both",
-        )),
-    }
 }
 
 /// The journal's path as `BulkSettings` holds it.
@@ -377,7 +358,7 @@ macro_rules! bulk_methods {
                 let $args = (|| -> cardboss::Result<Args> {
                     Ok(Args {
                         op,
-                        cards: card_set(msisdns, iccids, cards)?,
+                        cards: CardSet::from_parts(msisdns, iccids, cards)?,
                         settings: BulkSettings {
                             apn,
                             min_left_percent,
