@@ -12,7 +12,7 @@
 # the same command again; then the ledger (`GET /_sandbox/ledger`) checked: no card suspended
 # twice, every card done (and in the target state, by `cardboss cards detail`) or refused, or
 # unknown with an observed state. Then the sandbox clock goes 181 s ahead (past the carrier's
-# 3-minute window) and the same for a resume of the cards.
+# 3-minute window; the CLI's cooldown file is cleared with it) and the same for a resume.
 # Prints the figures; exits 1 if a check fails.
 #
 # Uses the CLI the tests build (target/<profile>/cardboss; built here if missing).
@@ -39,6 +39,9 @@ CLI="$ROOT/target/$PROFILE/cardboss"
 [ -x "$CLI" ] || { step "cargo build -p cardboss-cli"; (cd "$ROOT" && cargo build -q "${CARGO_PROFILE[@]}" -p cardboss-cli); }
 
 WORK="$(mktemp -d)"
+# The CLI's cooldown memory (its state file) is this run's own, so the clock jump below can
+# clear it as `clear_cooldowns()` does for the packages.
+export XDG_STATE_HOME="$WORK/state"
 SANDBOX_PID=""
 CLI_PID=""
 cleanup() {
@@ -155,4 +158,5 @@ EOF
 crash_and_repeat suspend 0
 step "sandbox clock +181 s (past the 3-minute window)"
 admin POST clock/advance '{"seconds": 181}' >/dev/null
+rm -f "$XDG_STATE_HOME/cardboss/cooldowns.json"
 crash_and_repeat resume 1
