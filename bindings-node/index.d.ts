@@ -115,7 +115,7 @@ export interface BulkSettings {
   checkState?: boolean
   /** Milliseconds from the start after which nothing more is sent (default none). */
   deadlineMs?: number
-  /** Times a card may be put back in the queue (default [`super::DEFAULT_MAX_REQUEUES`]). */
+  /** Times a card may be put back in the queue (default 5, `DEFAULT_MAX_REQUEUES`). */
   maxRequeues?: number
 }
 
@@ -236,6 +236,13 @@ export interface ClientOptions {
    * (default true).
    */
   cooldownGuard?: boolean
+  /**
+   * Where the cooldown guard keeps its windows (default `memory:`, this client only):
+   * `redis://host:port/db` or `file:///path/state.json` share them with every process that
+   * names the same store. When it cannot be reached, lifecycle operations are refused
+   * (`store_unavailable`) rather than sent unchecked.
+   */
+  cooldownStore?: string
 }
 
 /** 3.2.3 card/usage/current: this month's usage of a card. */
@@ -311,7 +318,8 @@ export interface ErrorInfo {
   /**
    * Stable code: the platform's (`"1005"`, the carrier's status in the carrier shape) for a
    * refusal, else `INVALID_INPUT`, `COOLDOWN`, `TIMEOUT`, `TRANSPORT`, `HTTP`, `DECODE`,
-   * `PUSH_REJECTED`, `CANCELLED` or `INTERNAL`.
+   * `PUSH_REJECTED`, `PUSH_REPLAY`, `PUSH_IN_FLIGHT`, `STORE_UNAVAILABLE`, `CANCELLED` or
+   * `INTERNAL`.
    */
   code: string
   /** The whole message, as `Display` writes it. */
@@ -338,7 +346,7 @@ export interface ErrorInfo {
 }
 
 /** What kind of error: the variant of [`Error`], for bindings that pick a class by it. */
-export type ErrorKind = 'api' | 'auth' | 'rate_limited' | 'invalid_input' | 'cooldown' | 'timeout' | 'transport' | 'http' | 'decode' | 'cancelled' | 'push_rejected' | 'internal'
+export type ErrorKind = 'api' | 'auth' | 'rate_limited' | 'invalid_input' | 'cooldown' | 'timeout' | 'transport' | 'http' | 'decode' | 'cancelled' | 'push_rejected' | 'push_replay' | 'push_in_flight' | 'store_unavailable' | 'internal'
 
 /**
  * One card: the list's fields, its details, and its current usage, which wins over the
@@ -544,6 +552,27 @@ export type PushContent =
   | { kind: 'other' }
 
 /**
+ * How a [`PushGuard`] is made, as a binding passes it: every field `None` is the default
+ * (this process's memory, 100,000 ids, each remembered 24 hours, in flight for at most 60 s).
+ */
+export interface PushGuardOptions {
+  /**
+   * Where handled ids are kept: `memory:` (default), `redis://host:port/db` (shared by every
+   * worker naming it), `file:///path/state.json`.
+   */
+  store?: string
+  /** Ids a memory store remembers at most (at least 1). */
+  capacity?: number
+  /** How long a handled id is remembered, in milliseconds. */
+  ttlMs?: number
+  /**
+   * How long an id stays in flight when its worker neither commits nor releases it (it
+   * died), in milliseconds; after that the platform's retry is accepted.
+   */
+  inFlightMs?: number
+}
+
+/**
  * How strictly to verify a data push; every field `None` is the default (signature only, the
  * platform's UTC+8).
  */
@@ -679,6 +708,44 @@ export interface UsageWarning {
   usage: number
   outflow: number
   extra: Record<string, string>
+}
+
+/**
+ * OD1010 `type`: what a usage warning is about, as 4.2 lists them. `UsageWarning` keeps the
+ * code as sent (`warning_type`), so a code the spec does not list still decodes;
+ * [`UsageWarning::kind`] names a listed one. Kotlin: the enum's `value` is the code and
+ * `UsageWarning.kind` looks it up; Node: a numeric enum equal to the code; Python: the
+ * `WarningType` IntEnum built from `codes::WARNING_TYPE` (a test keeps the two equal).
+ */
+export declare enum WarningType {
+  /** 11 流量不足: data running low. */
+  DataLow = 11,
+  /** 12 语音不足: voice minutes running low. */
+  VoiceLow = 12,
+  /** 13 短信不足: SMS running low. */
+  SmsLow = 13,
+  /** 14 连接数不足: connections running low. */
+  ConnectionsLow = 14,
+  /** 15 池单卡达量: a pooled card reached its own quota. */
+  PoolCardAtQuota = 15,
+  /** 21 流量超套: data beyond the package. */
+  DataExceeded = 21,
+  /** 22 语音超套: voice beyond the package. */
+  VoiceExceeded = 22,
+  /** 23 短信超套: SMS beyond the package. */
+  SmsExceeded = 23,
+  /** 24 连接数超套: connections beyond the package. */
+  ConnectionsExceeded = 24,
+  /** 31 套餐将到期: the package expires soon. */
+  PackageExpiring = 31,
+  /** 32 套餐已到期: the package has expired. */
+  PackageExpired = 32,
+  /** 41 卡无套餐: the card has no package. */
+  NoPackage = 41,
+  /** 42 卡将到期: the card expires soon. */
+  CardExpiring = 42,
+  /** 51 达量停机: suspended on reaching its quota. */
+  SuspendedAtQuota = 51,
 }
 
 /**
@@ -917,16 +984,29 @@ export declare class MonthlyUsageBatches {
 }
 
 /**
- * Verifies pushes and refuses replays: remembers the ids of recent pushes. Keep one per
- * receiver.
+ * Refuses replays in two phases, so a failed handler never loses an event: `begin` verifies
+ * the push and claims its id as in flight; `commit()` the ticket once handled, `release()` it
+ * when handling failed (the platform's retry is then accepted). Keep one per receiver; with
+ * `store: 'redis://…'` every worker shares it.
  */
 export declare class PushGuard {
-  /** Remembers at most `capacity` ids, each for `ttlMs` (the core's defaults when left out). */
-  constructor(capacity?: number | undefined | null, ttlMs?: number | undefined | null)
-  /** `verifyPush`, then refuses the push (`PUSH_REJECTED`) if its id was seen within the ttl. */
-  verify(body: string | Buffer, apikey: string, options?: PushOptions | undefined | null): Push
-  /** Records `id`; throws `PUSH_REJECTED` when it was already recorded (a replay). */
-  checkId(id: string): void
+  /** `store`, `capacity`, `ttlMs`, `inFlightMs`: the core's defaults when left out. */
+  constructor(options?: PushGuardOptions | undefined | null)
+  /**
+   * Verifies the push and claims its id. Rejects with `PUSH_REPLAY` (handled already:
+   * answer success), `PUSH_IN_FLIGHT`, `STORE_UNAVAILABLE` or `PUSH_REJECTED`.
+   */
+  begin(body: string | Buffer, apikey: string, options?: PushOptions | undefined | null): Promise<PushTicket>
+}
+
+/** A push whose id is claimed as in flight. */
+export declare class PushTicket {
+  /** The verified push (null once committed or released). */
+  get push(): Push | null
+  /** Marks the id handled: its replays reject with `PUSH_REPLAY`. */
+  commit(): Promise<Push>
+  /** Forgets the id, so the platform's retry is accepted. */
+  release(): Promise<void>
 }
 
 /**

@@ -1,5 +1,5 @@
 // The package's types: everything napi generated in index.d.ts, plus what lib.js adds.
-import type { BulkOutcome, CallOptions, Card, CardDetail, CardSet, CurrentUsage, ErrorInfo, FleetRecord, MonthlyUsage } from './index'
+import type { BulkOutcome, CallOptions, Card, CardDetail, CardSet, CurrentUsage, ErrorInfo, FleetRecord, MonthlyUsage, Push, PushOptions } from './index'
 
 export * from './index'
 
@@ -26,6 +26,17 @@ declare module './index' {
    * once, as it is settled; leaving the loop early cancels the run (requests in flight finish).
    */
   interface BulkRun extends AsyncIterable<BulkOutcome> {}
+
+  interface PushGuard {
+    /**
+     * `begin`, then `handler(push)`, then `commit`: resolves with the handler's value once the id
+     * is committed. Rejects with `PUSH_REPLAY` (handled already: answer success),
+     * `PUSH_IN_FLIGHT`, `STORE_UNAVAILABLE` or `PUSH_REJECTED` without running the handler; a
+     * handler that throws releases the id (the platform's retry is accepted) and its error is
+     * rethrown unchanged.
+     */
+    handle<T>(body: string | Buffer, apikey: string, handler: (push: Push) => T | Promise<T>, options?: PushOptions | undefined | null): Promise<Awaited<T>>
+  }
 
   interface Client {
     /** `await using client = new Client(...)` closes it (`close()`) at the end of the block. */

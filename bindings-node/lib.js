@@ -7,6 +7,7 @@
 //   runs) as INVALID_INPUT CardbossErrors: thrown by the sync methods, rejected by those that
 //   return a Promise — which those are is read from index.d.ts, the types napi generated from
 //   the Rust signatures, so no list is kept here;
+// - `PushGuard.prototype.handle` (begin, the handler, commit or release);
 // - `for await` over `client.cards()`, the batch streams and `client.bulkRun()`, the bulk calls
 //   that collect batches, `Symbol.asyncDispose` (`await using client = ...`).
 // Every export is a plain `exports.X =` line (the list at the end), so that Node also sees them
@@ -125,6 +126,24 @@ native.Client.prototype.usageHistory = async function usageHistory(month, cards,
   return collect(this.usageHistoryBatches(month, cards, showday, call))
 }
 
+/** `begin`, then the handler, then `commit` (resolves with the handler's value); a handler that
+ * throws or rejects releases the id (so the platform's retry is accepted) and its error is
+ * rethrown unchanged. Only sequencing: every rule is in the core's begin/commit/release. */
+native.PushGuard.prototype.handle = async function handle(body, apikey, handler, options) {
+  // A JS argument napi never sees: refused like napi's own, before the id is claimed.
+  if (typeof handler !== 'function') throw native._argumentError('FunctionExpected', 'Expected a function on handler')
+  const ticket = await this.begin(body, apikey, options)
+  let value
+  try {
+    value = await handler(ticket.push)
+  } catch (err) {
+    await ticket.release()
+    throw err
+  }
+  await ticket.commit()
+  return value
+}
+
 if (Symbol.asyncDispose) {
   /** `await using client = new Client(...)` closes it at the end of the block. */
   native.Client.prototype[Symbol.asyncDispose] = async function asyncDispose() {
@@ -145,6 +164,7 @@ exports.MonthlyUsageBatches = native.MonthlyUsageBatches
 exports.FleetSyncBatches = native.FleetSyncBatches
 exports.BulkRun = native.BulkRun
 exports.PushGuard = native.PushGuard
+exports.PushTicket = native.PushTicket
 exports.sign = guarded.sign
 exports.timestamp = guarded.timestamp
 exports.encryptSms = guarded.encryptSms

@@ -1,5 +1,5 @@
 'use strict'
-// Push verification: forged and replayed pushes are refused; pushes the sandbox sends to a
+// Push verification: forged and stale pushes are refused, replays are not handled twice; pushes the sandbox sends to a
 // receiver (JSON and form bodies, SMS pushes) verify from the raw body.
 const { describe, it, before, after } = require('node:test')
 const assert = require('node:assert/strict')
@@ -32,17 +32,54 @@ describe('push verification', () => {
     assert.equal(cardboss.verifyPush(lower, od1002.apikey).id, od1002.id)
   })
 
-  it('PushGuard refuses a replayed push', () => {
+  it('PushGuard: a committed push is PUSH_REPLAY; forged and stale ones are refused', async () => {
     const guard = new cardboss.PushGuard()
-    const push = guard.verify(Buffer.from(od1002.body), od1002.apikey)
-    assert.equal(push.content.kind, 'renewal_result')
-    assert.throws(() => guard.verify(od1002.body, od1002.apikey), (e) => e.code === 'PUSH_REJECTED' && /replay/.test(e.message))
-    const small = new cardboss.PushGuard(2, 60)
-    small.checkId('a')
-    assert.throws(() => small.checkId('a'), { code: 'PUSH_REJECTED' })
-    small.checkId('b')
-    small.checkId('c')
-    small.checkId('a') // evicted: capacity 2
+    const ticket = await guard.begin(Buffer.from(od1002.body), od1002.apikey)
+    assert.ok(ticket instanceof cardboss.PushTicket)
+    assert.equal(ticket.push.content.kind, 'renewal_result')
+    assert.equal((await ticket.commit()).id, od1002.id)
+    assert.equal(ticket.push, null)
+    await assert.rejects(ticket.release(), { code: 'INVALID_INPUT' }) // used already
+    await assert.rejects(guard.begin(od1002.body, od1002.apikey), { code: 'PUSH_REPLAY', kind: 'push_replay' })
+    const fresh = new cardboss.PushGuard({ capacity: 10, ttlMs: 60_000, inFlightMs: 5_000 })
+    await assert.rejects(fresh.begin(od1002.body, od1002.apikey, { maxAgeMs: 300_000 }), { code: 'PUSH_REJECTED' })
+    await assert.rejects(fresh.begin(od1002.body, 'f'.repeat(32)), { code: 'PUSH_REJECTED' })
+    // Refused pushes claimed nothing: the genuine one is still accepted.
+    await (await fresh.begin(od1002.body, od1002.apikey)).commit()
+    assert.throws(() => new cardboss.PushGuard({ capacity: -1 }), { code: 'INVALID_INPUT' })
+  })
+
+  it('PushGuard: a duplicate in flight is PUSH_IN_FLIGHT; after a release the retry is accepted once', async () => {
+    const guard = new cardboss.PushGuard()
+    const first = await guard.begin(od1002.body, od1002.apikey)
+    await assert.rejects(guard.begin(od1002.body, od1002.apikey), { code: 'PUSH_IN_FLIGHT', kind: 'push_in_flight' })
+    await first.release() // the handler failed: the platform will retry
+    const retry = await guard.begin(od1002.body, od1002.apikey)
+    await retry.commit()
+    await assert.rejects(guard.begin(od1002.body, od1002.apikey), { code: 'PUSH_REPLAY' })
+  })
+
+  it('PushGuard.handle commits after the handler and releases when it throws', async () => {
+    const guard = new cardboss.PushGuard()
+    const failure = new Error('the hand-off failed')
+    await assert.rejects(guard.handle(od1002.body, od1002.apikey, async () => { throw failure }), (e) => e === failure)
+    await assert.rejects(guard.handle(od1002.body, od1002.apikey, 'not a function'), { code: 'INVALID_INPUT', field: 'handler' })
+    let runs = 0
+    let started
+    let finish
+    const running = new Promise((resolve) => { started = resolve })
+    const pending = guard.handle(od1002.body, od1002.apikey, async (push) => {
+      runs++
+      started()
+      await new Promise((resolve) => { finish = resolve })
+      return push.id
+    })
+    await running
+    await assert.rejects(guard.handle(od1002.body, od1002.apikey, () => runs++), { code: 'PUSH_IN_FLIGHT' })
+    finish()
+    assert.equal(await pending, od1002.id)
+    await assert.rejects(guard.handle(od1002.body, od1002.apikey, () => runs++), { code: 'PUSH_REPLAY' })
+    assert.equal(runs, 1)
   })
 
   it('parses SMS pushes, including the spec example with unescaped quotes', () => {
@@ -69,16 +106,18 @@ describe('pushes from the sandbox to a receiver', () => {
     server = http.createServer((req, res) => {
       const chunks = []
       req.on('data', (c) => chunks.push(c))
-      req.on('end', () => {
+      req.on('end', async () => {
         const body = Buffer.concat(chunks)
+        const handled = (push) => received.push({ url: req.url, body, push, type: req.headers['content-type'] })
         try {
-          const push = req.url === '/sms' ? cardboss.parseSmsPush(body) : guard.verify(body, sb.ready.apikey, { expectedSid: sb.ready.sid, maxAgeMs: 600_000 })
-          received.push({ url: req.url, body, push, type: req.headers['content-type'] })
+          if (req.url === '/sms') handled(cardboss.parseSmsPush(body))
+          else await guard.handle(body, sb.ready.apikey, handled, { expectedSid: sb.ready.sid, maxAgeMs: 600_000 })
           res.end(cardboss.PUSH_ACK)
         } catch (error) {
           received.push({ url: req.url, body, error })
-          res.statusCode = 400
-          res.end(error.code)
+          // A replay was handled already: acknowledge it, so the platform stops sending it.
+          res.statusCode = error.code === 'PUSH_REPLAY' ? 200 : 400
+          res.end(error.code === 'PUSH_REPLAY' ? cardboss.PUSH_ACK : error.code)
         }
       })
     })
@@ -108,7 +147,7 @@ describe('pushes from the sandbox to a receiver', () => {
     return order
   }
 
-  it('an OD1002 renewal result (JSON body) verifies, a replay of it does not', async () => {
+  it('an OD1002 renewal result (JSON body) is handled once, a replay is acknowledged unhandled', async () => {
     let order
     for (const c of cards) {
       const card = { msisdn: c.msisdn }
@@ -122,10 +161,12 @@ describe('pushes from the sandbox to a receiver', () => {
     assert.equal(hit.push.sid, sb.ready.sid)
     assert.equal(hit.push.content.kind, 'renewal_result')
 
-    // The same body again, as a replay: the receiver refuses it.
+    // The same body again, as a replay: acknowledged, not handled a second time.
     const res = await fetch(`http://127.0.0.1:${server.address().port}/push`, { method: 'POST', body: hit.body })
-    assert.equal(res.status, 400)
-    assert.equal(await res.text(), 'PUSH_REJECTED')
+    assert.equal(res.status, 200)
+    assert.equal(await res.text(), cardboss.PUSH_ACK)
+    assert.equal(received.filter((r) => r.push?.content?.result?.orderid === order.orderid).length, 1)
+    assert.ok(received.some((r) => r.body.equals(hit.body) && r.error?.code === 'PUSH_REPLAY'))
     // A forged copy (tampered data) is refused too.
     const forged = JSON.parse(hit.body.toString())
     forged.data = forged.data.replace(order.orderid, 'NR0000000000')

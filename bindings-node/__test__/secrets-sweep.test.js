@@ -25,12 +25,13 @@ describe('secrets sweep', () => {
     server = http.createServer((req, res) => {
       const chunks = []
       req.on('data', (c) => chunks.push(c))
-      req.on('end', () => {
+      req.on('end', async () => {
         const body = Buffer.concat(chunks)
         pushBodies.push(body.toString())
+        const handled = (push) => results.push([`push ${req.url}`, push])
         try {
-          const push = req.url === '/sms' ? cardboss.parseSmsPush(body) : guard.verify(body, sb.ready.apikey, { expectedSid: sb.ready.sid, maxAgeMs: 600_000 })
-          results.push([`push ${req.url}`, push])
+          if (req.url === '/sms') handled(cardboss.parseSmsPush(body))
+          else await guard.handle(body, sb.ready.apikey, handled, { expectedSid: sb.ready.sid, maxAgeMs: 600_000 })
           res.end(cardboss.PUSH_ACK)
         } catch (e) {
           errors.push([`push ${req.url}`, e])
@@ -169,7 +170,16 @@ describe('secrets sweep', () => {
     }
     const signed = pushBodies.find((b) => b.includes(order.orderid))
     assert.ok(signed, 'the OD1002 push arrived and verified')
-    failSync('push replay', () => guard.verify(signed, sb.ready.apikey), (e) => e.code === 'PUSH_REJECTED')
+    await fail('push replay', () => guard.begin(signed, sb.ready.apikey), (e) => e.code === 'PUSH_REPLAY')
+    const second = new cardboss.PushGuard()
+    const ticket = await second.begin(signed, sb.ready.apikey)
+    objects.push(['ticket', ticket])
+    await fail('push in flight', () => second.handle(signed, sb.ready.apikey, () => {}), (e) => e.code === 'PUSH_IN_FLIGHT')
+    await ticket.release()
+    // A Redis store whose password is the apikey, unreachable: the error names the store without it.
+    const redisGuard = new cardboss.PushGuard({ store: `redis://:${sb.ready.apikey}@127.0.0.1:1/0` })
+    objects.push(['redis guard', redisGuard])
+    await fail('store unavailable', () => redisGuard.begin(signed, sb.ready.apikey), (e) => e.code === 'STORE_UNAVAILABLE')
     failSync('push wrong key', () => cardboss.verifyPush(signed, otherKey), (e) => e.code === 'PUSH_REJECTED')
     failSync('push wrong sid', () => cardboss.verifyPush(signed, sb.ready.apikey, { expectedSid: '99999' }), (e) => e.code === 'PUSH_REJECTED')
     const tampered = JSON.parse(signed)
@@ -180,7 +190,7 @@ describe('secrets sweep', () => {
     pages.close()
 
     const kinds = new Set(errors.map(([, e]) => e.kind))
-    for (const k of ['invalid_input', 'cooldown', 'rate_limited', 'api', 'auth', 'timeout', 'transport', 'http', 'decode', 'push_rejected', 'internal']) {
+    for (const k of ['invalid_input', 'cooldown', 'rate_limited', 'api', 'auth', 'timeout', 'transport', 'http', 'decode', 'push_rejected', 'push_replay', 'push_in_flight', 'store_unavailable', 'internal']) {
       assert.ok(kinds.has(k), `an error of kind ${k} was exercised`)
     }
     assert.ok(errors.length >= 60, `${errors.length} errors`)

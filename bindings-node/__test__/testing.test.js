@@ -110,13 +110,13 @@ describe('cardboss/testing Sandbox', () => {
       const guard = new cardboss.PushGuard()
 
       assert.equal(sb.approveOrder(approved.orderid).status, 'confirmed')
-      let push = guard.verify(await pushes.next(), sb.apikey, { expectedSid: sb.sid, maxAgeMs: 300_000 })
+      let push = await guard.handle(await pushes.next(), sb.apikey, (p) => p, { expectedSid: sb.sid, maxAgeMs: 300_000 })
       assert.equal(push.sn, 'OD1002')
       assert.equal(push.content.result.orderid, approved.orderid)
       assert.equal(push.content.result.status, 1)
 
       assert.equal(sb.rejectOrder(rejected.orderid).status, 'rejected')
-      push = guard.verify(await pushes.next(), sb.apikey, { expectedSid: sb.sid, maxAgeMs: 300_000 })
+      push = await guard.handle(await pushes.next(), sb.apikey, (p) => p, { expectedSid: sb.sid, maxAgeMs: 300_000 })
       assert.equal(push.content.result.orderid, rejected.orderid)
       assert.equal(push.content.result.status, 0)
 
@@ -136,7 +136,7 @@ describe('cardboss/testing Sandbox', () => {
       const msisdn = (await sb.client().listCards(1)).cards[0].msisdn
       const sent = sb.sendWarning(msisdn, 31)
       assert.equal(sent.pushed, true)
-      const push = new cardboss.PushGuard().verify(await pushes.next(), sb.apikey, { maxAgeMs: 300_000 })
+      const push = await (await new cardboss.PushGuard().begin(await pushes.next(), sb.apikey, { maxAgeMs: 300_000 })).commit()
       assert.equal(push.sn, 'OD1010')
     } finally {
       await sb.close()

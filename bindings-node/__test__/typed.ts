@@ -14,6 +14,8 @@ import {
   timestamp,
   verifyPush,
   Audit,
+  WarningType,
+  type PushTicket,
   type Card,
   type CardDetail,
   type CardPage,
@@ -58,6 +60,7 @@ async function everything(): Promise<void> {
     concurrency: 8,
     utcOffsetMinutes: 480,
     cooldownGuard: true,
+    cooldownStore: 'file:///var/lib/app/cooldowns.json',
   }
   const client = new Client(options)
   const apikey: string = options.apikey ?? ''
@@ -154,10 +157,20 @@ async function everything(): Promise<void> {
     case 'other':
       break
   }
-  const guard = new PushGuard(1000, 3600)
-  const guarded: Push = guard.verify('{}', apikey)
-  guard.checkId(guarded.id)
+  const guard = new PushGuard({ store: 'redis://127.0.0.1:6379/0', capacity: 1000, ttlMs: 3_600_000, inFlightMs: 60_000 })
+  const ticket: PushTicket = await guard.begin('{}', apikey, { expectedSid: '10043' })
+  const claimed: Push | null = ticket.push
+  void claimed
+  const committed: Push = await ticket.commit()
+  void committed
+  const released: void = await ticket.release()
+  void released
+  const orderid: string | null = await guard.handle(Buffer.from('{}'), apikey, async (p: Push) =>
+    p.content.kind === 'renewal_result' ? p.content.result.orderid : null)
+  void orderid
   new PushGuard()
+  const low: WarningType = WarningType.DataLow
+  void low
 
   const sms: SmsPush = parseSmsPush('{}')
   if (sms.kind === 'reports') {
@@ -176,6 +189,9 @@ async function everything(): Promise<void> {
   try {
     await client.suspend({ msisdn: '1064787000001' }, { signal: AbortSignal.timeout(1000) })
   } catch (err: unknown) {
+    if (err instanceof CardbossError && (err.kind === 'push_replay' || err.kind === 'push_in_flight' || err.kind === 'store_unavailable')) {
+      void err.code
+    }
     if (err instanceof CardbossError && err.kind === 'cancelled' && err.outcomeUnknown) {
       const wait: number | undefined = err.retryAfterMs
       void wait
