@@ -123,19 +123,32 @@ class RedisGuardTest {
     fun fourWorkerProcessesAcceptEachPushOnceAndAFailedHandlerIsRetried() = runBlocking<Unit> {
         val url = redis("start")
         val ids = (0 until PUSHES).map { "m$it" }
-        val file = bodies("pushes.txt", ids)
         val pool = (0 until WORKERS).map { Worker(url) }
-        // The platform delivers every push to every worker at once (its retries racing the first).
-        pool.forEach { it.send("push ${file.path}") }
-        val lines = pool.flatMap { it.results() }
-        assertEquals(PUSHES * WORKERS, lines.size)
-        val results = byResult(lines)
-        assertEquals(ids.sorted(), results.getValue("accepted").sorted(), "each id accepted exactly once")
-        assertTrue(results.keys.all { it in setOf("accepted", "PUSH_IN_FLIGHT", "PUSH_REPLAY") }, results.keys.toString())
+        // The platform delivers every push to every worker at once (its retries racing the first),
+        // and delivers again what no worker acknowledged: refused as in flight, or with the store
+        // unreachable (STORE_UNAVAILABLE: on a loaded runner a Redis answer can exceed 1 s).
+        val runs = mutableMapOf<String, Int>()
+        val counts = mutableMapOf<String, Int>()
+        var pending = ids
+        var round = 0
+        while (pending.isNotEmpty() && round++ < 5) {
+            val file = bodies("pushes$round.txt", pending)
+            pool.forEach { it.send("push ${file.path}") }
+            val lines = pool.flatMap { it.results() }
+            assertEquals(pending.size * WORKERS, lines.size)
+            val results = byResult(lines)
+            results.forEach { (result, of) -> counts.merge(result, of.size, Int::plus) }
+            assertTrue(results.keys.all { it in setOf("accepted", "PUSH_IN_FLIGHT", "PUSH_REPLAY", "STORE_UNAVAILABLE") }, results.keys.toString())
+            results["accepted"].orEmpty().forEach { runs.merge(it, 1, Int::plus) }
+            val acked = results["accepted"].orEmpty() + results["PUSH_REPLAY"].orEmpty()
+            pending = pending.filter { it !in acked }
+        }
+        assertEquals(ids.toSet(), runs.keys, "every id accepted")
+        assertTrue(runs.values.all { it == 1 }, "no id accepted twice: $runs")
         println(
-            "figures (Kotlin, $WORKERS processes): $PUSHES pushes x $WORKERS = ${lines.size} deliveries: accepted " +
-                "${results["accepted"]?.size ?: 0}, in flight ${results["PUSH_IN_FLIGHT"]?.size ?: 0}, " +
-                "replays ${results["PUSH_REPLAY"]?.size ?: 0}, duplicates accepted 0",
+            "figures (Kotlin, $WORKERS processes): $PUSHES pushes to each of $WORKERS workers in $round round(s): " +
+                "accepted ${counts["accepted"] ?: 0}, in flight ${counts["PUSH_IN_FLIGHT"] ?: 0}, replays " +
+                "${counts["PUSH_REPLAY"] ?: 0}, store unavailable ${counts["STORE_UNAVAILABLE"] ?: 0}, duplicates accepted 0",
         )
         // Later redeliveries, here or on any worker, are replays.
         PushGuard(PushGuardOptions(store = url)).use { here ->

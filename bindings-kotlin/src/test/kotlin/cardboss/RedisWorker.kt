@@ -3,6 +3,8 @@ package cardboss
 import kotlinx.coroutines.async
 import kotlinx.coroutines.awaitAll
 import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.sync.Semaphore
+import kotlinx.coroutines.sync.withPermit
 import java.io.File
 
 /**
@@ -12,7 +14,8 @@ import java.io.File
  * by result lines and `done`:
  *   `push FILE` / `fail FILE`  every body of FILE (one a line) at once through `guard.handle`, with a
  *                              handler that succeeds / throws; a line `ID RESULT` each, RESULT being
- *                              `accepted`, `failed` (handler threw, id released) or an error code;
+ *                              `accepted`, `failed` (handler threw, id released), an error code,
+ *                              or `ran+CODE` (the handler ran, then the commit failed);
  *   `suspend CARD`             `ok` or the error code.
  */
 object RedisWorker {
@@ -22,6 +25,9 @@ object RedisWorker {
         val apikey = System.getenv("CARDBOSS_APIKEY")
         val guard = PushGuard(PushGuardOptions(store = store))
         val client by lazy { CardBossClient.fromEnv(ClientOptions(cooldownStore = store)) }
+        // A receiver handles a few pushes at a time (as a server's worker pool would); all at once,
+        // on a loaded 2-core runner, some Redis answers take longer than the core's 1 s timeout.
+        val inFlight = Semaphore(8)
         println("ready")
         while (true) {
             val (command, arg) = (readLine() ?: break).split(' ', limit = 2)
@@ -29,12 +35,19 @@ object RedisWorker {
                 "push", "fail" -> File(arg).readLines().filter { it.isNotBlank() }.map { body ->
                     async {
                         val id = verifyPush(body, apikey).id
-                        val result = try {
-                            guard.handle(body, apikey) { if (command == "fail") error("the hand-off failed") else "accepted" }
-                        } catch (e: CardBossException) {
-                            e.info().code
-                        } catch (e: IllegalStateException) {
-                            "failed"
+                        var ran = false
+                        val result = inFlight.withPermit {
+                            try {
+                                guard.handle(body, apikey) {
+                                    ran = true
+                                    if (command == "fail") error("the hand-off failed") else "accepted"
+                                }
+                            } catch (e: CardBossException) {
+                                // The handler ran but the commit failed: say so, it must not be missed.
+                                if (ran) "ran+${e.info().code}" else e.info().code
+                            } catch (e: IllegalStateException) {
+                                "failed"
+                            }
                         }
                         "$id $result"
                     }
