@@ -162,8 +162,34 @@ public func parseSmsPush(body: String) throws -> SmsPush {
 }
 
 extension PushGuard {
-    /// `verify` for a body received as text (UTF-8).
-    public func verify(body: String, apikey: String, options: PushOptions? = nil) throws -> Push {
-        try verify(body: Data(body.utf8), apikey: apikey, options: options)
+    /// `begin` for a body received as text (UTF-8).
+    public func begin(body: String, apikey: String, options: PushOptions? = nil) async throws -> PushTicket {
+        try await begin(body: Data(body.utf8), apikey: apikey, options: options)
+    }
+
+    /// Handles one push exactly once: `begin`, then `handler`, then `commit()` (its result is
+    /// returned). When the handler throws or its task is cancelled the id is released (the
+    /// platform's retry is then accepted) and the handler's error is rethrown unchanged. Only
+    /// sequencing: every check is the core's.
+    public func handle<T>(
+        body: Data, apikey: String, options: PushOptions? = nil, handler: (Push) async throws -> T
+    ) async throws -> T {
+        let ticket = try await begin(body: body, apikey: apikey, options: options)
+        let result: T
+        do {
+            result = try await handler(ticket.push()!)
+        } catch {
+            try? await ticket.release()
+            throw error
+        }
+        _ = try await ticket.commit()
+        return result
+    }
+
+    /// `handle` for a body received as text (UTF-8).
+    public func handle<T>(
+        body: String, apikey: String, options: PushOptions? = nil, handler: (Push) async throws -> T
+    ) async throws -> T {
+        try await handle(body: Data(body.utf8), apikey: apikey, options: options, handler: handler)
     }
 }

@@ -51,20 +51,38 @@ final class PushTests: XCTestCase {
         await assertFails("PUSH_REJECTED") { try verifyPush(body: body, apikey: sandbox.apikey, options: PushOptions(expectedSid: "99999")) }
         await assertFails("PUSH_REJECTED") { try verifyPush(body: "hello", apikey: sandbox.apikey) }
 
-        // A replay of a genuine push is refused by the guard.
-        let guardian = PushGuard()
-        _ = try guardian.verify(body: body, apikey: sandbox.apikey, options: strict)
-        let replay = await failure { try guardian.verify(body: text, apikey: sandbox.apikey, options: strict) }
-        guard case let .PushRejected(info) = replay else { return XCTFail("\(replay)") }
-        XCTAssertTrue(info.msg.contains("replay"), info.msg)
+        // Two phases: a duplicate while the first is handled is PUSH_IN_FLIGHT; once committed,
+        // PUSH_REPLAY.
+        let guardian = try PushGuard()
+        let ticket = try await guardian.begin(body: body, apikey: sandbox.apikey, options: strict)
+        XCTAssertEqual(ticket.push()?.id, push.id)
+        await assertFails("PUSH_IN_FLIGHT") { try await guardian.begin(body: text, apikey: sandbox.apikey, options: strict) }
+        XCTAssertEqual(try await ticket.commit().id, push.id)
+        XCTAssertNil(ticket.push())
+        await assertFails("PUSH_REPLAY") { try await guardian.begin(body: text, apikey: sandbox.apikey, options: strict) }
 
-        // A small guard forgets the oldest ids first.
-        let small = try PushGuard.withLimits(capacity: 2, ttlMs: 60_000)
-        try small.checkId(id: "a")
-        await assertFails("PUSH_REJECTED") { try small.checkId(id: "a") }
-        try small.checkId(id: "b")
-        try small.checkId(id: "c")  // forgets "a"
-        try small.checkId(id: "a")
+        // A handler that fails releases the id: the retry of the same body is accepted, once.
+        struct HandOffFailed: Error {}
+        let retrying = try PushGuard()
+        do {
+            _ = try await retrying.handle(body: body, apikey: sandbox.apikey, options: strict) { _ in throw HandOffFailed() }
+            XCTFail("the handler's error was not rethrown")
+        } catch is HandOffFailed {}
+        let orderid = try await retrying.handle(body: text, apikey: sandbox.apikey, options: strict) { p -> String in
+            guard case let .renewalResult(r) = p.content else { throw HandOffFailed() }
+            return r.orderid
+        }
+        XCTAssertEqual(orderid, order.orderid)
+        await assertFails("PUSH_REPLAY") { try await retrying.handle(body: body, apikey: sandbox.apikey, options: strict) { _ in 1 } }
+
+        // A small guard forgets the oldest ids first (signed vectors with distinct ids).
+        let small = try PushGuard(options: PushGuardOptions(capacity: 2, ttlMs: 60_000))
+        let vs = try vectors("push_sign.json").prefix(3).map { ($0["body"] as! String, $0["apikey"] as! String) }
+        _ = try await small.begin(body: vs[0].0, apikey: vs[0].1).commit()
+        await assertFails("PUSH_REPLAY") { try await small.begin(body: vs[0].0, apikey: vs[0].1) }
+        _ = try await small.begin(body: vs[1].0, apikey: vs[1].1).commit()
+        _ = try await small.begin(body: vs[2].0, apikey: vs[2].1).commit()  // forgets the first
+        _ = try await small.begin(body: vs[0].0, apikey: vs[0].1).commit()
         XCTAssertNil(PushOptions().utcOffsetMinutes)  // the core resolves it: UTC+8
     }
 

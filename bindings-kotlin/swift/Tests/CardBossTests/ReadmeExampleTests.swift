@@ -29,11 +29,15 @@ func quickStart(sid: String, apikey: String, baseUrl: String, opsUrl: String, fl
     }
 }
 
-// A push receiver: verify, refuse replays, answer pushAck() ("success") within 5 s.
-let pushes = PushGuard()
-func onPush(body: Data, apikey: String) throws -> String {
-    let push = try pushes.verify(body: body, apikey: apikey, options: PushOptions(expectedSid: "10043"))
-    if case let .renewalResult(result) = push.content { print("order \(result.orderid): status \(result.status)") }
+// A push receiver: handle each push once (a failed handler releases it for the platform's
+// retry), answer pushAck() ("success") within 5 s; a replay was handled before: answer success.
+let pushes = try! PushGuard()  // PushGuard(options: PushGuardOptions(store: "redis://…")) for many workers
+func onPush(body: Data, apikey: String) async throws -> String {
+    do {
+        try await pushes.handle(body: body, apikey: apikey, options: PushOptions(expectedSid: "10043")) { push in
+            if case let .renewalResult(result) = push.content { print("order \(result.orderid): status \(result.status)") }
+        }
+    } catch CardBossError.PushReplay {}
     return pushAck()
 }
 // readme:end
@@ -52,7 +56,12 @@ final class ReadmeExampleTests: XCTestCase {
     func testOnPushVerifiesAndRefusesReplays() async throws {
         let c = try vectors("push_sign.json").first { $0["sn"] as? String == "OD1002" }!
         let body = Data((c["body"] as! String).utf8)
-        XCTAssertEqual(try onPush(body: body, apikey: c["apikey"] as! String), "success")
-        await assertFails("PUSH_REJECTED") { try onPush(body: body, apikey: c["apikey"] as! String) }
+        let result = try await onPush(body: body, apikey: c["apikey"] as! String)
+        XCTAssertEqual(result, "success")
+        // The platform's redelivery is answered success again, without running the handler.
+        let again = try await onPush(body: body, apikey: c["apikey"] as! String)
+        XCTAssertEqual(again, "success")
+        await assertFails("PUSH_REPLAY") { try await pushes.begin(body: body, apikey: c["apikey"] as! String) }
+        await assertFails("PUSH_REJECTED") { try await onPush(body: body, apikey: String(repeating: "0", count: 32)) }
     }
 }

@@ -135,10 +135,13 @@ final class SecretsTests: XCTestCase {
         }
         await expect("PushRejected(sid)", "PUSH_REJECTED") { try verifyPush(body: body, apikey: apikey, options: PushOptions(expectedSid: "99999")) }
         await expect("PushRejected(not json)", "PUSH_REJECTED") { try verifyPush(body: "sign=\(pushSign)&sid=\(s.sid)", apikey: apikey) }
-        let guardian = PushGuard()
+        let guardian = try PushGuard()
         record("PushGuard", guardian)
-        await attempt("guard.verify") { try guardian.verify(body: body, apikey: apikey, options: strict) }
-        await expect("PushRejected(replay)", "PUSH_REJECTED") { try guardian.verify(body: body, apikey: apikey, options: strict) }
+        let ticket = try await guardian.begin(body: body, apikey: apikey, options: strict)
+        record("PushTicket", ticket)
+        await expect("PushInFlight", "PUSH_IN_FLIGHT") { try await guardian.begin(body: body, apikey: apikey, options: strict) }
+        await attempt("ticket.commit") { try await ticket.commit() }
+        await expect("PushReplay", "PUSH_REPLAY") { try await guardian.begin(body: body, apikey: apikey, options: strict) }
         await expect("PushRejected(sms push)", "PUSH_REJECTED") { try parseSmsPush(body: #"{"type":"P0003","sign":"\#(pushSign)"}"#) }
 
         let secrets = [apikey, String(apikey.prefix(16)), String(apikey.suffix(16)), wrongApikey, pushSign]

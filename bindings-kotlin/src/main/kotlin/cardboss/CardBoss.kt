@@ -138,6 +138,27 @@ fun parseSmsPush(body: String): SmsPush = parseSmsPush(body.toByteArray(Charsets
 suspend fun PushGuard.begin(body: String, apikey: String, options: PushOptions? = null): PushTicket =
     begin(body.toByteArray(Charsets.UTF_8), apikey, options)
 
+/** Handles one push exactly once: [PushGuard.begin], then [handler], then [PushTicket.commit]
+ *  (its result is returned). When the handler throws or is cancelled the id is released (so the
+ *  platform's retry is accepted) and the handler's exception is rethrown unchanged. Only
+ *  sequencing: every check is the core's. */
+suspend fun <T> PushGuard.handle(body: ByteArray, apikey: String, options: PushOptions? = null, handler: suspend (Push) -> T): T {
+    val ticket = begin(body, apikey, options)
+    val result = try {
+        handler(ticket.push()!!)
+    } catch (e: Throwable) {
+        // Cancellation included: the release must still reach the store.
+        withContext(NonCancellable) { runCatching { ticket.release() }.exceptionOrNull()?.let(e::addSuppressed) }
+        throw e
+    }
+    ticket.commit()
+    return result
+}
+
+/** [handle] for a body received as text (UTF-8). */
+suspend fun <T> PushGuard.handle(body: String, apikey: String, options: PushOptions? = null, handler: suspend (Push) -> T): T =
+    handle(body.toByteArray(Charsets.UTF_8), apikey, options, handler)
+
 /** The answer a push receiver sends within 5 seconds. */
 val PUSH_ACK: String by lazy { pushAck() }
 

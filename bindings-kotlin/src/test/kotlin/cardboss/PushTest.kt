@@ -1,6 +1,10 @@
 package cardboss
 
 import com.sun.net.httpserver.HttpServer
+import kotlinx.coroutines.CompletableDeferred
+import kotlinx.coroutines.awaitCancellation
+import kotlinx.coroutines.cancelAndJoin
+import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.AfterAll
 import org.junit.jupiter.api.Assertions.assertEquals
@@ -12,6 +16,9 @@ import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.TestInstance
 import org.junit.jupiter.api.assertThrows
 import org.junit.jupiter.api.fail
+import kotlinx.serialization.json.jsonArray
+import kotlinx.serialization.json.jsonObject
+import kotlinx.serialization.json.jsonPrimitive
 import java.net.InetSocketAddress
 import java.util.concurrent.LinkedBlockingQueue
 import java.util.concurrent.TimeUnit
@@ -88,21 +95,59 @@ class PushTest {
         // Not JSON at all.
         assertThrows<CardBossException.PushRejected> { verifyPush("hello", sandbox.apikey) }
 
-        // A replay of a genuine push is refused by the guard.
-        val guard = PushGuard()
-        guard.verify(body, sandbox.apikey, strict)
-        val replay = assertThrows<CardBossException.PushRejected> { guard.verify(text, sandbox.apikey, strict) }
-        assertTrue(replay.info.msg.contains("replay"), replay.info.msg)
-        guard.close()
-
-        // A small guard forgets the oldest ids first.
-        PushGuard.withLimits(capacity = 2, ttlMs = 60_000).use { small ->
-            small.checkId("a")
-            assertThrows<CardBossException.PushRejected> { small.checkId("a") }
-            small.checkId("b")
-            small.checkId("c") // forgets "a"
-            small.checkId("a")
+        // Two phases: while the first delivery is being handled a duplicate is PushInFlight
+        // (answer non-success, the platform retries); once committed it is PushReplay.
+        PushGuard().use { guard ->
+            val ticket = guard.begin(body, sandbox.apikey, strict)
+            assertEquals(push.id, ticket.push()!!.id)
+            val inFlight = assertThrows<CardBossException.PushInFlight> { guard.begin(text, sandbox.apikey, strict) }
+            assertEquals("PUSH_IN_FLIGHT", inFlight.info().code)
+            assertEquals(push.id, ticket.commit().id)
+            assertNull(ticket.push()) // used up: a second commit is refused
+            assertThrows<CardBossException.InvalidInput> { ticket.commit() }
+            val replay = assertThrows<CardBossException.PushReplay> { guard.begin(text, sandbox.apikey, strict) }
+            assertEquals("PUSH_REPLAY", replay.info().code)
+            // A forgery is refused before any claim: the genuine id stays a replay.
+            assertThrows<CardBossException.PushRejected> { guard.begin(forged, sandbox.apikey, strict) }
         }
+
+        // A handler that fails releases the id: the platform's retry of the same body is
+        // accepted, once.
+        PushGuard().use { guard ->
+            val boom = IllegalStateException("hand-off failed")
+            val thrown = assertThrows<IllegalStateException> {
+                guard.handle(body, sandbox.apikey, strict) { throw boom }
+            }
+            assertTrue(thrown === boom, "the handler's exception is rethrown unchanged")
+            // A handler cancelled mid-way releases the id as well.
+            val started = CompletableDeferred<Unit>()
+            val cancelled = launch { guard.handle(body, sandbox.apikey, strict) { started.complete(Unit); awaitCancellation() } }
+            started.await()
+            cancelled.cancelAndJoin()
+            var runs = 0
+            assertEquals(order.orderid, guard.handle(text, sandbox.apikey, strict) { runs++; it.content.renewalResult!!.orderid })
+            assertThrows<CardBossException.PushReplay> { guard.handle(body, sandbox.apikey, strict) { runs++ } }
+            assertEquals(1, runs)
+            // Released by begin/release by hand too.
+            val other = PushGuard()
+            other.begin(body, sandbox.apikey, strict).release()
+            other.begin(body, sandbox.apikey, strict).commit()
+            assertThrows<CardBossException.PushReplay> { other.begin(body, sandbox.apikey, strict) }
+            other.close()
+        }
+
+        // A small guard forgets the oldest ids first (signed vectors with distinct ids).
+        val vectors = readJson("tests/vectors/push_sign.json").jsonArray.map { it.jsonObject }
+        PushGuard(PushGuardOptions(capacity = 2, ttlMs = 60_000)).use { small ->
+            val (a, b, c) = vectors.take(3).map { it.getValue("body").jsonPrimitive.content to it.getValue("apikey").jsonPrimitive.content }
+            small.begin(a.first, a.second).commit()
+            assertThrows<CardBossException.PushReplay> { small.begin(a.first, a.second) }
+            small.begin(b.first, b.second).commit()
+            small.begin(c.first, c.second).commit() // forgets a
+            small.begin(a.first, a.second).commit()
+        }
+        assertThrows<CardBossException.InvalidInput> { PushGuard(PushGuardOptions(capacity = 0)) }
+        assertThrows<CardBossException.InvalidInput> { PushGuard(PushGuardOptions(store = "ftp://nowhere")) }
         assertNull(PushOptions().utcOffsetMinutes) // the core resolves it: UTC+8
     }
 

@@ -183,8 +183,12 @@ class SecretsTest {
                 expect<CardBossException.PushRejected>("PushRejected(not json)") { verifyPush("sign=$sign&sid=${s.sid}", apikey) }
                 PushGuard().use { guard ->
                     record("PushGuard", guard)
-                    attempt("guard.verify") { guard.verify(body, apikey, strict) }
-                    expect<CardBossException.PushRejected>("PushRejected(replay)") { guard.verify(body, apikey, strict) }
+                    val ticket = runBlocking { guard.begin(body, apikey, strict) }
+                    record("PushTicket", ticket)
+                    expect<CardBossException.PushInFlight>("PushInFlight") { guard.begin(body, apikey, strict) }
+                    attempt("ticket.commit") { ticket.commit() }
+                    expect<CardBossException.PushReplay>("PushReplay") { guard.begin(body, apikey, strict) }
+                    expect<CardBossException.InvalidInput>("ticket used") { ticket.release() }
                 }
                 expect<CardBossException.PushRejected>("PushRejected(sms push)") { parseSmsPush("""{"type":"P0003","sign":"$sign"}""") }
                 client.close()
