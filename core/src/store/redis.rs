@@ -77,7 +77,16 @@ impl RedisStore {
     pub async fn claim(&self, key: &str, value: &str, ttl: Duration) -> Result<Claim> {
         let mut set = redis::cmd("SET");
         set.arg(key).arg(value).arg("NX").arg("PX").arg(millis(ttl));
-        let set: Option<String> = self.query(&set).await?;
+        let set: Option<String> = match self.query(&set).await {
+            Ok(set) => set,
+            Err(e) => {
+                // The SET may have landed with only its answer late: give the claim back (our
+                // token only, best effort) so it does not hold the platform's retry off for the
+                // whole in-flight window.
+                let _ = self.release(key, value).await;
+                return Err(e);
+            }
+        };
         if set.is_some() {
             return Ok(Claim::Claimed);
         }
