@@ -257,7 +257,7 @@ def test_constructors_share_one_signature_and_restate_no_default() -> None:
     assert sync == asyn
     assert list(sync.parameters) == [
         "sid", "apikey", "base_url", "ops_url", "timeout_ms", "connect_timeout_ms", "max_retries",
-        "retry_base_ms", "retry_cap_ms", "concurrency", "utc_offset_minutes", "cooldown_guard",
+        "retry_base_ms", "retry_cap_ms", "concurrency", "utc_offset_minutes", "cooldown_guard", "cooldown_store",
     ]
     # every option's default is the core's, so the signature says None
     assert all(p.default is None for name, p in sync.parameters.items() if name not in ("sid", "apikey"))

@@ -119,7 +119,7 @@ def push_workers(store: str, bodies_per_worker: list[list[str]], fail: bool = Fa
     for proc, bodies in zip(procs, bodies_per_worker):
         assert proc.stdin is not None
         proc.stdin.write(json.dumps({"store": store, "apikey": KEY, "sid": SID, "bodies": bodies, "fail": fail}))
-        proc.stdin.close()
+        proc.stdin.flush()  # communicate() below closes it: the end of the job
     results = []
     for proc in procs:
         out, err = proc.communicate(timeout=120)
