@@ -110,10 +110,14 @@ def test_push_types_are_the_cores() -> None:
     assert (plain.mobiles, plain.content) == (["1", "2"], "hi")
     assert plain.to_dict() == {"mobiles": ["1", "2"], "content": "hi"}
     guard = cardboss.PushGuard()
-    assert repr(guard) == "PushGuard(capacity=100000, ttl_ms=86400000)"
+    assert repr(guard) == 'PushGuard(store="memory:", capacity=100000, ttl_ms=86400000, in_flight_ms=60000)'
     with pytest.raises(cardboss.InvalidInputError) as e:
         cardboss.PushGuard(capacity=0)
     assert e.value.field == "capacity"
+    with pytest.raises(cardboss.InvalidInputError):
+        cardboss.PushGuard(store="ftp://x")
+    with pytest.raises(cardboss.InvalidInputError):
+        cardboss.PushGuard(in_flight_ms=-1)
     with pytest.raises(cardboss.InvalidInputError) as e:
         cardboss.verify_push(b"{}", APIKEY, max_age_ms=-1)
     assert e.value.field == "max_age_ms"

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 
@@ -79,12 +80,46 @@ def test_fastapi_push_receiver(monkeypatch: pytest.MonkeyPatch) -> None:
     body = case["body"].encode()
     answer = http.post("/cardboss/push", content=body)
     assert answer.status_code == 200 and answer.text == cardboss.PUSH_ACK
-    assert http.post("/cardboss/push", content=body).status_code == 400  # replayed
+    # a replay was handled already: `success` again, without running the handler
+    handled: list[str] = []
+    monkeypatch.setattr(push_receiver, "handle", lambda push: handled.append(push.id))
+    answer = http.post("/cardboss/push", content=body)
+    assert (answer.status_code, answer.text, handled) == (200, cardboss.PUSH_ACK, [])
     forged = json.loads(body)
     forged["id"] = "another-id"
     forged["data"] = forged["data"].replace("1", "2")
     assert http.post("/cardboss/push", content=json.dumps(forged)).status_code == 400  # forged
+    fails_once(monkeypatch, push_receiver, http)
     sms = b'{"type":"P0001","data":"[{\\"mobile\\":\\"1064807400778\\",\\"stat\\":\\"DELIVRD\\",\\"taskId\\":\\"T\\"}]"}'
     answer = http.post("/cardboss/sms", content=sms)
     assert answer.status_code == 200 and answer.text == "success"
     assert http.post("/cardboss/sms", content=b"nonsense").status_code == 400
+
+
+def fails_once(monkeypatch: pytest.MonkeyPatch, push_receiver: Any, http: Any) -> None:
+    """A fresh push (another vector, its own id): in flight while another worker has it, then a
+    handler that raises (non-success, the id released), then the platform's retry: handled
+    once and acknowledged; a store that cannot be reached: non-success, nothing handled."""
+    case = load_vectors("push_sign.json")[1]
+    assert (case["sid"], case["apikey"]) == (push_receiver.SID, push_receiver.APIKEY)
+    body = case["body"].encode()
+    held = push_receiver.guard.begin(body, case["apikey"])  # another worker is handling it
+    assert http.post("/cardboss/push", content=body).status_code == 503
+    held.release()
+    handled: list[str] = []
+
+    def flaky(push: cardboss.Push) -> None:
+        handled.append(push.id)
+        if len(handled) == 1:
+            raise RuntimeError("database down")
+
+    monkeypatch.setattr(push_receiver, "handle", flaky)
+    assert http.post("/cardboss/push", content=body).status_code == 500
+    answer = http.post("/cardboss/push", content=body)
+    assert (answer.status_code, answer.text) == (200, cardboss.PUSH_ACK)
+    assert http.post("/cardboss/push", content=body).status_code == 200  # a replay: not handled
+    assert handled == [case["id"], case["id"]]
+    # nothing listens on port 1: the store is unavailable, so the push is not acknowledged
+    monkeypatch.setattr(push_receiver, "guard", cardboss.PushGuard(store="redis://127.0.0.1:1/0"))
+    assert http.post("/cardboss/push", content=body).status_code == 503
+    assert handled == [case["id"], case["id"]]

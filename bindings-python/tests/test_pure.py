@@ -90,13 +90,14 @@ def test_billing_vectors() -> None:
 def test_push_guard_refuses_a_replay() -> None:
     case = load_vectors("push_sign.json")[0]
     guard = cardboss.PushGuard(capacity=10, ttl_ms=60_000)
-    first = guard.verify(case["body"].encode(), case["apikey"])
-    assert first.id == case["id"]
-    with pytest.raises(cardboss.PushRejectedError, match="replay"):
-        guard.verify(case["body"].encode(), case["apikey"])
-    guard.check_id("another")
-    with pytest.raises(cardboss.PushRejectedError):
-        guard.check_id("another")
+    with guard.begin(case["body"].encode(), case["apikey"]) as first:
+        assert first.id == case["id"]
+        with pytest.raises(cardboss.PushInFlightError):
+            guard.begin(case["body"].encode(), case["apikey"])
+    with pytest.raises(cardboss.PushReplayError, match="replay"):
+        guard.begin(case["body"].encode(), case["apikey"])
+    # a guard of its own does not know the id: guards share ids only through a store
+    assert cardboss.PushGuard().begin(case["body"], case["apikey"]).commit().id == case["id"]
     assert "PushGuard(" in repr(guard)
 
 
@@ -142,6 +143,9 @@ def test_exception_hierarchy() -> None:
     assert issubclass(cardboss.HttpError, cardboss.TransportError)
     assert issubclass(cardboss.DecodeError, cardboss.CardBossError)
     assert issubclass(cardboss.PushRejectedError, cardboss.CardBossError)
+    for name in ("PushReplayError", "PushInFlightError", "StoreUnavailableError"):
+        assert issubclass(getattr(cardboss, name), cardboss.CardBossError)
+        assert not issubclass(getattr(cardboss, name), cardboss.PushRejectedError)
     assert issubclass(cardboss.InternalError, cardboss.CardBossError)
     assert issubclass(cardboss.CardBossError, Exception)
     for name in ("CardBossError", "ApiError", "TimeoutError", "InternalError"):
@@ -253,7 +257,7 @@ def test_constructors_share_one_signature_and_restate_no_default() -> None:
     assert sync == asyn
     assert list(sync.parameters) == [
         "sid", "apikey", "base_url", "ops_url", "timeout_ms", "connect_timeout_ms", "max_retries",
-        "retry_base_ms", "retry_cap_ms", "concurrency", "utc_offset_minutes", "cooldown_guard",
+        "retry_base_ms", "retry_cap_ms", "concurrency", "utc_offset_minutes", "cooldown_guard", "cooldown_store",
     ]
     # every option's default is the core's, so the signature says None
     assert all(p.default is None for name, p in sync.parameters.items() if name not in ("sid", "apikey"))

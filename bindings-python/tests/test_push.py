@@ -29,17 +29,22 @@ def test_renewal_push_verified_forged_and_replayed(faulty: Sandbox, receiver: Re
         order = renew_and_approve(client, faulty)
     body = receiver.next("/push")
 
-    push = guard.verify(body, faulty.apikey, expected_sid=faulty.sid, max_age_ms=300000)
-    assert push.sn == "OD1002" and push.sid == faulty.sid
-    assert push.content.kind == "renewal_result"
-    result = push.content.result
-    assert result is not None and result.orderid == order.orderid and result.succeeded()
-    assert push.to_dict()["content"]["kind"] == "renewal_result"
-    assert "OD1002" in repr(push) and faulty.apikey not in repr(push)
+    with guard.begin(body, faulty.apikey, expected_sid=faulty.sid, max_age_ms=300000) as push:
+        assert push.sn == "OD1002" and push.sid == faulty.sid
+        assert push.content.kind == "renewal_result"
+        result = push.content.result
+        assert result is not None and result.orderid == order.orderid and result.succeeded()
+        assert push.to_dict()["content"]["kind"] == "renewal_result"
+        assert "OD1002" in repr(push) and faulty.apikey not in repr(push)
+        # the same body while the first is being handled: in flight, the platform retries later
+        with pytest.raises(cardboss.PushInFlightError, match="in flight") as busy:
+            guard.begin(body, faulty.apikey)
+        assert busy.value.kind == "push_in_flight" and busy.value.code == "PUSH_IN_FLIGHT"
 
-    # the same body again: a replay
-    with pytest.raises(cardboss.PushRejectedError, match="replay"):
-        guard.verify(body, faulty.apikey)
+    # the same body once committed: a replay (answer success, do not handle it again)
+    with pytest.raises(cardboss.PushReplayError, match="replay") as replay:
+        guard.begin(body, faulty.apikey)
+    assert replay.value.kind == "push_replay" and replay.value.code == "PUSH_REPLAY"
 
     # a forged push: a valid body whose content was changed, or one signed with another key
     if push_format == "json":
@@ -50,9 +55,48 @@ def test_renewal_push_verified_forged_and_replayed(faulty: Sandbox, receiver: Re
         forged_body = body.replace(b"level=info", b"level=error")
         assert forged_body != body
     with pytest.raises(cardboss.PushRejectedError, match="sign"):
-        guard.verify(forged_body, faulty.apikey)
+        guard.begin(forged_body, faulty.apikey)
     with pytest.raises(cardboss.PushRejectedError):
         cardboss.verify_push(body, "0" * 32)
+
+
+class HandlerFailed(Exception):
+    pass
+
+
+def test_failed_handler_releases_the_id_so_the_retry_is_handled_once(faulty: Sandbox, receiver: Receiver) -> None:
+    faulty.admin("config", {"push_url": f"{receiver.url}/push"})
+    guard = cardboss.PushGuard()
+    with faulty.client() as client:
+        order = renew_and_approve(client, faulty)
+    body = receiver.next("/push")
+
+    # the handler raises: the exception propagates unchanged and the id is released
+    with pytest.raises(HandlerFailed):
+        with guard.begin(body, faulty.apikey, expected_sid=faulty.sid):
+            raise HandlerFailed("database down")
+    # the platform's retry of the same body is accepted, once
+    handled = []
+    with guard.begin(body, faulty.apikey, expected_sid=faulty.sid) as push:
+        handled.append(push.id)
+    assert push.content.result is not None and push.content.result.orderid == order.orderid
+    with pytest.raises(cardboss.PushReplayError):
+        guard.begin(body, faulty.apikey)
+    assert handled == [push.id]
+
+    # the explicit form: release() then commit() on the retry; a used ticket refuses reuse
+    other = cardboss.PushGuard(capacity=10, ttl_ms=60_000, store="memory:", in_flight_ms=30_000)
+    ticket = other.begin(body, faulty.apikey)
+    assert ticket.push.id == push.id
+    ticket.release()
+    with pytest.raises(RuntimeError, match="already used"):
+        ticket.commit()
+    retry = other.begin(body, faulty.apikey)
+    assert retry.commit().id == push.id
+    with pytest.raises(RuntimeError, match="already used"):
+        retry.push
+    with pytest.raises(cardboss.PushReplayError):
+        other.begin(body, faulty.apikey)
 
 
 def test_usage_warning_push(faulty: Sandbox, receiver: Receiver) -> None:

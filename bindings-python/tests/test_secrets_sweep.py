@@ -234,11 +234,14 @@ def test_secrets_sweep(sweep_sandbox: Sandbox, receiver: Receiver, request: pyte
         # pushes: the genuine one, a replay, a forged one, one signed with another key, junk
         body = receiver.next("/push")
         guard = cardboss.PushGuard()
-        push = guard.verify(body, key, expected_sid=sb.sid, max_age_ms=600000)
+        ticket = guard.begin(body, key, expected_sid=sb.sid, max_age_ms=600000)
+        seen += [ticket, ticket.push]
+        expect_error(lambda: guard.begin(body, key))  # in flight
+        push = ticket.commit()
         seen += [push, push.content, guard]
         fields = json.loads(body)
         push_signs.add(str(fields["sign"]))
-        expect_error(lambda: guard.verify(body, key))  # replay
+        expect_error(lambda: guard.begin(body, key))  # replay
         forged = dict(fields, id="forged-" + str(fields["id"]))
         parts = [str(forged.get(k, "")) for k in ("sid", "id", "sn", "level", "api", "time", "data", "desc")]
         push_signs.add(cardboss.sign([parts[0], key, *parts[1:]]))  # the sign the SDK expects
@@ -264,7 +267,8 @@ def test_secrets_sweep(sweep_sandbox: Sandbox, receiver: Receiver, request: pyte
     secrets = {key, wrong_key, key[:16], key[16:], *signs, *push_signs}
     classes = {type(e).__name__ for e in errors}
     expected = {"ApiError", "AuthError", "RateLimitedError", "InvalidInputError", "CooldownError",
-                "TimeoutError", "TransportError", "HttpError", "DecodeError", "PushRejectedError"}
+                "TimeoutError", "TransportError", "HttpError", "DecodeError", "PushRejectedError",
+                "PushReplayError", "PushInFlightError"}
     assert expected <= classes, f"every error class exercised: missing {expected - classes}"
 
     found = []

@@ -92,13 +92,13 @@ def test_approve_and_reject_orders_push_the_results(receiver: Receiver) -> None:
         guard = cardboss.PushGuard()
 
         assert sb.approve_order(approved.orderid)["status"] == "confirmed"
-        push = guard.verify(receiver.next("/push"), sb.apikey, expected_sid=sb.sid, max_age_ms=300000)
+        push = guard.begin(receiver.next("/push"), sb.apikey, expected_sid=sb.sid, max_age_ms=300000).commit()
         result = push.content.result
         assert push.sn == "OD1002" and result is not None
         assert result.orderid == approved.orderid and result.succeeded()
 
         assert sb.reject_order(rejected.orderid)["status"] == "rejected"
-        push = guard.verify(receiver.next("/push"), sb.apikey, expected_sid=sb.sid, max_age_ms=300000)
+        push = guard.begin(receiver.next("/push"), sb.apikey, expected_sid=sb.sid, max_age_ms=300000).commit()
         result = push.content.result
         assert result is not None and result.orderid == rejected.orderid and not result.succeeded()
 
@@ -114,7 +114,7 @@ def test_send_warning_pushes_od1010(receiver: Receiver) -> None:
         msisdn = sb.client().list_cards(1).cards[0].msisdn
         sent = sb.send_warning(msisdn, 31)
         assert sent["pushed"] is True and sent["item"]["msisdn"] == msisdn
-        push = cardboss.PushGuard().verify(receiver.next("/push"), sb.apikey, max_age_ms=300000)
+        push = cardboss.PushGuard().begin(receiver.next("/push"), sb.apikey, max_age_ms=300000).commit()
         assert push.sn == "OD1010"
         assert [w.warning_type for w in push.content.warnings] == [31]
 

@@ -114,9 +114,10 @@ def test_typed_pure_functions() -> None:
     plain: cardboss.SmsPlaintext = cardboss.decrypt_sms(key, text)
     billed: int = cardboss.sms_billing_count(plain.content)
     sign: str = cardboss.sign(["10043", key, cardboss.timestamp()])
-    guard = cardboss.PushGuard(capacity=10, ttl_ms=60_000)
+    guard = cardboss.PushGuard(capacity=10, ttl_ms=60_000, store="memory:", in_flight_ms=1000)
     try:
-        push: cardboss.Push = guard.verify(b"{}", key)
+        ticket: cardboss.PushTicket = guard.begin(b"{}", key)
+        push: cardboss.Push = ticket.commit()
         content: cardboss.PushContent = push.content
         result: cardboss.RenewalResult | None = content.result
         assert result is None

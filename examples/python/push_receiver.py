@@ -4,12 +4,17 @@
     CARDBOSS_SID=... CARDBOSS_APIKEY=... uvicorn push_receiver:app --port 8080
 
 Data pushes (renewal results OD1002, usage warnings OD1010) are signed: verify the *raw* body
-(never a re-serialized one) with the apikey, refuse replays with one shared `PushGuard`, and
-answer `success` within 5 seconds. SMS pushes (P0001 reports, P0002 replies) are not signed.
+(never a re-serialized one) with the apikey and answer `success` within 5 seconds, and only
+once the push was handled. `PushGuard.begin` verifies it and claims its id; the ticket commits
+when the handler returns and releases the id when it raises, so the platform's retry is handled
+then instead of being lost. Several workers share one guard store (CARDBOSS_PUSH_STORE, say
+redis://127.0.0.1:6379/0), so each push is handled once across them. SMS pushes (P0001 reports,
+P0002 replies) are not signed.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 
@@ -24,7 +29,8 @@ APIKEY = os.environ["CARDBOSS_APIKEY"]
 SID = os.environ["CARDBOSS_SID"]
 # Refuse pushes whose `time` is further than this from now (empty: no limit).
 MAX_AGE = os.environ.get("CARDBOSS_PUSH_MAX_AGE", "600")
-guard = cardboss.PushGuard()
+# Where handled push ids are kept (empty: this process's memory only).
+guard = cardboss.PushGuard(store=os.environ.get("CARDBOSS_PUSH_STORE") or None)
 app = FastAPI()
 
 
@@ -41,12 +47,30 @@ def handle(push: cardboss.Push) -> None:
 @app.post("/cardboss/push", response_class=PlainTextResponse)
 async def data_push(request: Request) -> PlainTextResponse:
     body = await request.body()
+    max_age_ms = int(MAX_AGE) * 1000 if MAX_AGE else None
+    # begin/commit wait on the store (Redis): in a thread, so the event loop stays free
     try:
-        push = guard.verify(body, APIKEY, expected_sid=SID, max_age_ms=int(MAX_AGE) * 1000 if MAX_AGE else None)
+        ticket = await asyncio.to_thread(guard.begin, body, APIKEY, expected_sid=SID, max_age_ms=max_age_ms)
+    except cardboss.PushReplayError:
+        return PlainTextResponse(cardboss.PUSH_ACK)  # handled already: the platform missed our ack
     except cardboss.PushRejectedError as e:
         log.warning("push rejected: %s", e)
         return PlainTextResponse("rejected", status_code=400)
-    handle(push)
+    except (cardboss.PushInFlightError, cardboss.StoreUnavailableError) as e:
+        log.warning("push not handled now, the platform retries it: %s", e)
+        return PlainTextResponse("retry later", status_code=503)
+    try:
+        handle(ticket.push)
+    except Exception:
+        log.exception("push handler failed; its retry will be handled")
+        await asyncio.to_thread(ticket.release)
+        return PlainTextResponse("failed", status_code=500)
+    try:
+        await asyncio.to_thread(ticket.commit)
+    except cardboss.StoreUnavailableError as e:
+        # handled but not recorded: the retry may be handled again, so `handle` should be idempotent
+        log.warning("push handled but not recorded: %s", e)
+        return PlainTextResponse("retry later", status_code=503)
     return PlainTextResponse(cardboss.PUSH_ACK)
 
 

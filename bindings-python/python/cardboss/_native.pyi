@@ -1403,11 +1403,20 @@ class SmsPlaintext:
 
 @final
 class PushGuard:
-    """Verifies pushes and refuses replays (an id seen within `ttl_ms`). Thread-safe.
-    `None`: the core's defaults (100,000 ids, 24 hours)."""
+    """Refuses replays in two phases so a failed handler never loses an event: `begin`
+    verifies the push and claims its id as in flight; commit the ticket once handled (or use
+    it as a context manager). `store`: `memory:` (default), `redis://host:port/db` (shared by
+    every worker), `file:///path`. `None` is the core's default for every option."""
 
-    def __new__(cls, capacity: int | None = None, ttl_ms: int | None = None) -> Self: ...
-    def verify(
+    def __new__(
+        cls,
+        capacity: int | None = None,
+        ttl_ms: int | None = None,
+        *,
+        store: str | None = None,
+        in_flight_ms: int | None = None,
+    ) -> Self: ...
+    def begin(
         self,
         body: bytes | bytearray | memoryview | str,
         apikey: str,
@@ -1415,10 +1424,31 @@ class PushGuard:
         expected_sid: str | None = None,
         max_age_ms: int | None = None,
         utc_offset_minutes: int | None = None,
-    ) -> Push:
-        """`verify_push`, then refuses a push whose id was already seen (`PushRejectedError`)."""
-    def check_id(self, id: str) -> None:
-        """Records `id`; raises `PushRejectedError` when it was already recorded."""
+    ) -> PushTicket:
+        """Verifies the push and claims its id: raises `PushReplayError` (handled already:
+        answer success), `PushInFlightError` (being handled), `StoreUnavailableError`, or
+        `PushRejectedError`."""
+
+@final
+class PushTicket:
+    """A push whose id is claimed as in flight: `commit()` once handled, `release()` when
+    handling failed (so the platform's retry is accepted). A context manager does either."""
+
+    @property
+    def push(self) -> Push:
+        """The verified push."""
+    def commit(self) -> Push:
+        """Marks the id handled: its replays raise `PushReplayError`."""
+    def release(self) -> None:
+        """Forgets the id, so the platform's retry is accepted."""
+    def __enter__(self) -> Push: ...
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        _value: BaseException | None,
+        _traceback: TracebackType | None,
+    ) -> bool:
+        """Commits on a normal exit, releases on an exception (which then propagates)."""
 
 def verify_push(
     body: bytes | bytearray | memoryview | str,
@@ -2076,10 +2106,13 @@ class Client:
         concurrency: int | None = None,
         utc_offset_minutes: int | None = None,
         cooldown_guard: bool | None = None,
+        cooldown_store: str | None = None,
     ) -> Self:
         """Every option left `None` is the core's default (base_url http://127.0.0.1:9011,
         timeout_ms 30000, connect_timeout_ms 5000, max_retries 3, retry_base_ms 200,
-        retry_cap_ms 5000, concurrency 8, utc_offset_minutes 480, cooldown_guard True)."""
+        retry_cap_ms 5000, concurrency 8, utc_offset_minutes 480, cooldown_guard True,
+        cooldown_store memory: (redis://host:port/db or file:///path shares cooldowns between
+        processes))."""
     @classmethod
     def from_env(
         cls,
@@ -2096,6 +2129,7 @@ class Client:
         concurrency: int | None = ...,
         utc_offset_minutes: int | None = ...,
         cooldown_guard: bool | None = ...,
+        cooldown_store: str | None = ...,
     ) -> Self:
         """A client from CARDBOSS_SID, CARDBOSS_APIKEY, CARDBOSS_URL and CARDBOSS_OPS_URL;
         keyword arguments override them."""
@@ -2202,10 +2236,13 @@ class AsyncClient:
         concurrency: int | None = None,
         utc_offset_minutes: int | None = None,
         cooldown_guard: bool | None = None,
+        cooldown_store: str | None = None,
     ) -> Self:
         """Every option left `None` is the core's default (base_url http://127.0.0.1:9011,
         timeout_ms 30000, connect_timeout_ms 5000, max_retries 3, retry_base_ms 200,
-        retry_cap_ms 5000, concurrency 8, utc_offset_minutes 480, cooldown_guard True)."""
+        retry_cap_ms 5000, concurrency 8, utc_offset_minutes 480, cooldown_guard True,
+        cooldown_store memory: (redis://host:port/db or file:///path shares cooldowns between
+        processes))."""
     @classmethod
     def from_env(
         cls,
@@ -2222,6 +2259,7 @@ class AsyncClient:
         concurrency: int | None = ...,
         utc_offset_minutes: int | None = ...,
         cooldown_guard: bool | None = ...,
+        cooldown_store: str | None = ...,
     ) -> Self:
         """A client from CARDBOSS_SID, CARDBOSS_APIKEY, CARDBOSS_URL and CARDBOSS_OPS_URL;
         keyword arguments override them."""

@@ -6,7 +6,8 @@ Every one is a ``CardBossError`` whose attributes are the core's one flat error 
 ``kind``
     ``"api"``, ``"auth"``, ``"rate_limited"``, ``"invalid_input"``, ``"cooldown"``,
     ``"timeout"``, ``"transport"``, ``"http"``, ``"decode"``, ``"push_rejected"``,
-    ``"internal"`` or ``"cancelled"``; the class is chosen by it.
+    ``"push_replay"``, ``"push_in_flight"``, ``"store_unavailable"``, ``"internal"`` or
+    ``"cancelled"``; the class is chosen by it.
 ``code``
     The platform's code (``"1005"``) for a refusal, else an upper-case word (``"TIMEOUT"``).
 ``msg``, ``detail``
