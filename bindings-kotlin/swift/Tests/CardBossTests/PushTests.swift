@@ -57,7 +57,8 @@ final class PushTests: XCTestCase {
         let ticket = try await guardian.begin(body: body, apikey: sandbox.apikey, options: strict)
         XCTAssertEqual(ticket.push()?.id, push.id)
         await assertFails("PUSH_IN_FLIGHT") { try await guardian.begin(body: text, apikey: sandbox.apikey, options: strict) }
-        XCTAssertEqual(try await ticket.commit().id, push.id)
+        let committed = try await ticket.commit()
+        XCTAssertEqual(committed.id, push.id)
         XCTAssertNil(ticket.push())
         await assertFails("PUSH_REPLAY") { try await guardian.begin(body: text, apikey: sandbox.apikey, options: strict) }
 
