@@ -186,6 +186,30 @@ impl ErrorKind {
             ErrorKind::Internal => "internal",
         }
     }
+
+    /// Every kind, in declaration order.
+    pub const ALL: [ErrorKind; 15] = [
+        ErrorKind::Api,
+        ErrorKind::Auth,
+        ErrorKind::RateLimited,
+        ErrorKind::InvalidInput,
+        ErrorKind::Cooldown,
+        ErrorKind::Timeout,
+        ErrorKind::Transport,
+        ErrorKind::Http,
+        ErrorKind::Decode,
+        ErrorKind::Cancelled,
+        ErrorKind::PushRejected,
+        ErrorKind::PushReplay,
+        ErrorKind::PushInFlight,
+        ErrorKind::StoreUnavailable,
+        ErrorKind::Internal,
+    ];
+
+    /// The kind named `name` (its [`as_str`](Self::as_str)), as a binding's exception keeps it.
+    pub fn from_name(name: &str) -> Option<ErrorKind> {
+        ErrorKind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
 }
 
 impl fmt::Display for ErrorKind {

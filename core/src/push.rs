@@ -12,8 +12,10 @@ use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
-use crate::error::{Error, Result};
-use crate::models::{Push, PushContent, RenewalResult, SmsPush, SmsReply, SmsReport, UsageWarning};
+use crate::error::{Error, ErrorKind, Result};
+use crate::models::{
+    Push, PushContent, PushReply, RenewalResult, SmsPush, SmsReply, SmsReport, UsageWarning,
+};
 use crate::sign::{offset, push_sign, signatures_match, DEFAULT_UTC_OFFSET_MINUTES};
 use crate::store::{Claim, GuardStore};
 
@@ -394,10 +396,9 @@ impl PushGuard {
         let token = format!("in-flight:{:032x}", rand::random::<u128>());
         match self.store.claim(&key, &token, self.in_flight).await? {
             Claim::Claimed => Ok(PushTicket {
-                push: Some(push),
+                push,
+                claim: std::sync::Mutex::new(Some(HeldClaim { key, token })),
                 store: self.store.clone(),
-                key,
-                token,
                 ttl: self.ttl,
             }),
             Claim::Held { value, .. } if value == HANDLED => Err(Error::PushReplay { id: push.id }),
@@ -444,46 +445,142 @@ fn millis(field: &str, value: Option<i64>, default: Duration) -> Result<Duration
 }
 
 /// A push whose id is claimed as in flight: commit it once handled, release it (or drop the
-/// ticket) when handling failed.
+/// ticket) when handling failed. Used once: a second `commit` or `release` is refused as
+/// invalid input. Its methods take `&self` so a binding's object (shared by its language's
+/// references) holds the ticket itself rather than a copy of this bookkeeping.
 #[derive(Debug)]
 pub struct PushTicket {
+    push: Push,
     /// `None` once committed or released.
-    push: Option<Push>,
+    claim: std::sync::Mutex<Option<HeldClaim>>,
     store: GuardStore,
+    ttl: Duration,
+}
+
+#[derive(Debug)]
+struct HeldClaim {
     key: String,
     token: String,
-    ttl: Duration,
 }
 
 impl PushTicket {
     /// The verified push.
     pub fn push(&self) -> &Push {
-        self.push
-            .as_ref()
-            .expect("a ticket holds its push until it is used")
+        &self.push
+    }
+
+    /// True until the ticket is committed or released.
+    pub fn is_open(&self) -> bool {
+        self.lock().is_some()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<HeldClaim>> {
+        // The guarded value is a plain Option: a panic elsewhere cannot leave it half-written.
+        self.claim.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn take(&self) -> Result<HeldClaim> {
+        self.lock()
+            .take()
+            .ok_or_else(|| Error::invalid("ticket", "was already committed or released"))
     }
 
     /// Marks the id handled for the guard's ttl: its replays are refused as `PushReplay`.
-    pub async fn commit(mut self) -> Result<Push> {
-        self.store.put(&self.key, HANDLED, self.ttl).await?;
-        Ok(self.push.take().expect("a ticket is used once"))
+    pub async fn commit(&self) -> Result<Push> {
+        let claim = self.take()?;
+        self.store.put(&claim.key, HANDLED, self.ttl).await?;
+        Ok(self.push.clone())
     }
 
     /// Forgets the id, so the platform's retry is accepted.
-    pub async fn release(mut self) -> Result<()> {
-        self.push = None;
-        self.store.release(&self.key, &self.token).await
+    pub async fn release(&self) -> Result<()> {
+        let claim = self.take()?;
+        self.store.release(&claim.key, &claim.token).await
+    }
+
+    /// Ends the ticket as a receiver does once its handler ran: `handled` commits (the reply is
+    /// the acknowledgement, or 503 when the store could not record it), otherwise the id is
+    /// released and the reply is [`PushReply::handler_failed`].
+    pub async fn finish(&self, handled: bool) -> PushReply {
+        if !handled {
+            // Released or not (the claim then expires after `in_flight`), the platform retries.
+            let _ = self.release().await;
+            return PushReply::handler_failed();
+        }
+        match self.commit().await {
+            Ok(_) => PushReply::ack(),
+            Err(e) => PushReply::for_error(&e),
+        }
     }
 }
 
 impl Drop for PushTicket {
     fn drop(&mut self) {
-        if self.push.take().is_some() {
-            self.store.release_later(
-                std::mem::take(&mut self.key),
-                std::mem::take(&mut self.token),
-            );
+        let claim = self
+            .claim
+            .get_mut()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        if let Some(HeldClaim { key, token }) = claim {
+            self.store.release_later(key, token);
         }
+    }
+}
+
+impl PushReply {
+    /// `success` (HTTP 200): the push was handled, and nothing should come again.
+    pub fn ack() -> PushReply {
+        PushReply {
+            status: 200,
+            body: PUSH_ACK.to_owned(),
+            reason: None,
+        }
+    }
+
+    /// The handler raised: the id was released, the platform's retry is handled again.
+    pub fn handler_failed() -> PushReply {
+        PushReply::refusal(500, "the push handler failed; the retry will be handled")
+    }
+
+    /// What to answer when the guard or the verification refused (or could not check) a push.
+    /// A replay was handled already (the platform missed the acknowledgement): it is
+    /// acknowledged again. Anything not acknowledged is sent again by the platform.
+    pub fn for_error(error: &Error) -> PushReply {
+        PushReply::for_kind(ErrorKind::of(error), error.to_string())
+    }
+
+    /// [`for_error`](Self::for_error) from an error's kind (what a binding's exception keeps).
+    pub fn for_kind(kind: ErrorKind, reason: String) -> PushReply {
+        let status = match kind {
+            ErrorKind::PushReplay => {
+                return PushReply {
+                    reason: Some(reason),
+                    ..PushReply::ack()
+                }
+            }
+            // Forged, foreign, stale or malformed: not from the platform, or not usable.
+            ErrorKind::PushRejected => 400,
+            // Another worker is handling it; its retry is then a replay.
+            ErrorKind::PushInFlight => 409,
+            // The push could not be checked (fail closed) or the receiver gave up in time.
+            ErrorKind::StoreUnavailable | ErrorKind::Timeout | ErrorKind::Cancelled => 503,
+            _ => 500,
+        };
+        PushReply::refusal(status, reason)
+    }
+
+    fn refusal(status: i32, reason: impl Into<String>) -> PushReply {
+        let reason = reason.into();
+        PushReply {
+            status,
+            body: reason.clone(),
+            reason: Some(reason),
+        }
+    }
+
+    /// True for the acknowledgement (`success`), which stops the platform's retries.
+    pub fn acknowledged(&self) -> bool {
+        self.status == 200 && self.body == PUSH_ACK
     }
 }
 
@@ -678,6 +775,55 @@ mod tests {
             .await
             .unwrap_err();
         assert_eq!(err.kind(), "push_replay");
+    }
+
+    #[tokio::test]
+    async fn a_ticket_is_used_once_and_finish_answers_the_platform() {
+        let guard = PushGuard::default();
+        let ticket = guard.claim(push("t")).await.unwrap();
+        assert!(ticket.is_open());
+        ticket.release().await.unwrap();
+        assert!(!ticket.is_open());
+        let err = ticket.commit().await.unwrap_err();
+        assert_eq!(
+            (err.kind(), err.info().field),
+            ("invalid_input", Some("ticket".into()))
+        );
+        assert_eq!(ticket.push().id, "t", "the push stays readable");
+
+        let failed = guard.claim(push("t")).await.unwrap().finish(false).await;
+        assert_eq!((failed.status, failed.acknowledged()), (500, false));
+        let done = guard.claim(push("t")).await.unwrap().finish(true).await;
+        assert_eq!(done, PushReply::ack());
+        let replay = PushReply::for_error(&guard.claim(push("t")).await.unwrap_err());
+        assert!(
+            replay.acknowledged(),
+            "a replay is acknowledged again: {replay:?}"
+        );
+        assert!(replay.reason.unwrap().contains('t'));
+        let held = guard.claim(push("u")).await.unwrap();
+        let busy = PushReply::for_error(&guard.claim(push("u")).await.unwrap_err());
+        assert_eq!((busy.status, busy.acknowledged()), (409, false));
+        drop(held);
+    }
+
+    #[test]
+    fn replies_by_kind() {
+        let status = |kind| PushReply::for_kind(kind, "why".into()).status;
+        assert_eq!(status(ErrorKind::PushReplay), 200);
+        assert_eq!(status(ErrorKind::PushRejected), 400);
+        assert_eq!(status(ErrorKind::PushInFlight), 409);
+        assert_eq!(status(ErrorKind::StoreUnavailable), 503);
+        assert_eq!(status(ErrorKind::Internal), 500);
+        let rejected = PushReply::for_kind(ErrorKind::PushRejected, "bad sign".into());
+        assert_eq!(
+            (rejected.body.as_str(), rejected.reason.as_deref()),
+            ("bad sign", Some("bad sign"))
+        );
+        for kind in ErrorKind::ALL {
+            assert_eq!(ErrorKind::from_name(kind.as_str()), Some(kind));
+        }
+        assert_eq!(ErrorKind::from_name("nope"), None);
     }
 
     #[test]

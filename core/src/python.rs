@@ -526,4 +526,11 @@ py_views!(
         }
     },
     SmsPlaintext,
+    PushReply {
+        /// True for the acknowledgement (`success`), which stops the platform's retries.
+        #[pyo3(name = "acknowledged")]
+        fn py_acknowledged(&self) -> bool {
+            PushReply::acknowledged(self)
+        }
+    },
 );

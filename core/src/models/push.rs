@@ -159,6 +159,27 @@ pub struct Push {
     pub content: PushContent,
 }
 
+/// What a push receiver answers the platform (see `PushReply::for_error`): `success` with
+/// HTTP 200 once a push is handled (or was, for a replay); any other answer makes the platform
+/// send the push again. Decided once here, so every framework helper answers alike.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, hash, module = "cardboss")
+)]
+#[cfg_attr(feature = "napi", napi_derive::napi(object))]
+pub struct PushReply {
+    /// The HTTP status: 200, 400 (rejected), 409 (in flight elsewhere), 500 (the handler
+    /// failed), 503 (the guard's store could not say).
+    pub status: i32,
+    /// The answer's text (`text/plain`): `success`, or why not.
+    pub body: String,
+    /// Why the push was not simply handled now (a replay, a refusal), for the receiver's log;
+    /// `None` for a push handled now. Never holds a secret.
+    pub reason: Option<String>,
+}
+
 /// 3.5.6: an SMS push. In Python a class per variant with `type` (`"P0001"`, `"P0002"`),
 /// `reports` and `replies` on both; in JavaScript an object tagged by `kind` (`reports`,
 /// `replies`: napi cannot rename one variant's tag to the spec's code).
