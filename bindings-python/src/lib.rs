@@ -90,6 +90,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
 
     m.add_function(wrap_pyfunction!(push::verify_push, m)?)?;
     m.add_function(wrap_pyfunction!(push::parse_sms_push, m)?)?;
+    m.add_function(wrap_pyfunction!(push::push_reply, m)?)?;
     m.add_function(wrap_pyfunction!(sms::encrypt_sms, m)?)?;
     m.add_function(wrap_pyfunction!(sms::decrypt_sms, m)?)?;
     m.add_function(wrap_pyfunction!(sms::sms_billing_count, m)?)?;

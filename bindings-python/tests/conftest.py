@@ -13,14 +13,16 @@ import json
 import os
 import queue
 import select
+import socket
 import subprocess
 import threading
 import time
+import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -211,3 +213,68 @@ class Spinner:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
+
+
+class Served:
+    """An app served on a free loopback port by a real server in a thread (tests/ push helpers):
+    uvicorn for an ASGI app (FastAPI, Starlette), werkzeug for a WSGI one (Flask). The socket
+    listens before `url` is known, so requests wait in its backlog: no start-up to wait for."""
+
+    def __init__(self, app: Any, kind: str) -> None:
+        self.kind = kind
+        if kind == "asgi":
+            import uvicorn
+
+            self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            self._socket.bind(("127.0.0.1", 0))
+            self._socket.listen(64)
+            port = self._socket.getsockname()[1]
+            # log_config=None: uvicorn's loggers propagate (caplog sees an endpoint's exception)
+            self._uvicorn = uvicorn.Server(uvicorn.Config(app, log_config=None, lifespan="off", access_log=False))
+            self._thread = threading.Thread(target=self._uvicorn.run, kwargs={"sockets": [self._socket]}, daemon=True)
+        else:
+            from werkzeug.serving import make_server
+
+            self._werkzeug = make_server("127.0.0.1", 0, app, threaded=True)
+            port = self._werkzeug.server_port
+            self._thread = threading.Thread(target=self._werkzeug.serve_forever, daemon=True)
+        self._thread.start()
+        self.url = f"http://127.0.0.1:{port}"
+
+    def post(self, path: str, body: bytes | str) -> tuple[int, str]:
+        """POSTs `body` as the platform does: the answer's status and text."""
+        data = body.encode() if isinstance(body, str) else body
+        request = urllib.request.Request(
+            self.url + path, data=data, method="POST", headers={"Content-Type": "application/json;charset=utf-8"}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as answer:
+                return answer.status, answer.read().decode()
+        except urllib.error.HTTPError as refused:
+            with refused:
+                return refused.code, refused.read().decode()
+
+    def stop(self) -> None:
+        if self.kind == "asgi":
+            self._uvicorn.should_exit = True
+            self._thread.join(10)
+            self._socket.close()
+        else:
+            self._werkzeug.shutdown()
+            self._werkzeug.server_close()
+            self._thread.join(10)
+
+
+T = TypeVar("T")
+
+
+def until(check: Callable[[], T | None], what: str, timeout: float = 15.0) -> T:
+    """Polls `check` until it gives a truthy value (a condition, never a guessed delay)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(0.01)

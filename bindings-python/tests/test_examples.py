@@ -1,8 +1,11 @@
-"""The scripts in examples/python/ run against the sandbox; the FastAPI receiver verifies pushes."""
+"""The scripts in examples/python/ run against the sandbox; the push receivers (FastAPI, Flask)
+are served on real ports and receive the sandbox's pushes."""
 
 from __future__ import annotations
 
+import importlib
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -11,7 +14,8 @@ from typing import Any
 import pytest
 
 import cardboss
-from conftest import REPO, Sandbox, load_vectors
+from cardboss.testing import Sandbox as CardbossSandbox
+from conftest import REPO, Sandbox, Served, until
 
 EXAMPLES = REPO / "examples" / "python"
 
@@ -62,64 +66,81 @@ def test_send_encrypted_sms(table_sandbox: Sandbox) -> None:
     assert "ciphertext:" in out and "1 messages" in out and card.msisdn in out
 
 
-def test_fastapi_push_receiver(monkeypatch: pytest.MonkeyPatch) -> None:
-    pytest.importorskip("fastapi")
-    pytest.importorskip("httpx")
-    from fastapi.testclient import TestClient
+RECEIVERS = {"push_receiver": ("fastapi", "asgi"), "push_receiver_flask": ("flask", "wsgi")}
 
-    case = load_vectors("push_sign.json")[0]
-    monkeypatch.setenv("CARDBOSS_APIKEY", case["apikey"])
-    monkeypatch.setenv("CARDBOSS_SID", case["sid"])
-    # the vector's push is from 2024: no age limit for this test
-    monkeypatch.setenv("CARDBOSS_PUSH_MAX_AGE", "")
+
+def load_receiver(monkeypatch: pytest.MonkeyPatch, name: str, sb: CardbossSandbox, store: str = "") -> Any:
+    """The example module imported afresh with the environment it reads at import time."""
+    monkeypatch.setenv("CARDBOSS_SID", sb.sid)
+    monkeypatch.setenv("CARDBOSS_APIKEY", sb.apikey)
+    monkeypatch.setenv("CARDBOSS_PUSH_STORE", store)
+    monkeypatch.delenv("CARDBOSS_PUSH_MAX_AGE", raising=False)  # the example's default, 600 s
     monkeypatch.syspath_prepend(str(EXAMPLES))
-    sys.modules.pop("push_receiver", None)
-    import push_receiver
-
-    http = TestClient(push_receiver.app)
-    body = case["body"].encode()
-    answer = http.post("/cardboss/push", content=body)
-    assert answer.status_code == 200 and answer.text == cardboss.PUSH_ACK
-    # a replay was handled already: `success` again, without running the handler
-    handled: list[str] = []
-    monkeypatch.setattr(push_receiver, "handle", lambda push: handled.append(push.id))
-    answer = http.post("/cardboss/push", content=body)
-    assert (answer.status_code, answer.text, handled) == (200, cardboss.PUSH_ACK, [])
-    forged = json.loads(body)
-    forged["id"] = "another-id"
-    forged["data"] = forged["data"].replace("1", "2")
-    assert http.post("/cardboss/push", content=json.dumps(forged)).status_code == 400  # forged
-    fails_once(monkeypatch, push_receiver, http)
-    sms = b'{"type":"P0001","data":"[{\\"mobile\\":\\"1064807400778\\",\\"stat\\":\\"DELIVRD\\",\\"taskId\\":\\"T\\"}]"}'
-    answer = http.post("/cardboss/sms", content=sms)
-    assert answer.status_code == 200 and answer.text == "success"
-    assert http.post("/cardboss/sms", content=b"nonsense").status_code == 400
+    sys.modules.pop(name, None)
+    return importlib.import_module(name)
 
 
-def fails_once(monkeypatch: pytest.MonkeyPatch, push_receiver: Any, http: Any) -> None:
-    """A fresh push (another vector, its own id): in flight while another worker has it, then a
-    handler that raises (non-success, the id released), then the platform's retry: handled
-    once and acknowledged; a store that cannot be reached: non-success, nothing handled."""
-    case = load_vectors("push_sign.json")[1]
-    assert (case["sid"], case["apikey"]) == (push_receiver.SID, push_receiver.APIKEY)
-    body = case["body"].encode()
-    held = push_receiver.guard.begin(body, case["apikey"])  # another worker is handling it
-    assert http.post("/cardboss/push", content=body).status_code == 503
-    held.release()
-    handled: list[str] = []
+def pushed(sb: CardbossSandbox, kinds: list[str]) -> dict[str, dict[str, Any]]:
+    """The sandbox's records of one push of each kind, once acknowledged."""
 
-    def flaky(push: cardboss.Push) -> None:
-        handled.append(push.id)
-        if len(handled) == 1:
-            raise RuntimeError("database down")
+    def check() -> dict[str, dict[str, Any]] | None:
+        done = {r["kind"]: r for r in sb.pushes() if r["delivered"]}
+        return done if all(k in done for k in kinds) else None
 
-    monkeypatch.setattr(push_receiver, "handle", flaky)
-    assert http.post("/cardboss/push", content=body).status_code == 500
-    answer = http.post("/cardboss/push", content=body)
-    assert (answer.status_code, answer.text) == (200, cardboss.PUSH_ACK)
-    assert http.post("/cardboss/push", content=body).status_code == 200  # a replay: not handled
-    assert handled == [case["id"], case["id"]]
-    # nothing listens on port 1: the store is unavailable, so the push is not acknowledged
-    monkeypatch.setattr(push_receiver, "guard", cardboss.PushGuard(store="redis://127.0.0.1:1/0"))
-    assert http.post("/cardboss/push", content=body).status_code == 503
-    assert handled == [case["id"], case["id"]]
+    return until(check, f"{kinds} acknowledged")
+
+
+@pytest.mark.parametrize("name", sorted(RECEIVERS))
+def test_push_receiver(name: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """The example on a real port, the sandbox pushing to it: a renewal (OD1002), a warning
+    (OD1010) and an SMS reply (P0002) each handled once and followed up once answered; a replay
+    acknowledged without handling it again, a forged push 400, a store that is down 503."""
+    framework, kind = RECEIVERS[name]
+    pytest.importorskip(framework)
+    pytest.importorskip("uvicorn" if kind == "asgi" else "werkzeug")
+    caplog.set_level(logging.INFO)
+
+    def said(text: str) -> list[str]:
+        return [m for r in caplog.records if r.name == "push_receiver" and text in (m := r.getMessage())]
+
+    with CardbossSandbox(cards=20, strict=True) as sb, sb.client() as client:
+        receiver = load_receiver(monkeypatch, name, sb)
+        served = Served(receiver.app, kind)
+        try:
+            sb.set_push_url(served.url + "/cardboss/push")
+            sb.set_sms_push_url(served.url + "/cardboss/sms")
+            card = client.list_cards(1).cards[0]
+            pkg = next(p for p in client.packages(msisdn=card.msisdn).pkgs if p.pkgcode)
+            order = client.renew(pkg.pkgcode, max(pkg.buycycle, 12), msisdn=card.msisdn)
+            sb.approve_order(order.orderid)
+            sb.send_warning(card.msisdn, 31)
+            sb.upstream_sms(card.msisdn, "pong")
+
+            records = pushed(sb, ["OD1002", "OD1010", "P0002"])
+            assert [records[k]["attempts"] for k in ("OD1002", "OD1010", "P0002")] == [1, 1, 1]
+            for push in (records["OD1002"], records["OD1010"]):
+                until(lambda: said(f"followed up push {push['body']['id']}"), "the follow-up")
+            assert len(said(f"order {order.orderid} for {card.msisdn}: ok")) == 1
+            assert len(said(f"warning 31 for {card.msisdn}")) == 1
+            assert len(said(f"reply from {card.msisdn}: pong")) == 1
+
+            # a replay: `success` again, without running the handler
+            again = json.dumps(records["OD1002"]["body"], ensure_ascii=False)
+            assert served.post("/cardboss/push", again) == (200, cardboss.PUSH_ACK)
+            assert len(said(f"order {order.orderid}")) == 1
+            forged = dict(records["OD1010"]["body"], data=records["OD1010"]["body"]["data"].replace("31", "32"))
+            assert served.post("/cardboss/push", json.dumps(forged))[0] == 400
+            assert served.post("/cardboss/sms", b"nonsense")[0] == 400
+        finally:
+            served.stop()
+
+        # nothing listens on port 1: the store is unavailable, so the push is not acknowledged
+        receiver = load_receiver(monkeypatch, name, sb, store="redis://127.0.0.1:1/0")
+        served = Served(receiver.app, kind)
+        try:
+            body = json.dumps(records["OD1010"]["body"], ensure_ascii=False)
+            assert served.post("/cardboss/push", body)[0] == 503
+            assert len(said(f"warning 31 for {card.msisdn}")) == 1
+        finally:
+            served.stop()
+        assert sb.apikey not in caplog.text

@@ -87,14 +87,17 @@ def test_failed_handler_releases_the_id_so_the_retry_is_handled_once(faulty: San
     # the explicit form: release() then commit() on the retry; a used ticket refuses reuse
     other = cardboss.PushGuard(capacity=10, ttl_ms=60_000, store="memory:", in_flight_ms=30_000)
     ticket = other.begin(body, faulty.apikey)
-    assert ticket.push.id == push.id
+    assert ticket.push.id == push.id and ticket.is_open
     ticket.release()
-    with pytest.raises(RuntimeError, match="already used"):
+    assert not ticket.is_open
+    with pytest.raises(cardboss.InvalidInputError, match="already committed or released") as used:
         ticket.commit()
+    assert used.value.field == "ticket"
     retry = other.begin(body, faulty.apikey)
     assert retry.commit().id == push.id
-    with pytest.raises(RuntimeError, match="already used"):
-        retry.push
+    assert retry.push.id == push.id and not retry.is_open  # the push stays readable
+    with pytest.raises(cardboss.InvalidInputError):
+        retry.release()
     with pytest.raises(cardboss.PushReplayError):
         other.begin(body, faulty.apikey)
 

@@ -242,6 +242,7 @@ def test_secrets_sweep(sweep_sandbox: Sandbox, receiver: Receiver, request: pyte
         fields = json.loads(body)
         push_signs.add(str(fields["sign"]))
         expect_error(lambda: guard.begin(body, key))  # replay
+        seen += [guard.receive(body, key, lambda p: None), guard.receive(body, wrong_key, lambda p: None)]
         forged = dict(fields, id="forged-" + str(fields["id"]))
         parts = [str(forged.get(k, "")) for k in ("sid", "id", "sn", "level", "api", "time", "data", "desc")]
         push_signs.add(cardboss.sign([parts[0], key, *parts[1:]]))  # the sign the SDK expects

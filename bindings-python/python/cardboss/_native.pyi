@@ -14,9 +14,9 @@ import builtins
 import datetime
 import enum
 import os
-from collections.abc import AsyncIterator, Awaitable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from types import TracebackType
-from typing import Any, ClassVar, Literal, TypeAlias, TypeVar, final
+from typing import Any, ClassVar, Literal, TypeAlias, TypeVar, final, overload
 
 from typing_extensions import Self, deprecated, disjoint_base
 
@@ -1401,12 +1401,41 @@ class SmsPlaintext:
     def __ne__(self, other: object, /) -> bool: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
 
+_PushBody: TypeAlias = bytes | bytearray | memoryview | str
+_R = TypeVar("_R")
+
+@final
+class PushReply:
+    """What a push receiver answers the platform, decided by the core: 200 `success` once a push
+    is handled (or was: a replay), 400 rejected, 409 in flight elsewhere, 500 the handler
+    failed, 503 the guard's store could not say. Answer `status`, `text/plain`, `body`."""
+
+    @property
+    def status(self) -> int: ...
+    @property
+    def body(self) -> str:
+        """`success`, or why not."""
+    @property
+    def reason(self) -> str | None:
+        """Why the push was not simply handled now (a replay, a refusal), for your log."""
+    def acknowledged(self) -> bool:
+        """True for the acknowledgement (`success`), which stops the platform's retries."""
+    def to_dict(self) -> dict[str, Any]: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+def push_reply(error: BaseException | None = None) -> PushReply:
+    """The acknowledgement (`push_reply()`), or the core's answer to a `CardBossError` the guard
+    or the parser raised (`push_reply(error)`)."""
+
 @final
 class PushGuard:
     """Refuses replays in two phases so a failed handler never loses an event: `begin`
     verifies the push and claims its id as in flight; commit the ticket once handled (or use
-    it as a context manager). `store`: `memory:` (default), `redis://host:port/db` (shared by
-    every worker), `file:///path`. `None` is the core's default for every option."""
+    it as a context manager). `receive` does it all around a handler and gives the answer to
+    send. `store`: `memory:` (default), `redis://host:port/db` (shared by every worker),
+    `file:///path`. `None` is the core's default for every option."""
 
     def __new__(
         cls,
@@ -1418,7 +1447,7 @@ class PushGuard:
     ) -> Self: ...
     def begin(
         self,
-        body: bytes | bytearray | memoryview | str,
+        body: _PushBody,
         apikey: str,
         *,
         expected_sid: str | None = None,
@@ -1428,19 +1457,98 @@ class PushGuard:
         """Verifies the push and claims its id: raises `PushReplayError` (handled already:
         answer success), `PushInFlightError` (being handled), `StoreUnavailableError`, or
         `PushRejectedError`."""
+    async def begin_async(
+        self,
+        body: _PushBody,
+        apikey: str,
+        *,
+        expected_sid: str | None = None,
+        max_age_ms: int | None = None,
+        utc_offset_minutes: int | None = None,
+    ) -> PushTicket:
+        """`begin` as a coroutine (the event loop is not blocked while the store answers)."""
+    def receive(
+        self,
+        body: _PushBody,
+        apikey: str,
+        handler: Callable[[Push], object],
+        *,
+        expected_sid: str | None = None,
+        max_age_ms: int | None = None,
+        utc_offset_minutes: int | None = None,
+    ) -> PushReply:
+        """`begin`, `handler(push)` on this thread, `finish`: the answer to send. A refused push
+        is logged on `cardboss.push` and answered without running the handler; the handler's
+        exception releases the id and propagates."""
+    async def receive_async(
+        self,
+        body: _PushBody,
+        apikey: str,
+        handler: Callable[[Push], object],
+        *,
+        expected_sid: str | None = None,
+        max_age_ms: int | None = None,
+        utc_offset_minutes: int | None = None,
+    ) -> PushReply:
+        """`receive` as a coroutine: an async handler is awaited, a sync one runs in a thread."""
+    def handle(
+        self,
+        body: _PushBody,
+        apikey: str,
+        handler: Callable[[Push], _R],
+        *,
+        expected_sid: str | None = None,
+        max_age_ms: int | None = None,
+        utc_offset_minutes: int | None = None,
+    ) -> _R:
+        """`begin`, `handler(push)`, `commit`: the handler's value; the guard's errors raised."""
+    @overload
+    async def handle_async(
+        self,
+        body: _PushBody,
+        apikey: str,
+        handler: Callable[[Push], Awaitable[_R]],
+        *,
+        expected_sid: str | None = None,
+        max_age_ms: int | None = None,
+        utc_offset_minutes: int | None = None,
+    ) -> _R: ...
+    @overload
+    async def handle_async(
+        self,
+        body: _PushBody,
+        apikey: str,
+        handler: Callable[[Push], _R],
+        *,
+        expected_sid: str | None = None,
+        max_age_ms: int | None = None,
+        utc_offset_minutes: int | None = None,
+    ) -> _R:
+        """`handle` as a coroutine (the handler as in `receive_async`)."""
 
 @final
 class PushTicket:
     """A push whose id is claimed as in flight: `commit()` once handled, `release()` when
-    handling failed (so the platform's retry is accepted). A context manager does either."""
+    handling failed (so the platform's retry is accepted), or `finish(handled)` for the answer
+    to send. Used once: a second commit or release raises `InvalidInputError`. A context
+    manager does either; a ticket dropped while open releases the id."""
 
     @property
     def push(self) -> Push:
         """The verified push."""
+    @property
+    def is_open(self) -> bool:
+        """True until the ticket is committed or released."""
     def commit(self) -> Push:
         """Marks the id handled: its replays raise `PushReplayError`."""
     def release(self) -> None:
         """Forgets the id, so the platform's retry is accepted."""
+    def finish(self, handled: bool) -> PushReply:
+        """`handled`: commits (the acknowledgement, or 503 when the store could not record it);
+        otherwise releases (500). The store's errors are in the answer, not raised."""
+    async def commit_async(self) -> Push: ...
+    async def release_async(self) -> None: ...
+    async def finish_async(self, handled: bool) -> PushReply: ...
     def __enter__(self) -> Push: ...
     def __exit__(
         self,
@@ -1448,10 +1556,10 @@ class PushTicket:
         _value: BaseException | None,
         _traceback: TracebackType | None,
     ) -> bool:
-        """Commits on a normal exit, releases on an exception (which then propagates)."""
+        """Commits on a normal exit, releases on an exception (which then propagates unchanged)."""
 
 def verify_push(
-    body: bytes | bytearray | memoryview | str,
+    body: _PushBody,
     apikey: str,
     *,
     expected_sid: str | None = None,
@@ -1464,7 +1572,7 @@ def verify_push(
     push.
     """
 
-def parse_sms_push(body: bytes | bytearray | memoryview | str) -> SmsPush:
+def parse_sms_push(body: _PushBody) -> SmsPush:
     """Parses an SMS push (unsigned); raises `PushRejectedError` when it is not one."""
 
 def encrypt_sms(apikey: str, mobiles: Sequence[str], content: str) -> str:
