@@ -586,6 +586,26 @@ export interface PushOptions {
 }
 
 /**
+ * What a push receiver answers the platform (see `PushReply::for_error`): `success` with
+ * HTTP 200 once a push is handled (or was, for a replay); any other answer makes the platform
+ * send the push again. Decided once here, so every framework helper answers alike.
+ */
+export interface PushReply {
+  /**
+   * The HTTP status: 200, 400 (rejected), 409 (in flight elsewhere), 500 (the handler
+   * failed), 503 (the guard's store could not say).
+   */
+  status: number
+  /** The answer's text (`text/plain`): `success`, or why not. */
+  body: string
+  /**
+   * Why the push was not simply handled now (a replay, a refusal), for the receiver's log;
+   * `None` for a push handled now. Never holds a secret.
+   */
+  reason?: string
+}
+
+/**
  * 3.4.1 card/pkg/renew: the order the renewal created. The platform confirms it later with an
  * OD1002 push.
  */
@@ -999,14 +1019,26 @@ export declare class PushGuard {
   begin(body: string | Buffer, apikey: string, options?: PushOptions | undefined | null): Promise<PushTicket>
 }
 
-/** A push whose id is claimed as in flight. */
+/**
+ * A push whose id is claimed as in flight: `commit()` it once handled, `release()` it when
+ * handling failed, or `finish(handled)` for the reply to answer. Used once: a second commit or
+ * release rejects with `INVALID_INPUT`. A ticket collected while open releases its id.
+ */
 export declare class PushTicket {
-  /** The verified push (null once committed or released). */
-  get push(): Push | null
+  /** The verified push. */
+  get push(): Push
+  /** True until the ticket is committed or released. */
+  get isOpen(): boolean
   /** Marks the id handled: its replays reject with `PUSH_REPLAY`. */
   commit(): Promise<Push>
   /** Forgets the id, so the platform's retry is accepted. */
   release(): Promise<void>
+  /**
+   * Ends the ticket once the handler ran and resolves with what to answer: `handled` commits
+   * (`success`, or 503 when the store could not record it); otherwise the id is released
+   * (500: the platform's retry is handled again). Never rejects for the store's sake.
+   */
+  finish(handled: boolean): Promise<PushReply>
 }
 
 /**
@@ -1153,11 +1185,25 @@ export interface FleetSyncOptions {
   checkpoint?: string
 }
 
+/** The largest push body accepted, in bytes (a larger one is refused as `PUSH_REJECTED`). */
+export declare const MAX_PUSH_BODY: number
+
 /** Parses an SMS push body (`{"type":"P0001"|"P0002","data":"[...]"}`); these are not signed. */
 export declare function parseSmsPush(body: string | Buffer): SmsPush
 
 /** The body a push receiver must answer with (`"success"`). */
 export declare const PUSH_ACK: string
+
+/** What a receiver answers for a push it handled now: HTTP 200 `success`. */
+export declare function pushAck(): PushReply
+
+/**
+ * What a receiver answers for an error of the guard or the verification, from its `kind` and
+ * `message` (a `CardbossError`'s): a replay is acknowledged again (`success`, with `reason`),
+ * `push_rejected` is 400, `push_in_flight` 409, `store_unavailable` (and a timeout) 503,
+ * anything else 500. The core decides; `guard.receive` uses it.
+ */
+export declare function pushReply(kind: string, reason: string): PushReply
 
 /**
  * Options of `Sandbox.start(...)`; each one left out keeps the sandbox's default (1000 cards,

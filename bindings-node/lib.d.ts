@@ -1,5 +1,5 @@
 // The package's types: everything napi generated in index.d.ts, plus what lib.js adds.
-import type { BulkOutcome, CallOptions, Card, CardDetail, CardSet, CurrentUsage, ErrorInfo, FleetRecord, MonthlyUsage, Push, PushOptions } from './index'
+import type { BulkOutcome, CallOptions, Card, CardDetail, CardSet, CurrentUsage, ErrorInfo, FleetRecord, MonthlyUsage, Push, PushOptions, PushReply, SmsPush } from './index'
 
 export * from './index'
 
@@ -36,6 +36,15 @@ declare module './index' {
      * rethrown unchanged.
      */
     handle<T>(body: string | Buffer, apikey: string, handler: (push: Push) => T | Promise<T>, options?: PushOptions | undefined | null): Promise<Awaited<T>>
+    /**
+     * What a receiver answers (write `status`, `text/plain`, `body`): `begin`; the guard's
+     * refusal resolves with the core's reply for it (a replay: `success` again, with `reason`;
+     * forged 400, in flight 409, store unavailable 503) without running the handler; then
+     * `handler(push)`, whose throw releases the id and is rethrown unchanged (answer 500: the
+     * platform retries); then `finish(true)`: `success`, or 503 when the commit failed.
+     * `reason` is absent only for a push handled now.
+     */
+    receive(body: string | Buffer, apikey: string, handler: (push: Push) => unknown, options?: PushOptions | undefined | null): Promise<PushReply>
   }
 
   interface Client {
@@ -74,3 +83,10 @@ export interface CardbossError extends ErrorInfo {}
 
 /** True when `err` was thrown or rejected by this package (`err instanceof CardbossError`). */
 export declare function isCardbossError(err: unknown): err is CardbossError
+
+/**
+ * An SMS push (P0001 reports, P0002 replies; unsigned, without an id): resolves with the core's
+ * reply, `success` once `handler(sms)` returned, or the refusal (400) of a body that does not
+ * parse (the handler does not run). A handler that throws rejects with its error, unchanged.
+ */
+export declare function receiveSmsPush(body: string | Buffer, handler: (sms: SmsPush) => unknown): Promise<PushReply>

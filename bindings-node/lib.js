@@ -7,7 +7,9 @@
 //   runs) as INVALID_INPUT CardbossErrors: thrown by the sync methods, rejected by those that
 //   return a Promise — which those are is read from index.d.ts, the types napi generated from
 //   the Rust signatures, so no list is kept here;
-// - `PushGuard.prototype.handle` (begin, the handler, commit or release);
+// - `PushGuard.prototype.handle` (begin, the handler, commit or release) and `.receive` (the
+//   same, resolving with the core's `PushReply`), `receiveSmsPush`: the one place a push's
+//   steps are sequenced (cardboss/express and cardboss/fastify only write the reply);
 // - `for await` over `client.cards()`, the batch streams and `client.bulkRun()`, the bulk calls
 //   that collect batches, `Symbol.asyncDispose` (`await using client = ...`).
 // Every export is a plain `exports.X =` line (the list at the end), so that Node also sees them
@@ -144,6 +146,45 @@ native.PushGuard.prototype.handle = async function handle(body, apikey, handler,
   return value
 }
 
+/** What a receiver answers, in the order of the design (guard.begin, handler, ticket.finish):
+ * the guard's refusal → the core's reply for it (a replay: `success` again; the handler does not
+ * run); the handler throws or rejects → the id is released and its error rethrown unchanged (the
+ * framework answers 500, the platform retries); otherwise the core's reply of the commit
+ * (`success`, or 503 when the store could not record it). Only sequencing: no status here. */
+native.PushGuard.prototype.receive = async function receive(body, apikey, handler, options) {
+  if (typeof handler !== 'function') throw native._argumentError('FunctionExpected', 'Expected a function on handler')
+  let ticket
+  try {
+    ticket = await this.begin(body, apikey, options)
+  } catch (err) {
+    if (!(err instanceof CardbossError)) throw err
+    return native.pushReply(err.kind, err.message)
+  }
+  try {
+    await handler(ticket.push)
+  } catch (err) {
+    await ticket.finish(false)
+    throw err
+  }
+  return ticket.finish(true)
+}
+
+/** An SMS push (P0001 reports, P0002 replies: unsigned, without an id): a body that does not
+ * parse → the core's reply for the refusal (400, the handler does not run); the handler throws
+ * → its error, unchanged; otherwise `success`. */
+async function receiveSmsPush(body, handler) {
+  if (typeof handler !== 'function') throw native._argumentError('FunctionExpected', 'Expected a function on handler')
+  let sms
+  try {
+    sms = guarded.parseSmsPush(body)
+  } catch (err) {
+    if (!(err instanceof CardbossError)) throw err
+    return native.pushReply(err.kind, err.message)
+  }
+  await handler(sms)
+  return native.pushAck()
+}
+
 if (Symbol.asyncDispose) {
   /** `await using client = new Client(...)` closes it at the end of the block. */
   native.Client.prototype[Symbol.asyncDispose] = async function asyncDispose() {
@@ -172,9 +213,13 @@ exports.decryptSms = guarded.decryptSms
 exports.smsBillingCount = guarded.smsBillingCount
 exports.verifyPush = guarded.verifyPush
 exports.parseSmsPush = guarded.parseSmsPush
+exports.pushReply = guarded.pushReply
+exports.pushAck = guarded.pushAck
+exports.receiveSmsPush = receiveSmsPush
 exports.Audit = native.Audit
 exports.WarningType = native.WarningType
 exports.PUSH_ACK = native.PUSH_ACK
+exports.MAX_PUSH_BODY = native.MAX_PUSH_BODY
 exports.VERSION = native.VERSION
 exports.CardbossError = CardbossError
 exports.isCardbossError = isCardbossError

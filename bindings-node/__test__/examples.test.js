@@ -45,41 +45,88 @@ describe('examples/node', () => {
     assert.equal(sent.filter((e) => e.endpoint.endsWith('card/stopkeep')).length, 1, 'one suspend, no resume sent')
   })
 
-  it('push-receiver.js: a warning is handled and acknowledged, a forged push refused', async () => {
-    // express comes from this package's devDependencies, as `npm install` in examples/node would give it.
-    const NODE_PATH = path.join(__dirname, '..', 'node_modules')
-    const child = spawn(process.execPath, ['push-receiver.js'], { cwd: examples, env: { ...env, PORT: '0', NODE_PATH } })
-    let out = ''
-    let wake = () => {}
-    child.stdout.on('data', (d) => { out += d; wake() })
-    child.once('exit', () => wake())
-    /** Waits for the receiver to print a line matching `re`. */
-    async function seen(re) {
-      for (let m = out.match(re); ; m = out.match(re)) {
-        if (m) return m
-        if (child.exitCode !== null) throw new Error(`push-receiver.js exited: ${out}`)
-        await new Promise((resolve) => { wake = resolve })
+  // Both receivers, as a user runs them: a child process on a real loopback port, the sandbox's
+  // push URLs pointed at it. Each push is handled once ("received" before the answer) and its
+  // slow work runs after it ("warning for", "order", "reply from"); a replay is acknowledged
+  // without a second "received"; a forged push is refused with the core's 400.
+  for (const example of ['push-receiver.js', 'push-receiver-fastify.js']) {
+    it(`${example}: OD1010, OD1002 and P0002 from the sandbox handled once; replay acknowledged, forgery 400`, async () => {
+      // express and fastify come from this package's devDependencies, as `npm install` in examples/node would give them.
+      const NODE_PATH = path.join(__dirname, '..', 'node_modules')
+      const child = spawn(process.execPath, [example], { cwd: examples, env: { ...env, PORT: '0', NODE_PATH } })
+      let out = ''
+      let wake = () => {}
+      child.stdout.on('data', (d) => { out += d; wake() })
+      child.stderr.on('data', (d) => { out += d; wake() })
+      child.once('exit', () => wake())
+      /** Waits for the receiver to print a line matching `re`. */
+      async function seen(re) {
+        for (let m = out.match(re); ; m = out.match(re)) {
+          if (m) return m
+          if (child.exitCode !== null) throw new Error(`${example} exited: ${out}`)
+          await new Promise((resolve) => { wake = resolve })
+        }
       }
-    }
-    try {
-      const [, base] = await seen(/receiving CardBOSS pushes on (\S+)\/cardboss\/push/)
-      sandbox.setPushUrl(`${base}/cardboss/push`)
-      const msisdn = (await new Client({ sid: sandbox.sid, apikey: sandbox.apikey, baseUrl: sandbox.baseUrl, opsUrl: sandbox.opsUrl }).listCards(1)).cards[0].msisdn
-      assert.equal(sandbox.sendWarning(msisdn, 11).pushed, true)
-      await seen(new RegExp(`warning for ${msisdn}`))
-      // The sandbox records the answer after the handler printed: wait for it.
-      let delivered = false
-      for (let i = 0; i < 100 && !delivered; i++) {
-        delivered = sandbox.pushes().some((p) => p.kind === 'OD1010' && p.delivered)
-        if (!delivered) await new Promise((resolve) => setTimeout(resolve, 50))
+      const count = (text) => out.split('\n').filter((line) => line === text).length
+      /** The sandbox records the answer once it got it. */
+      async function delivered(kind, n) {
+        for (let i = 0; i < 200; i++) {
+          if (sandbox.pushes().filter((p) => p.kind === kind && p.delivered && p.url.startsWith(base)).length >= n) return
+          await new Promise((resolve) => setTimeout(resolve, 25))
+        }
+        throw new Error(`the sandbox recorded no acknowledged ${kind}: ${JSON.stringify(sandbox.pushes().filter((p) => p.kind === kind))}`)
       }
-      assert.ok(delivered, 'the receiver answered success')
-      const forged = await fetch(`${base}/cardboss/push`, { method: 'POST', body: '{"sn":"OD1010","id":"1","sign":"x"}' })
-      assert.equal(forged.status, 403)
-    } finally {
-      child.kill()
-    }
-  })
+      let base
+      try {
+        ;[, base] = await seen(/receiving CardBOSS pushes on (\S+)\/cardboss\/push/)
+        sandbox.setPushUrl(`${base}/cardboss/push`)
+        sandbox.setSmsPushUrl(`${base}/cardboss/sms`)
+        const client = new Client({ sid: sandbox.sid, apikey: sandbox.apikey, baseUrl: sandbox.baseUrl, opsUrl: sandbox.opsUrl })
+        const cards = (await client.listCards(1)).cards
+        const msisdn = cards[example.includes('fastify') ? 1 : 0].msisdn
+
+        // OD1010: a usage warning.
+        assert.equal(sandbox.sendWarning(msisdn, 11).pushed, true)
+        await seen(new RegExp(`warning for ${msisdn}`)) // after the answer
+        await delivered('OD1010', 1)
+        const warning = sandbox.pushes().find((p) => p.kind === 'OD1010' && p.url.startsWith(base))
+        assert.equal(count(`received OD1010 ${warning.body.id}`), 1)
+
+        // OD1002: a renewal, approved.
+        let order
+        for (const c of cards.slice(example.includes('fastify') ? 15 : 2)) {
+          const pkg = (await client.packages({ msisdn: c.msisdn })).pkgs.find((p) => p.mainpkg)
+          if (!pkg) continue
+          order = await client.renew({ msisdn: c.msisdn }, pkg.pkgcode, pkg.pkgcategory === 1 ? Math.max(12, pkg.buycycle) : Math.max(1, pkg.buycycle))
+          break
+        }
+        sandbox.approveOrder(order.orderid)
+        await seen(new RegExp(`order ${order.orderid} for \\d+: done`))
+        await delivered('OD1002', 1)
+
+        // P0002: a device's SMS reply.
+        sandbox.upstreamSms(msisdn, 'hello receiver')
+        await seen(new RegExp(`reply from ${msisdn}: hello receiver`))
+        assert.equal(count('received SMS replies'), 1)
+        await delivered('P0002', 1)
+
+        // The warning again (the platform missed our answer): acknowledged, not handled twice.
+        const replay = await fetch(`${base}/cardboss/push`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(warning.body) })
+        assert.equal(replay.status, 200)
+        assert.equal(await replay.text(), 'success')
+        assert.equal(count(`received OD1010 ${warning.body.id}`), 1)
+        await seen(/push answered 200: push \S+ was already handled \(a replay\)/) // logged at warning
+
+        const forged = await fetch(`${base}/cardboss/push`, { method: 'POST', body: '{"sn":"OD1010","id":"1","sign":"x"}' })
+        assert.equal(forged.status, 400)
+        assert.match(await forged.text(), /push rejected/)
+        await seen(/push answered 400: push rejected/)
+        assert.ok(!out.includes(sandbox.apikey), 'the apikey is never printed')
+      } finally {
+        child.kill()
+      }
+    })
+  }
 
   it('Client.fromEnv: an option given wins over its variable, a missing one is named', () => {
     const saved = { ...process.env }

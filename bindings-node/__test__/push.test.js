@@ -37,9 +37,12 @@ describe('push verification', () => {
     const ticket = await guard.begin(Buffer.from(od1002.body), od1002.apikey)
     assert.ok(ticket instanceof cardboss.PushTicket)
     assert.equal(ticket.push.content.kind, 'renewal_result')
+    assert.equal(ticket.isOpen, true)
     assert.equal((await ticket.commit()).id, od1002.id)
-    assert.equal(ticket.push, null)
+    assert.equal(ticket.isOpen, false)
+    assert.equal(ticket.push.id, od1002.id, 'the push stays readable')
     await assert.rejects(ticket.release(), { code: 'INVALID_INPUT' }) // used already
+    await assert.rejects(ticket.commit(), { code: 'INVALID_INPUT', field: 'ticket' })
     await assert.rejects(guard.begin(od1002.body, od1002.apikey), { code: 'PUSH_REPLAY', kind: 'push_replay' })
     const fresh = new cardboss.PushGuard({ capacity: 10, ttlMs: 60_000, inFlightMs: 5_000 })
     await assert.rejects(fresh.begin(od1002.body, od1002.apikey, { maxAgeMs: 300_000 }), { code: 'PUSH_REJECTED' })
@@ -80,6 +83,78 @@ describe('push verification', () => {
     assert.equal(await pending, od1002.id)
     await assert.rejects(guard.handle(od1002.body, od1002.apikey, () => runs++), { code: 'PUSH_REPLAY' })
     assert.equal(runs, 1)
+  })
+
+  it('PushTicket.finish: handled commits (success), not handled releases (500, the retry is accepted)', async () => {
+    const guard = new cardboss.PushGuard()
+    const failed = await guard.begin(od1002.body, od1002.apikey)
+    const refusal = await failed.finish(false)
+    assert.equal(refusal.status, 500)
+    assert.ok(refusal.reason)
+    assert.equal(failed.isOpen, false)
+    const retry = await guard.begin(od1002.body, od1002.apikey)
+    assert.deepEqual(await retry.finish(true), { status: 200, body: cardboss.PUSH_ACK })
+    assert.equal((await retry.finish(true)).status, 500, 'a second finish is the core\'s refusal of a used ticket')
+    await assert.rejects(guard.begin(od1002.body, od1002.apikey), { code: 'PUSH_REPLAY' })
+  })
+
+  it('pushReply / pushAck: the core decides every answer', () => {
+    assert.deepEqual(cardboss.pushAck(), { status: 200, body: 'success' })
+    const replay = cardboss.pushReply('push_replay', 'push 1 was already handled (a replay)')
+    assert.deepEqual([replay.status, replay.body, replay.reason], [200, 'success', 'push 1 was already handled (a replay)'])
+    for (const [kind, status] of [['push_rejected', 400], ['push_in_flight', 409], ['store_unavailable', 503], ['timeout', 503], ['cancelled', 503], ['internal', 500], ['no such kind', 500]]) {
+      const reply = cardboss.pushReply(kind, 'why')
+      assert.deepEqual([reply.status, reply.body, reply.reason], [status, 'why', 'why'], kind)
+    }
+    assert.equal(cardboss.MAX_PUSH_BODY, 8 * 1024 * 1024)
+    assert.throws(() => cardboss.pushReply(1, 'x'), { code: 'INVALID_INPUT' })
+  })
+
+  it('PushGuard.receive: the core\'s reply for each outcome; a throwing handler releases and rethrows', async () => {
+    const guard = new cardboss.PushGuard()
+    const failure = new Error('the hand-off failed')
+    await assert.rejects(guard.receive(od1002.body, od1002.apikey, () => { throw failure }), (e) => e === failure)
+    await assert.rejects(guard.receive(od1002.body, od1002.apikey, 'not a function'), { code: 'INVALID_INPUT', field: 'handler' })
+    const forged = await guard.receive(od1002.body, 'f'.repeat(32), () => assert.fail('ran'))
+    assert.equal(forged.status, 400)
+    assert.match(forged.reason, /sign/)
+    let runs = 0
+    let release
+    const gate = new Promise((resolve) => { release = resolve })
+    let started
+    const running = new Promise((resolve) => { started = resolve })
+    const first = guard.receive(Buffer.from(od1002.body), od1002.apikey, async (push) => {
+      runs++
+      assert.equal(push.id, od1002.id)
+      started()
+      await gate
+    })
+    await running
+    const inFlight = await guard.receive(od1002.body, od1002.apikey, () => runs++)
+    assert.equal(inFlight.status, 409)
+    release()
+    assert.deepEqual(await first, { status: 200, body: cardboss.PUSH_ACK })
+    const replay = await guard.receive(od1002.body, od1002.apikey, () => runs++)
+    assert.deepEqual([replay.status, replay.body], [200, cardboss.PUSH_ACK])
+    assert.match(replay.reason, /replay/)
+    assert.equal(runs, 1)
+    const down = new cardboss.PushGuard({ store: 'redis://127.0.0.1:1/0' })
+    const unavailable = await down.receive(od1002.body, od1002.apikey, () => runs++)
+    assert.equal(unavailable.status, 503)
+    assert.equal(runs, 1)
+    for (const r of [forged, inFlight, replay, unavailable]) assert.ok(!JSON.stringify(r).includes(od1002.apikey))
+  })
+
+  it('receiveSmsPush: success after the handler, 400 for a body that does not parse', async () => {
+    const seen = []
+    const ok = await cardboss.receiveSmsPush('{"type":"P0002","data":"[{\\"mobile\\":\\"1064807400778\\",\\"apmid\\":\\"1\\",\\"spcode\\":\\"106\\",\\"content\\":\\"hi\\"}]"}', (sms) => seen.push(sms))
+    assert.deepEqual(ok, { status: 200, body: cardboss.PUSH_ACK })
+    assert.equal(seen[0].replies[0].content, 'hi')
+    const bad = await cardboss.receiveSmsPush('nope', () => seen.push('ran'))
+    assert.equal(bad.status, 400)
+    assert.equal(seen.length, 1)
+    const failure = new Error('x')
+    await assert.rejects(cardboss.receiveSmsPush('{"type":"P0001","data":"[]"}', () => { throw failure }), (e) => e === failure)
   })
 
   it('parses SMS pushes, including the spec example with unescaped quotes', () => {

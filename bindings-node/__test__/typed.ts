@@ -16,6 +16,11 @@ import {
   Audit,
   WarningType,
   type PushTicket,
+  type PushReply,
+  pushReply,
+  pushAck,
+  receiveSmsPush,
+  MAX_PUSH_BODY,
   type Card,
   type CardDetail,
   type CardPage,
@@ -47,6 +52,30 @@ import {
   type SmsReply,
   type SmsReport,
 } from 'cardboss'
+import { pushHandler, smsHandler, type PushRequest } from 'cardboss/express'
+import cardbossPush = require('cardboss/fastify')
+import express = require('express')
+import Fastify = require('fastify')
+
+/** The helpers' types fit Express's and Fastify's own (their packages' types, not ours). */
+function frameworks(guard: PushGuard, apikey: string): void {
+  const app = express()
+  app.post('/cardboss/push', pushHandler({
+    guard,
+    apikey,
+    expectedSid: '10043',
+    maxAgeMs: 600_000,
+    handler: (push: Push, req: PushRequest) => { void [push.id, req.headers] },
+    after: async (push: Push) => { void push.content },
+    onError: (err: unknown, push: Push) => { void [err, push] },
+    onRefused: (reply: PushReply) => { void reply.reason },
+  }))
+  app.post('/cardboss/sms', express.raw({ type: () => true }), smsHandler({ handler: (sms: SmsPush) => sms.kind }))
+  const fastify = Fastify()
+  fastify.register(cardbossPush, { path: '/p', smsPath: '/s', guard, apikey, handler: (push: Push) => push.id, smsHandler: (sms: SmsPush) => sms.kind })
+  fastify.register(cardbossPush.cardbossPush, { apikey, handler: () => {} })
+}
+void frameworks
 
 async function everything(): Promise<void> {
   const options: ClientOptions = {
@@ -159,8 +188,17 @@ async function everything(): Promise<void> {
   }
   const guard = new PushGuard({ store: 'redis://127.0.0.1:6379/0', capacity: 1000, ttlMs: 3_600_000, inFlightMs: 60_000 })
   const ticket: PushTicket = await guard.begin('{}', apikey, { expectedSid: '10043' })
-  const claimed: Push | null = ticket.push
-  void claimed
+  const claimed: Push = ticket.push
+  const open: boolean = ticket.isOpen
+  void [claimed, open]
+  const finished: PushReply = await ticket.finish(true)
+  const reply: PushReply = await guard.receive(Buffer.from('{}'), apikey, async (p: Push) => { void p.id })
+  const status: number = reply.status
+  const why: string | undefined = reply.reason
+  const again: PushReply = pushReply('push_replay', 'push 1 was already handled (a replay)')
+  const smsReply: PushReply = await receiveSmsPush('{}', (s: SmsPush) => s.kind)
+  const limit: number = MAX_PUSH_BODY
+  void [finished, status, why, again, pushAck().body, smsReply, limit]
   const committed: Push = await ticket.commit()
   void committed
   const released: void = await ticket.release()

@@ -17,7 +17,7 @@ const packed = JSON.parse(run(npm, ['pack', '--json', '--pack-destination', os.t
 const tarball = path.join(os.tmpdir(), packed.filename)
 const files = packed.files.map((f) => f.path).sort()
 console.log(`packed ${packed.filename}: ${files.join(', ')}`)
-for (const needed of ['lib.js', 'lib.d.ts', 'native.js', 'testing.js', 'testing.d.ts', 'index.d.ts', 'package.json']) {
+for (const needed of ['lib.js', 'lib.d.ts', 'native.js', 'testing.js', 'testing.d.ts', 'express.js', 'express.d.ts', 'fastify.js', 'fastify.d.ts', 'push-http.js', 'index.d.ts', 'package.json']) {
   if (!files.includes(needed)) throw new Error(`${needed} is missing from the tarball`)
 }
 if (!files.some((f) => f.endsWith('.node'))) throw new Error('the addon (.node) is missing from the tarball')
@@ -37,6 +37,11 @@ try {
     assert.equal(typeof client.cards()[Symbol.asyncIterator], 'function')
     assert.throws(() => new cardboss.Client({ sid: '1', apikey: 'x' }), (e) => cardboss.isCardbossError(e) && e.code === 'INVALID_INPUT')
     assert.equal(typeof require('cardboss/testing').Sandbox.start, 'function')
+    // The framework helpers load without Express or Fastify installed.
+    assert.equal(typeof require('cardboss/express').pushHandler, 'function')
+    assert.equal(typeof require('cardboss/express').smsHandler, 'function')
+    assert.equal(typeof require('cardboss/fastify'), 'function')
+    assert.equal(require('cardboss/fastify').cardbossPush, require('cardboss/fastify'))
     console.log(JSON.stringify(Object.keys(cardboss).sort()))
   `
   const esm = `
@@ -44,6 +49,10 @@ try {
     import { Client, sign, PushGuard, PUSH_ACK, isCardbossError } from 'cardboss'
     import * as all from 'cardboss'
     import { Sandbox } from 'cardboss/testing'
+    import { pushHandler } from 'cardboss/express'
+    import cardbossPush, { cardbossPush as named } from 'cardboss/fastify'
+    assert.equal(typeof pushHandler, 'function')
+    assert.equal(cardbossPush, named)
     const sb = await Sandbox.start({ cards: 2 })
     assert.equal((await sb.client().customer()).cardqty, 2)
     await sb.close()
@@ -62,7 +71,11 @@ try {
 
   // Types as installed: CommonJS and ES module consumers, strict.
   fs.writeFileSync(path.join(dir, 'consumer.ts'), `
-    import { Client, isCardbossError, type Card } from 'cardboss'
+    import { Client, isCardbossError, PushGuard, type Card, type Push } from 'cardboss'
+    import { pushHandler, type PushMiddleware } from 'cardboss/express'
+    import cardbossPush = require('cardboss/fastify')
+    export const middleware: PushMiddleware = pushHandler({ guard: new PushGuard(), apikey: 'k', handler: (push: Push) => push.id })
+    export const plugin: (instance: cardbossPush.FastifyLike, options: cardbossPush.CardbossPushOptions) => Promise<void> = cardbossPush
     export async function count(client: Client): Promise<number> {
       let n = 0
       for await (const card of client.cards()) { const c: Card = card; n += c.msisdn.length > 0 ? 1 : 0 }
@@ -73,6 +86,10 @@ try {
   fs.writeFileSync(path.join(dir, 'consumer.mts'), `
     import { Client, type Customer } from 'cardboss'
     import { Sandbox } from 'cardboss/testing'
+    import { smsHandler } from 'cardboss/express'
+    import cardbossPush from 'cardboss/fastify'
+    export const sms = smsHandler({ handler: (s) => s.kind })
+    export const plugin = cardbossPush
     const me: Customer = await new Client({ sid: '1', apikey: 'k' }).customer()
     const sb: Sandbox = await Sandbox.start({ cards: 2, strict: true })
     const mine: Customer = await sb.client({ maxRetries: 0 }).customer()

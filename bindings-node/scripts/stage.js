@@ -25,6 +25,15 @@ const pick = (keys) => Object.fromEntries(keys.filter((k) => k in pkg).map((k) =
 const main = path.join(dir, 'cardboss')
 fs.mkdirSync(main, { recursive: true })
 const files = pkg.files.filter((f) => !f.endsWith('.node'))
+// Every entry point of "exports" (cardboss, cardboss/testing, cardboss/express, ...) and every
+// file they require relatively (push-http.js) must be among the files shipped.
+const shipped = new Set(files.map((f) => `./${f}`))
+const targets = Object.values(pkg.exports).flatMap((t) => (typeof t === 'string' ? [t] : Object.values(t)))
+for (const f of files.filter((f) => f.endsWith('.js'))) {
+  for (const [, dep] of fs.readFileSync(path.join(root, f), 'utf8').matchAll(/require\('(\.\/[^']+)'\)/g)) targets.push(dep)
+}
+const unshipped = [...new Set(targets)].filter((t) => !shipped.has(t) && t !== './package.json')
+if (unshipped.length) throw new Error(`package.json "files" lacks ${unshipped.join(', ')} (named by "exports" or required by a shipped file)`)
 for (const f of files) copy(path.join(root, f), path.join(main, f))
 copy(path.join(root, 'README.md'), path.join(main, 'README.md'))
 copy(path.join(repo, 'LICENSE'), path.join(main, 'LICENSE'))

@@ -2,9 +2,9 @@
 //! Verify the raw body exactly as received, and answer `PUSH_ACK` within 5 seconds. The types
 //! (`Push`, `PushContent`, `SmsPush`, `PushOptions`) and their defaults are the core's.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use cardboss::{Push, PushGuardOptions, PushOptions, SmsPush};
+use cardboss::{ErrorKind, Push, PushGuardOptions, PushOptions, PushReply, SmsPush};
 use napi::bindgen_prelude::{Buffer, Either, PromiseRaw};
 use napi::{Env, Result};
 use napi_derive::napi;
@@ -14,6 +14,10 @@ use crate::error::{spawn, sync};
 /// The body a push receiver must answer with (`"success"`).
 #[napi]
 pub const PUSH_ACK: &str = cardboss::PUSH_ACK;
+
+/// The largest push body accepted, in bytes (a larger one is refused as `PUSH_REJECTED`).
+#[napi]
+pub const MAX_PUSH_BODY: u32 = cardboss::push::MAX_PUSH_BODY as u32;
 
 fn bytes(body: &Either<String, Buffer>) -> &[u8] {
     match body {
@@ -81,51 +85,76 @@ impl PushGuard {
                 .begin(&body, &apikey, &options.unwrap_or_default())
                 .await?;
             Ok(PushTicket {
-                ticket: Mutex::new(Some(ticket)),
+                inner: Arc::new(ticket),
             })
         })
     }
 }
 
-/// A push whose id is claimed as in flight.
+/// A push whose id is claimed as in flight: `commit()` it once handled, `release()` it when
+/// handling failed, or `finish(handled)` for the reply to answer. Used once: a second commit or
+/// release rejects with `INVALID_INPUT`. A ticket collected while open releases its id.
 #[napi]
 pub struct PushTicket {
-    ticket: Mutex<Option<cardboss::PushTicket>>,
-}
-
-impl PushTicket {
-    fn take(&self) -> cardboss::Result<cardboss::PushTicket> {
-        self.ticket
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take()
-            .ok_or_else(|| cardboss::Error::InvalidInput {
-                field: "ticket".into(),
-                reason: "was already committed or released".into(),
-            })
-    }
+    inner: Arc<cardboss::PushTicket>,
 }
 
 #[napi]
 impl PushTicket {
-    /// The verified push (null once committed or released).
+    /// The verified push.
     #[napi(getter)]
-    pub fn push(&self) -> Option<Push> {
-        let ticket = self.ticket.lock().unwrap_or_else(|p| p.into_inner());
-        ticket.as_ref().map(|t| t.push().clone())
+    pub fn push(&self) -> Push {
+        self.inner.push().clone()
+    }
+
+    /// True until the ticket is committed or released.
+    #[napi(getter)]
+    pub fn is_open(&self) -> bool {
+        self.inner.is_open()
     }
 
     /// Marks the id handled: its replays reject with `PUSH_REPLAY`.
     #[napi(ts_return_type = "Promise<Push>")]
     pub fn commit<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, Push>> {
-        let ticket = self.take();
-        spawn(env, async move { ticket?.commit().await })
+        let ticket = self.inner.clone();
+        spawn(env, async move { ticket.commit().await })
     }
 
     /// Forgets the id, so the platform's retry is accepted.
     #[napi(ts_return_type = "Promise<void>")]
     pub fn release<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, ()>> {
-        let ticket = self.take();
-        spawn(env, async move { ticket?.release().await })
+        let ticket = self.inner.clone();
+        spawn(env, async move { ticket.release().await })
     }
+
+    /// Ends the ticket once the handler ran and resolves with what to answer: `handled` commits
+    /// (`success`, or 503 when the store could not record it); otherwise the id is released
+    /// (500: the platform's retry is handled again). Never rejects for the store's sake.
+    #[napi(ts_return_type = "Promise<PushReply>")]
+    pub fn finish<'env>(
+        &self,
+        env: &'env Env,
+        handled: bool,
+    ) -> Result<PromiseRaw<'env, PushReply>> {
+        let ticket = self.inner.clone();
+        spawn(env, async move { Ok(ticket.finish(handled).await) })
+    }
+}
+
+/// What a receiver answers for an error of the guard or the verification, from its `kind` and
+/// `message` (a `CardbossError`'s): a replay is acknowledged again (`success`, with `reason`),
+/// `push_rejected` is 400, `push_in_flight` 409, `store_unavailable` (and a timeout) 503,
+/// anything else 500. The core decides; `guard.receive` uses it.
+#[napi]
+pub fn push_reply(env: Env, kind: String, reason: String) -> Result<PushReply> {
+    sync(&env, || {
+        let kind = ErrorKind::from_name(&kind).unwrap_or(ErrorKind::Internal);
+        Ok(PushReply::for_kind(kind, reason))
+    })
+}
+
+/// What a receiver answers for a push it handled now: HTTP 200 `success`.
+#[napi]
+pub fn push_ack() -> PushReply {
+    PushReply::ack()
 }
