@@ -16,9 +16,13 @@ cd "$root"
 
 step() { printf '\n==> %s\n' "$*"; }
 
-step "cargo build -p cardboss-kotlin -p cardboss-sandbox (debug)"
-cargo build -p cardboss-kotlin -p cardboss-sandbox
 target_dir=${CARGO_TARGET_DIR:-$root/target}
+# With CARDBOSS_USE_DIST=1 and CARDBOSS_FFI_LIB (scripts/test-all.sh) nothing is compiled here: the
+# release library is tested, the Kotlin generated from CARDBOSS_FFI_LIB's UniFFI metadata.
+if [[ ! (${CARDBOSS_USE_DIST:-0} == 1 && -n ${CARDBOSS_FFI_LIB:-}) ]]; then
+    step "cargo build -p cardboss-kotlin -p cardboss-sandbox (debug)"
+    cargo build -p cardboss-kotlin -p cardboss-sandbox
+fi
 export CARDBOSS_SANDBOX_BIN=${CARDBOSS_SANDBOX_BIN:-$target_dir/debug/cardboss-sandbox}
 
 step "mvn package: generate Kotlin (and Swift), compile, test, jar"

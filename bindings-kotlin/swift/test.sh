@@ -14,7 +14,8 @@
 #   5. a closing `N passed, N failed` line counted from XCTest's output. The root is destroyed
 #      on the way out, whatever happened.
 # Needs root (or sudo), Rust (cargo) and Debian's mirror. Environment: CARGO_TARGET_DIR,
-# CARDBOSS_SWIFT_KEEP_ROOT=1 (leave the root for a look; its path is printed).
+# CARDBOSS_SWIFT_KEEP_ROOT=1 (leave the root for a look; its path is printed), CARDBOSS_SWIFT_ROOT
+# (a trixie root made beforehand with those packages and nothing mounted: moved here and used).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -26,8 +27,22 @@ debian_root=$repo/scripts/debian-root.sh
 step() { printf '\n==> %s\n' "$*"; }
 started=$SECONDS
 
-step "cargo build -p cardboss-kotlin -p cardboss-sandbox (debug)"
-(cd "$repo" && cargo build -p cardboss-kotlin -p cardboss-sandbox)
+# With CARDBOSS_USE_DIST=1 and CARDBOSS_FFI_LIB (scripts/test-all.sh) nothing is compiled here: the
+# suite links and loads the release library scripts/build-release.sh built, the bindings are
+# generated from CARDBOSS_FFI_LIB's UniFFI metadata, and the sandbox is the release CLI's
+# `cardboss sandbox` (the workspace's debug sandbox links the Python binding's libpython, which
+# the root lacks). Otherwise the debug builds of the Kotlin crate and the sandbox.
+if [[ ${CARDBOSS_USE_DIST:-0} == 1 && -n ${CARDBOSS_FFI_LIB:-} ]]; then
+    lib_dir=$target_dir/x86_64-unknown-linux-gnu/release
+    sandbox_cmd='exec /cardboss/lib/cardboss sandbox "$@"'
+    [[ -x $lib_dir/cardboss ]] || { echo "swift/test.sh: no release CLI at $lib_dir/cardboss" >&2; exit 1; }
+else
+    step "cargo build -p cardboss-kotlin -p cardboss-sandbox (debug)"
+    (cd "$repo" && cargo build -p cardboss-kotlin -p cardboss-sandbox)
+    lib_dir=$target_dir/debug
+    sandbox_cmd='exec /cardboss/lib/cardboss-sandbox "$@"'
+fi
+[[ -f $lib_dir/libcardboss_ffi.so ]] || { echo "swift/test.sh: no $lib_dir/libcardboss_ffi.so" >&2; exit 1; }
 
 step "the README's Swift quick starts are the example the suite compiles and runs"
 example=$here/Tests/CardBossTests/ReadmeExampleTests.swift
@@ -39,7 +54,7 @@ for readme in "$repo/README.md" "$here/README.md"; do
 done
 echo "README.md and swift/README.md show ${example#"$repo"/} verbatim"
 
-step "generate the Swift bindings from $(basename "$target_dir")/debug/libcardboss_ffi.so"
+step "generate the Swift bindings from ${CARDBOSS_FFI_LIB:-$target_dir/debug/libcardboss_ffi.so}"
 bash "$kotlin/generate.sh"
 
 work=$(mktemp -d)
@@ -63,9 +78,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-step "Debian trixie root with Swift in $root"
 t0=$SECONDS
-bash "$debian_root" create trixie "$root" swiftlang libc6-dev ca-certificates
+if [[ -n ${CARDBOSS_SWIFT_ROOT:-} ]]; then
+    # made beforehand (scripts/test-all.sh, in the background) with the same packages: ours now
+    step "Debian trixie root with Swift, made beforehand: $CARDBOSS_SWIFT_ROOT"
+    mv "$CARDBOSS_SWIFT_ROOT" "$root"
+else
+    step "Debian trixie root with Swift in $root"
+    bash "$debian_root" create trixie "$root" swiftlang libc6-dev ca-certificates
+fi
 t_root=$((SECONDS - t0))
 
 # A copy of the package (with the generated files), so SwiftPM writes nothing into the checkout.
@@ -74,7 +95,7 @@ cp -r "$here/Package.swift" "$here/Sources" "$here/Tests" "$root/pkg/"
 
 run() {
     bash "$debian_root" run "$root" \
-        --bind "$target_dir/debug:/cardboss/lib" --bind "$repo/tests/vectors:/cardboss/vectors" -- "$@"
+        --bind "$lib_dir:/cardboss/lib" --bind "$repo/tests/vectors:/cardboss/vectors" -- "$@"
 }
 # libcardboss_ffi is found by the linker through -L and by the loader through the rpath.
 link_flags=(-Xlinker -L/cardboss/lib -Xlinker -rpath -Xlinker /cardboss/lib)
@@ -88,7 +109,9 @@ step "swift test (against the sandbox)"
 t0=$SECONDS
 log=$work/swift-test.log
 rc=0
-run env CARDBOSS_SANDBOX_BIN=/cardboss/lib/cardboss-sandbox CARDBOSS_VECTORS=/cardboss/vectors \
+printf '#!/bin/sh\n%s\n' "$sandbox_cmd" >"$root/usr/local/bin/cardboss-sandbox"
+chmod +x "$root/usr/local/bin/cardboss-sandbox"
+run env CARDBOSS_SANDBOX_BIN=/usr/local/bin/cardboss-sandbox CARDBOSS_VECTORS=/cardboss/vectors \
     sh -c 'cd /pkg && swift test --skip-build --scratch-path /build "$@"' sh "${link_flags[@]}" 2>&1 | tee "$log" || rc=$?
 t_test=$((SECONDS - t0))
 

@@ -177,13 +177,39 @@ extension PushGuard {
         let ticket = try await begin(body: body, apikey: apikey, options: options)
         let result: T
         do {
-            result = try await handler(ticket.push()!)
+            result = try await handler(ticket.push())
         } catch {
             try? await ticket.release()
             throw error
         }
         _ = try await ticket.commit()
         return result
+    }
+
+    /// What a push receiver does with one data push, and what it answers: `begin` (a refusal is
+    /// not thrown but answered as the core's `pushReplyFor(error:)` says: a replay is
+    /// acknowledged again, a forged body 400, a push in flight elsewhere 409, a store that is
+    /// down 503; the handler does not run), then `handler`, then `finish(handled:)` (`success`,
+    /// or 503 when the commit could not be recorded). Answer `reply.status`, `text/plain`,
+    /// `reply.body`; log `reply.reason` when set (it never holds the apikey). When the handler
+    /// throws, the id is released and its error is rethrown unchanged (answer 500: the platform's
+    /// retry is handled).
+    public func receive(
+        body: Data, apikey: String, options: PushOptions? = nil, handler: (Push) async throws -> Void
+    ) async throws -> PushReply {
+        let ticket: PushTicket
+        do {
+            ticket = try await begin(body: body, apikey: apikey, options: options)
+        } catch let error as CardBossError {
+            return pushReplyFor(error: error.info())
+        }
+        do {
+            try await handler(ticket.push())
+        } catch {
+            _ = await ticket.finish(handled: false)
+            throw error
+        }
+        return await ticket.finish(handled: true)
     }
 
     /// `handle` for a body received as text (UTF-8).

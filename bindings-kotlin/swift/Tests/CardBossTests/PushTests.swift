@@ -55,11 +55,12 @@ final class PushTests: XCTestCase {
         // PUSH_REPLAY.
         let guardian = try PushGuard()
         let ticket = try await guardian.begin(body: body, apikey: sandbox.apikey, options: strict)
-        XCTAssertEqual(ticket.push()?.id, push.id)
+        XCTAssertEqual(ticket.push().id, push.id)
         await assertFails("PUSH_IN_FLIGHT") { try await guardian.begin(body: text, apikey: sandbox.apikey, options: strict) }
         let committed = try await ticket.commit()
         XCTAssertEqual(committed.id, push.id)
-        XCTAssertNil(ticket.push())
+        XCTAssertFalse(ticket.isOpen())  // used up; its push stays readable
+        XCTAssertEqual(ticket.push().id, push.id)
         await assertFails("PUSH_REPLAY") { try await guardian.begin(body: text, apikey: sandbox.apikey, options: strict) }
 
         // A handler that fails releases the id: the retry of the same body is accepted, once.
@@ -75,6 +76,29 @@ final class PushTests: XCTestCase {
         }
         XCTAssertEqual(orderid, order.orderid)
         await assertFails("PUSH_REPLAY") { try await retrying.handle(body: body, apikey: sandbox.apikey, options: strict) { _ in 1 } }
+
+        // receive: the guard's refusals are the core's replies, and the handler runs once.
+        let receiving = try PushGuard()
+        let handled = try await receiving.receive(body: body, apikey: sandbox.apikey, options: strict) { p in
+            XCTAssertEqual(p.id, push.id)
+        }
+        XCTAssertEqual(handled.status, 200)
+        XCTAssertEqual(handled.body, "success")
+        XCTAssertNil(handled.reason)
+        let replay = try await receiving.receive(body: body, apikey: sandbox.apikey, options: strict) { _ in
+            XCTFail("a replay ran the handler")
+        }
+        XCTAssertEqual(replay.status, 200)
+        XCTAssertEqual(replay.body, "success")
+        XCTAssertNotNil(replay.reason)
+        let refused = try await receiving.receive(body: Data(forged.utf8), apikey: sandbox.apikey, options: strict) { _ in
+            XCTFail("a forged push ran the handler")
+        }
+        XCTAssertEqual(refused.status, 400)
+        do {
+            _ = try await PushGuard().receive(body: body, apikey: sandbox.apikey, options: strict) { _ in throw HandOffFailed() }
+            XCTFail("the handler's error was not rethrown")
+        } catch is HandOffFailed {}
 
         // A small guard forgets the oldest ids first (signed vectors with distinct ids).
         let small = try PushGuard(options: PushGuardOptions(capacity: 2, ttlMs: 60_000))

@@ -139,21 +139,78 @@ suspend fun PushGuard.begin(body: String, apikey: String, options: PushOptions? 
     begin(body.toByteArray(Charsets.UTF_8), apikey, options)
 
 /** Handles one push exactly once: [PushGuard.begin], then [handler], then [PushTicket.commit]
- *  (its result is returned). When the handler throws or is cancelled the id is released (so the
- *  platform's retry is accepted) and the handler's exception is rethrown unchanged. Only
- *  sequencing: every check is the core's. */
-suspend fun <T> PushGuard.handle(body: ByteArray, apikey: String, options: PushOptions? = null, handler: suspend (Push) -> T): T {
-    val ticket = begin(body, apikey, options)
-    val result = try {
-        handler(ticket.push()!!)
-    } catch (e: Throwable) {
-        // Cancellation included: the release must still reach the store.
-        withContext(NonCancellable) { runCatching { ticket.release() }.exceptionOrNull()?.let(e::addSuppressed) }
-        throw e
+ *  (its result is returned). The guard's refusals are thrown (`PushReplay`: handled already,
+ *  answer `success`; `PushInFlight`, `PushRejected`, `StoreUnavailable`). When the handler
+ *  throws or is cancelled the id is released (so the platform's retry is accepted) and the
+ *  handler's exception is rethrown unchanged. Only sequencing: every check is the core's.
+ *  A receiver that answers over HTTP wants [receive], which also says what to answer. */
+suspend fun <T> PushGuard.handle(body: ByteArray, apikey: String, options: PushOptions? = null, handler: suspend (Push) -> T): T =
+    begin(body, apikey, options).use { ticket ->
+        val result = try {
+            handler(ticket.push())
+        } catch (e: Throwable) {
+            // Cancellation included: the release must still reach the store.
+            withContext(NonCancellable) { runCatching { ticket.release() }.exceptionOrNull()?.let(e::addSuppressed) }
+            throw e
+        }
+        ticket.commit()
+        result
     }
-    ticket.commit()
-    return result
+
+/**
+ * What a push receiver does with one data push, and what it answers: [PushGuard.begin] (a
+ * refusal is not thrown but answered, as the core's [pushReplyFor] says: a replay is
+ * acknowledged again, a forged body 400, a push in flight elsewhere 409, a store that is down
+ * 503; the handler does not run), then [handler], then [PushTicket.finish] (`success`, or 503
+ * when the commit could not be recorded). Write the reply as it is: `reply.status`,
+ * `text/plain`, `reply.body`; log `reply.reason` when it is not null (it never holds the apikey).
+ *
+ * When the handler throws (or is cancelled) the id is released and its exception is rethrown
+ * unchanged: let your framework answer 500; the platform sends the push again, and that retry is
+ * handled. The spec gives a receiver 5 seconds: record the event durably in [handler] and do
+ * the slow work after answering (see `cardboss.ktor.cardbossPush`).
+ */
+suspend fun PushGuard.receive(body: ByteArray, apikey: String, options: PushOptions? = null, handler: suspend (Push) -> Unit): PushReply {
+    val ticket = try {
+        begin(body, apikey, options)
+    } catch (e: CardBossException) {
+        return pushReplyFor(e.info())
+    }
+    return ticket.use {
+        try {
+            handler(ticket.push())
+        } catch (e: Throwable) {
+            withContext(NonCancellable) { ticket.finish(false) }
+            throw e
+        }
+        // The commit is the handled push's record: it must reach the store even if the caller
+        // is cancelled meanwhile (the answer is then lost and the push comes again: a replay).
+        withContext(NonCancellable) { ticket.finish(true) }
+    }
 }
+
+/** [receive] for a body received as text (UTF-8). */
+suspend fun PushGuard.receive(body: String, apikey: String, options: PushOptions? = null, handler: suspend (Push) -> Unit): PushReply =
+    receive(body.toByteArray(Charsets.UTF_8), apikey, options, handler)
+
+/**
+ * What a receiver does with one SMS push (3.5.6: P0001 reports, P0002 replies; unsigned, no id):
+ * [parseSmsPush] (a bad body is not thrown but answered, 400 with the reason; the handler does
+ * not run), then [handler], then the acknowledgement. The handler's exception is rethrown
+ * unchanged (answer 500: the platform sends the push again).
+ */
+suspend fun receiveSmsPush(body: ByteArray, handler: suspend (SmsPush) -> Unit): PushReply {
+    val push = try {
+        parseSmsPush(body)
+    } catch (e: CardBossException) {
+        return pushReplyFor(e.info())
+    }
+    handler(push)
+    return pushReplyAck()
+}
+
+/** True for the acknowledgement (`success` with 200), which stops the platform's retries. */
+val PushReply.acknowledged: Boolean get() = pushReplyAcknowledged(this)
 
 /** [handle] for a body received as text (UTF-8). */
 suspend fun <T> PushGuard.handle(body: String, apikey: String, options: PushOptions? = null, handler: suspend (Push) -> T): T =

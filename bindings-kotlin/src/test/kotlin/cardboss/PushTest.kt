@@ -8,6 +8,7 @@ import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.AfterAll
 import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNotNull
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
@@ -99,11 +100,12 @@ class PushTest {
         // (answer non-success, the platform retries); once committed it is PushReplay.
         PushGuard().use { guard ->
             val ticket = guard.begin(body, sandbox.apikey, strict)
-            assertEquals(push.id, ticket.push()!!.id)
+            assertEquals(push.id, ticket.push().id)
             val inFlight = assertThrows<CardBossException.PushInFlight> { guard.begin(text, sandbox.apikey, strict) }
             assertEquals("PUSH_IN_FLIGHT", inFlight.info().code)
             assertEquals(push.id, ticket.commit().id)
-            assertNull(ticket.push()) // used up: a second commit is refused
+            assertFalse(ticket.isOpen()) // used up: a second commit is refused
+            assertEquals(push.id, ticket.push().id) // its push stays readable
             assertThrows<CardBossException.InvalidInput> { ticket.commit() }
             val replay = assertThrows<CardBossException.PushReplay> { guard.begin(text, sandbox.apikey, strict) }
             assertEquals("PUSH_REPLAY", replay.info().code)
@@ -149,6 +151,70 @@ class PushTest {
         assertThrows<CardBossException.InvalidInput> { PushGuard(PushGuardOptions(capacity = 0)) }
         assertThrows<CardBossException.InvalidInput> { PushGuard(PushGuardOptions(store = "ftp://nowhere")) }
         assertNull(PushOptions().utcOffsetMinutes) // the core resolves it: UTC+8
+    }
+
+    /** [receive]: the guard's refusals come back as the core's replies (the handler not run);
+     *  a handler that throws or is cancelled releases the id, its exception rethrown unchanged. */
+    @Test
+    fun receiveAnswersWhatTheCoreDecides() = runBlocking<Unit> {
+        val body = RedisGuardTest.pushBody("r-" + System.nanoTime())
+        val key = RedisGuardTest.KEY
+        PushGuard().use { guard ->
+            var runs = 0
+            val boom = IllegalStateException("hand-off failed")
+            val thrown = assertThrows<IllegalStateException> { guard.receive(body, key) { runs++; throw boom } }
+            assertTrue(thrown === boom, "the handler's exception is rethrown unchanged")
+            val started = CompletableDeferred<Unit>()
+            val cancelled = launch { guard.receive(body, key) { runs++; started.complete(Unit); awaitCancellation() } }
+            started.await()
+            cancelled.cancelAndJoin()
+            // Both released the id: the platform's retry is handled.
+            val ticket = guard.begin(body, key)
+            val inFlight = guard.receive(body, key) { runs++ }
+            assertEquals(409, inFlight.status)
+            assertFalse(inFlight.acknowledged)
+            assertEquals(500, ticket.finish(false).status) // not handled: released
+            assertFalse(ticket.isOpen())
+            assertEquals(500, ticket.finish(true).status) // used up: its commit is refused
+            ticket.close()
+
+            val handled = guard.receive(body, key) { runs++; assertEquals("OD1002", it.sn) }
+            assertEquals(PushReply(200, PUSH_ACK, null), handled)
+            assertTrue(handled.acknowledged)
+            assertEquals(pushReplyAck(), handled)
+            assertEquals(3, runs)
+            // The platform missed the answer and sends it again: acknowledged, not handled again.
+            val replay = guard.receive(body, key) { runs++ }
+            assertEquals(200, replay.status)
+            assertEquals(PUSH_ACK, replay.body)
+            assertTrue(replay.acknowledged)
+            assertTrue(replay.reason!!.isNotBlank())
+            assertEquals(3, runs)
+
+            val forged = guard.receive(body.replace("NR1", "NR2"), key) { runs++ }
+            assertEquals(400, forged.status)
+            assertFalse(forged.reason!!.contains(key))
+            assertEquals(400, guard.receive(body, "0".repeat(32)) { runs++ }.status)
+            assertEquals(3, runs)
+        }
+        PushGuard(PushGuardOptions(store = "redis://127.0.0.1:1/0")).use { down ->
+            var ran = false
+            val reply = down.receive(body, key) { ran = true }
+            assertEquals(503, reply.status)
+            assertFalse(ran, "the handler ran with the store down")
+        }
+        // The core's table, as a binding sees it: from the exception's info.
+        val e = assertThrows<CardBossException.PushRejected> { verifyPush("hello", key) }
+        assertEquals(400, pushReplyFor(e.info()).status)
+
+        // SMS pushes: parsed (a bad body answered 400), handled, acknowledged.
+        assertEquals(400, receiveSmsPush("""{"type":"P0003","data":"[]"}""".toByteArray()) { fail("handled a bad SMS push") }.status)
+        var replies = 0
+        val sms = """{"type":"P0002","data":"[{\"mobile\":\"1064\",\"content\":\"hi\",\"apmid\":\"a1\",\"spcode\":\"1064899\"}]"}"""
+        assertEquals(pushReplyAck(), receiveSmsPush(sms.toByteArray()) { replies += it.replies!!.size })
+        assertEquals(1, replies)
+        val smsBoom = IllegalStateException("sms store down")
+        assertTrue(smsBoom === assertThrows<IllegalStateException> { receiveSmsPush(sms.toByteArray()) { throw smsBoom } })
     }
 
     @Test
