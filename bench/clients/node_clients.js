@@ -4,6 +4,8 @@
 //   node node_clients.js MODE BASE_URL SID APIKEY CONCURRENCY
 //
 // MODE: `sdk`   the cardboss package: for await over client.cards(), cardDetails(), currentUsage()
+//       `sdk-fleet` the cardboss package's fleetSync(): the same requests in one call,
+//               pipelined, merged records batch by batch
 //       `fetch` what users write instead: the global fetch (undici) with a promise pool of
 //               CONCURRENCY, signed with node:crypto (md5 of sid + apikey + ts + params, ts
 //               yyyyMMddHHmmss in UTC+8), the unused `iccids` sent empty, JSON parsed, any code
@@ -68,6 +70,27 @@ async function sdk (baseUrl, sid, apikey, concurrency) {
   report(started, ids, details.map((d) => d.msisdn), usages.map((u) => u.msisdn))
 }
 
+async function sdkFleet (baseUrl, sid, apikey, concurrency) {
+  const pkg = process.env.CARDBOSS_NODE_PKG || path.join(__dirname, '..', '..', 'bindings-node')
+  const { Client } = require(pkg)
+  const client = new Client({ sid, apikey, baseUrl, concurrency })
+  const started = process.hrtime.bigint()
+  const ids = []
+  const details = []
+  const usages = []
+  const sync = client.fleetSync()
+  for await (const batch of sync) {
+    for (const r of batch) {
+      ids.push(r.msisdn)
+      if (r.detail_found) details.push(r.msisdn)
+      if (r.usage_found) usages.push(r.msisdn)
+    }
+  }
+  const done = sync.report()
+  if (!done.complete) throw new Error(`fleetSync incomplete: ${JSON.stringify(done)}`)
+  report(started, ids, details, usages)
+}
+
 // ----------------------------------------------------------------- what users write instead
 
 function tsUtc8 () {
@@ -127,7 +150,7 @@ async function viaFetch (baseUrl, sid, apikey, concurrency) {
     usages.flatMap((r) => r.usages.map((u) => u.msisdn)))
 }
 
-const MODES = { sdk, fetch: viaFetch }
+const MODES = { sdk, 'sdk-fleet': sdkFleet, fetch: viaFetch }
 const [mode, baseUrl, sid, apikey, concurrency] = process.argv.slice(2)
 MODES[mode](baseUrl, sid, apikey, Number(concurrency)).catch((err) => {
   console.error(err)

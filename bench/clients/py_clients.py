@@ -5,6 +5,8 @@
 MODE is one of
   sdk-sync   cardboss.Client: iter_cards(), card_details(), current_usage()
   sdk-async  cardboss.AsyncClient: the same, awaited
+  sdk-fleet  cardboss.Client.fleet_sync(): the same requests in one call, pipelined (details and
+             usage of a batch fetched while the list goes on), merged records batch by batch
   requests   what the vendor's samples do: one signed GET at a time (requests.Session, so at
              least the connection is kept alive), json() on each answer
   httpx      httpx.AsyncClient, CONCURRENCY requests in flight (asyncio workers), json() on each
@@ -70,6 +72,27 @@ def sdk_sync(base_url: str, sid: str, apikey: str, concurrency: int) -> None:
         mark()
         usages = client.current_usage(msisdns=ids)
         report(started, ids, [d.msisdn for d in details], [u.msisdn for u in usages])
+
+
+def sdk_fleet(base_url: str, sid: str, apikey: str, concurrency: int) -> None:
+    import cardboss
+
+    with cardboss.Client(sid, apikey, base_url=base_url, concurrency=concurrency) as client:
+        started = time.perf_counter()
+        ids: list[str] = []
+        details: list[str] = []
+        usages: list[str] = []
+        sync = client.fleet_sync()
+        for batch in sync:
+            for r in batch:
+                ids.append(r.msisdn)
+                if r.detail_found:
+                    details.append(r.msisdn)
+                if r.usage_found:
+                    usages.append(r.msisdn)
+        if not sync.report.complete:
+            raise SystemExit(f"fleet_sync incomplete: {sync.report}")
+        report(started, ids, details, usages)
 
 
 def sdk_async(base_url: str, sid: str, apikey: str, concurrency: int) -> None:
@@ -207,7 +230,13 @@ def with_httpx(base_url: str, sid: str, apikey: str, concurrency: int) -> None:
     asyncio.run(main())
 
 
-MODES = {"sdk-sync": sdk_sync, "sdk-async": sdk_async, "requests": with_requests, "httpx": with_httpx}
+MODES = {
+    "sdk-sync": sdk_sync,
+    "sdk-async": sdk_async,
+    "sdk-fleet": sdk_fleet,
+    "requests": with_requests,
+    "httpx": with_httpx,
+}
 
 if __name__ == "__main__":
     mode, base_url, sid, apikey, concurrency = sys.argv[1:6]
