@@ -79,8 +79,9 @@ unzip -q -o "$wheel" 'cardboss/_native*.so' -d "$stage/wheel"
 glibc_floor_check "$(ls "$stage"/wheel/cardboss/_native*.so)"
 
 step "CLI and the Kotlin/JVM library (cargo zigbuild --release, glibc $glibc)"
-cargo zigbuild --release --quiet --target "$zig_target" -p cardboss-cli
-cargo zigbuild --release --quiet --target "$zig_target" -p cardboss-kotlin --lib
+# One build for both: the core and the sandbox they share are compiled once (with the features
+# of both), and the two link side by side. (`--bin cardboss --lib`: not the bindgen.)
+cargo zigbuild --release --quiet --target "$zig_target" -p cardboss-cli -p cardboss-kotlin --bin cardboss --lib
 glibc_floor_check "$out/cardboss"
 glibc_floor_check "$out/libcardboss_ffi.so"
 cli=cardboss-cli-$version-$triple
@@ -89,11 +90,11 @@ cp "$out/cardboss" LICENSE README.md "$stage/$cli/"
 tar -C "$stage" -czf "$dist/$cli.tar.gz" "$cli"
 
 step "jar with the release library, POM, sources and javadoc jars (mvn package)"
-# The debug bindgen reads the release library's UniFFI metadata (library mode). The same
-# command as bindings-kotlin/test.sh, so that the suite finds this build (same features).
-cargo build --quiet -p cardboss-kotlin -p cardboss-sandbox
-# The zig-linked release library keeps no UniFFI metadata for the bindgen: the Kotlin is
-# generated from the debug build of the same sources, and the jar gets the release library.
+# The zig-linked release library keeps no UniFFI metadata for the bindgen (library mode): the
+# Kotlin is generated from a debug build of the same sources, and the jar gets the release
+# library. That debug build: CARDBOSS_FFI_LIB (scripts/test-all.sh gives the workspace build's)
+# or the same command as bindings-kotlin/test.sh, so that the suite finds this build.
+[[ -n ${CARDBOSS_FFI_LIB:-} ]] || cargo build --quiet -p cardboss-kotlin -p cardboss-sandbox
 bash bindings-kotlin/generate.sh
 cp "$out/libcardboss_ffi.so" bindings-kotlin/target-gen/native/linux-x86-64/libcardboss_ffi.so
 (cd bindings-kotlin && mvn -q -B ${MAVEN_ARGS:-} -Dcardboss.skipGenerate=true -DskipTests package)

@@ -10,6 +10,8 @@
 #                                                          run CMD inside DIR (proc, dev and the
 #                                                          binds mounted for the command only)
 #   scripts/debian-root.sh destroy DIR                     unmount whatever is left, delete DIR
+#   scripts/debian-root.sh tools                           install debootstrap (apt-get) if missing
+#                                                          (before creating roots in parallel)
 #
 # The root shares this machine's network namespace, so a server started outside on 127.0.0.1 is
 # reachable inside. Needs root (CI and the developers' machines run as root) and debootstrap,
@@ -41,14 +43,18 @@ unmount_all() {
     done < <(mounts_under "$1")
 }
 
-cmd_create() {
-    [[ $# -ge 2 ]] || die "usage: create SUITE DIR [PACKAGE...]"
-    local suite=$1 dir=$2
-    shift 2
+cmd_tools() {
     if ! command -v debootstrap >/dev/null 2>&1; then
         as_root apt-get update -qq
         as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
     fi
+}
+
+cmd_create() {
+    [[ $# -ge 2 ]] || die "usage: create SUITE DIR [PACKAGE...]"
+    local suite=$1 dir=$2
+    shift 2
+    cmd_tools
     mkdir -p "$dir"
     local started=$SECONDS
     as_root debootstrap --variant=minbase "$suite" "$dir" "$mirror" >"$dir.debootstrap.log" 2>&1 ||
@@ -105,12 +111,13 @@ cmd_destroy() {
     as_root rm -rf --one-file-system "$1"
 }
 
-[[ $# -ge 1 ]] || die "usage: create|run|destroy ..."
+[[ $# -ge 1 ]] || die "usage: create|run|destroy|tools ..."
 sub=$1
 shift
 case $sub in
 create) cmd_create "$@" ;;
 run) cmd_run "$@" ;;
 destroy) cmd_destroy "$@" ;;
-*) die "unknown command $sub (create, run, destroy)" ;;
+tools) cmd_tools ;;
+*) die "unknown command $sub (create, run, destroy, tools)" ;;
 esac

@@ -16,7 +16,8 @@
 # invalid-input error raised before any request. Prints each artifact's size and the time taken.
 # Needs root (debootstrap, chroot), Node + npm, Java 17 + Maven. Environment:
 # CARDBOSS_SKIP_RELEASE_BUILD=1 reuses dist/ as it is (scripts/test-all.sh built it);
-# CARDBOSS_SANDBOX_BIN (default target/debug/cardboss-sandbox).
+# CARDBOSS_SANDBOX_BIN (default target/debug/cardboss-sandbox); CARDBOSS_INSTALL_ROOT (a bullseye
+# root made beforehand with python3 and python3-venv, nothing mounted: moved here and used).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -51,8 +52,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-step "Debian bullseye root with python3 + venv, then without its CA store (scripts/debian-root.sh)"
-scripts/debian-root.sh create bullseye "$work/root" python3 python3-venv
+if [[ -n ${CARDBOSS_INSTALL_ROOT:-} ]]; then
+    step "Debian bullseye root with python3 + venv made beforehand ($CARDBOSS_INSTALL_ROOT), then without its CA store"
+    mv "$CARDBOSS_INSTALL_ROOT" "$work/root"
+else
+    step "Debian bullseye root with python3 + venv, then without its CA store (scripts/debian-root.sh)"
+    scripts/debian-root.sh create bullseye "$work/root" python3 python3-venv
+fi
 # python3-venv's pip wheel pulls in ca-certificates; remove it (and so every CA file) to be the
 # machine of a user without a CA store. Nothing here needs it: the installs are offline.
 scripts/debian-root.sh run "$work/root" -- dpkg --purge --force-depends ca-certificates >/dev/null 2>&1
