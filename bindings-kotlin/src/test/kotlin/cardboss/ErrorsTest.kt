@@ -70,6 +70,10 @@ class ErrorsTest {
             assertEquals(200, e.info().httpStatus)
             assertFalse(e.toString().contains("x".repeat(32)))
             assertFalse(e.message!!.contains("x".repeat(32)))
+            // What a stack trace or a logger prints: the core's sentence, not a field dump.
+            assertEquals(e.info().message, e.message)
+            assertTrue(e.message!!.contains("1005"), e.message)
+            assertFalse(e.message!!.contains("ErrorInfo("), e.message)
         }
     }
 
