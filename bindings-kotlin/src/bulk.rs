@@ -27,7 +27,7 @@ impl CardBossClient {
         settings: BulkSettings,
     ) -> Result<Arc<BulkRun>> {
         guard(|| {
-            let cards = cards.to_core()?;
+            let cards = cards.to_set()?;
             let run = on_runtime(|| self.inner.bulk_named(&op, &cards, settings))?;
             Ok::<_, CardBossError>(Arc::new(BulkRun {
                 run: Arc::new(Mutex::new(run)),

@@ -34,12 +34,12 @@ impl CardBossClient {
     /// 3.2.2 card/detail for any number of cards: batches of 100, `concurrency` at a time,
     /// results in input order.
     pub async fn card_details(&self, cards: CardSet) -> Result<Vec<CardDetail>> {
-        guarded(async { self.inner.card_details(&cards.to_core()?).await }).await
+        guarded(async { self.inner.card_details(&cards.to_set()?).await }).await
     }
 
     /// 3.2.3 card/usage/current for any number of cards, batched like `cardDetails`.
     pub async fn current_usage(&self, cards: CardSet) -> Result<Vec<CurrentUsage>> {
-        guarded(async { self.inner.current_usage(&cards.to_core()?).await }).await
+        guarded(async { self.inner.current_usage(&cards.to_set()?).await }).await
     }
 
     /// 3.2.4 card/usage/past: a month (`yyyyMM`, within the last 3) of usage, batched.
@@ -53,7 +53,7 @@ impl CardBossClient {
     ) -> Result<Vec<MonthlyUsage>> {
         guarded(async {
             self.inner
-                .usage_history(&month, &cards.to_core()?, showday.as_deref())
+                .usage_history(&month, &cards.to_set()?, showday.as_deref())
                 .await
         })
         .await
@@ -64,7 +64,7 @@ impl CardBossClient {
     /// Kotlin, `cardDetailBatches(cards).asFlow()` gives a `Flow<List<CardDetail>>`.
     pub fn card_detail_batches(&self, cards: CardSet) -> Result<Arc<CardDetailBatches>> {
         guard(|| {
-            let cards = cards.to_core()?;
+            let cards = cards.to_set()?;
             on_runtime(|| self.inner.card_detail_batches(&cards)).map(CardDetailBatches::new)
         })
     }
@@ -72,7 +72,7 @@ impl CardBossClient {
     /// `currentUsage` batch by batch, like `cardDetailBatches`.
     pub fn current_usage_batches(&self, cards: CardSet) -> Result<Arc<CurrentUsageBatches>> {
         guard(|| {
-            let cards = cards.to_core()?;
+            let cards = cards.to_set()?;
             on_runtime(|| self.inner.current_usage_batches(&cards)).map(CurrentUsageBatches::new)
         })
     }
@@ -87,7 +87,7 @@ impl CardBossClient {
         showday: Option<String>,
     ) -> Result<Arc<MonthlyUsageBatches>> {
         guard(|| {
-            let cards = cards.to_core()?;
+            let cards = cards.to_set()?;
             on_runtime(|| {
                 self.inner
                     .usage_history_batches(&month, &cards, showday.as_deref())
@@ -105,14 +105,14 @@ impl CardBossClient {
 
     /// 3.2.6 card/pkg/get: the packages a card has ordered.
     pub async fn packages(&self, card: CardRef) -> Result<PackageList> {
-        guarded(async { self.inner.packages(&card.to_core()?).await }).await
+        guarded(async { self.inner.packages(&card.checked()?).await }).await
     }
 
     /// 3.2.7 card/usage/day: one day's (`yyyyMMdd`, within the last 7) usage, batched.
     /// Deprecated: withdrawn (停用) by the platform, which may answer 1098.
     #[allow(deprecated)]
     pub async fn daily_usage(&self, day: String, cards: CardSet) -> Result<DailyUsage> {
-        guarded(async { self.inner.daily_usage(&day, &cards.to_core()?).await }).await
+        guarded(async { self.inner.daily_usage(&day, &cards.to_set()?).await }).await
     }
 }
 

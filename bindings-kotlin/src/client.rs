@@ -6,36 +6,9 @@ use cardboss::{Client, ClientOptions};
 
 use crate::error::{guard, Result};
 
-/// Several cards, by msisdn or by iccid (msisdns win when both are given; both empty is an
-/// `InvalidInput`). Any number: the client batches by 100.
-#[derive(Debug, Clone, PartialEq, Eq, Default, uniffi::Record)]
-pub struct CardSet {
-    #[uniffi(default)]
-    pub msisdns: Vec<String>,
-    #[uniffi(default)]
-    pub iccids: Vec<String>,
-}
-
-impl CardSet {
-    pub(crate) fn to_core(&self) -> cardboss::Result<cardboss::CardSet> {
-        cardboss::CardSet::from_lists(self.msisdns.clone(), self.iccids.clone())
-    }
-}
-
-/// One card, by msisdn, iccid or both (empty strings count as absent).
-#[derive(Debug, Clone, PartialEq, Eq, Default, uniffi::Record)]
-pub struct CardRef {
-    #[uniffi(default = None)]
-    pub msisdn: Option<String>,
-    #[uniffi(default = None)]
-    pub iccid: Option<String>,
-}
-
-impl CardRef {
-    pub(crate) fn to_core(&self) -> cardboss::Result<cardboss::CardRef> {
-        cardboss::CardRef::new(self.msisdn.clone(), self.iccid.clone())
-    }
-}
+/// How calls name their cards: the core's boundary types, `CardSet` (msisdns, iccids or mixed
+/// `cards`) and `CardRef` (an msisdn, an iccid or both).
+pub use cardboss::{CardIds as CardSet, CardRef};
 
 /// A CardBOSS client: one pooled HTTP client for every call, safe to share between coroutines
 /// and threads. GETs are retried with backoff; POSTs (renewals, SMS, lifecycle operations) never

@@ -22,7 +22,7 @@ impl CardBossClient {
         guarded(async {
             self.inner
                 .renew(
-                    &card.to_core()?,
+                    &card.checked()?,
                     &pkgcode,
                     non_negative("months", months)?,
                     &options.unwrap_or_default(),
@@ -46,7 +46,7 @@ impl CardBossClient {
         guarded(async {
             self.inner
                 .renew_package(
-                    &card.to_core()?,
+                    &card.checked()?,
                     &package,
                     non_negative("months", months)?,
                     &options.unwrap_or_default(),
@@ -58,22 +58,22 @@ impl CardBossClient {
 
     /// 3.4.2 card/stoptest: ends the card's test period now.
     pub async fn end_test_period(&self, card: CardRef) -> Result<()> {
-        guarded(async { self.inner.end_test_period(&card.to_core()?).await }).await
+        guarded(async { self.inner.end_test_period(&card.checked()?).await }).await
     }
 
     /// 3.4.3 card/foractive: activates the card now.
     pub async fn force_activate(&self, card: CardRef) -> Result<()> {
-        guarded(async { self.inner.force_activate(&card.to_core()?).await }).await
+        guarded(async { self.inner.force_activate(&card.checked()?).await }).await
     }
 
     /// 3.4.4 card/stopkeep (stopkeep=0): suspends the card.
     pub async fn suspend(&self, card: CardRef) -> Result<()> {
-        guarded(async { self.inner.suspend(&card.to_core()?).await }).await
+        guarded(async { self.inner.suspend(&card.checked()?).await }).await
     }
 
     /// 3.4.4 card/stopkeep (stopkeep=1): resumes a suspended card.
     pub async fn resume(&self, card: CardRef) -> Result<()> {
-        guarded(async { self.inner.resume(&card.to_core()?).await }).await
+        guarded(async { self.inner.resume(&card.checked()?).await }).await
     }
 
     /// 3.4.5 card/switchnet (opertype=0): cuts data. A card with several APNs open needs `apn`.
@@ -81,7 +81,7 @@ impl CardBossClient {
     pub async fn disable_data(&self, card: CardRef, apn: Option<String>) -> Result<()> {
         guarded(async {
             self.inner
-                .disable_data(&card.to_core()?, apn.as_deref())
+                .disable_data(&card.checked()?, apn.as_deref())
                 .await
         })
         .await
@@ -99,7 +99,7 @@ impl CardBossClient {
         guarded(async {
             self.inner
                 .enable_data(
-                    &card.to_core()?,
+                    &card.checked()?,
                     apn.as_deref(),
                     min_left_percent
                         .map(|p| non_negative("min_left_percent", p))
@@ -120,7 +120,7 @@ impl CardBossClient {
     ) -> Result<()> {
         guarded(async {
             self.inner
-                .add_voice_whitelist(&card.to_core()?, &numbers, group.as_deref())
+                .add_voice_whitelist(&card.checked()?, &numbers, group.as_deref())
                 .await
         })
         .await
@@ -137,7 +137,7 @@ impl CardBossClient {
     ) -> Result<()> {
         guarded(async {
             self.inner
-                .remove_voice_whitelist(&card.to_core()?, &numbers, group.as_deref())
+                .remove_voice_whitelist(&card.checked()?, &numbers, group.as_deref())
                 .await
         })
         .await

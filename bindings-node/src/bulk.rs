@@ -99,7 +99,7 @@ impl Client {
         impl Future<Output = String> + Send + 'static,
     )> {
         let BulkArgs { settings, call } = options.unwrap_or_default();
-        let (cards, core) = (cards.core()?, self.core()?);
+        let (cards, core) = (cards.to_set()?, self.core()?);
         let bounds = self.bounds(Some(CallOptions {
             signal: call.signal,
             timeout_ms: None,

@@ -52,7 +52,7 @@ impl Client {
         call: Option<CallOptions>,
     ) -> Result<CardDetailBatches> {
         sync(&env, || {
-            let (cards, core) = (cards.core()?, self.core()?);
+            let (cards, core) = (cards.to_set()?, self.core()?);
             let batches = within_runtime_if_available(|| core.card_detail_batches(&cards))?;
             CardDetailBatches::new(batches, self.bounds(call)?)
         })
@@ -68,7 +68,7 @@ impl Client {
         call: Option<CallOptions>,
     ) -> Result<CurrentUsageBatches> {
         sync(&env, || {
-            let (cards, core) = (cards.core()?, self.core()?);
+            let (cards, core) = (cards.to_set()?, self.core()?);
             let batches = within_runtime_if_available(|| core.current_usage_batches(&cards))?;
             CurrentUsageBatches::new(batches, self.bounds(call)?)
         })
@@ -87,7 +87,7 @@ impl Client {
         call: Option<CallOptions>,
     ) -> Result<MonthlyUsageBatches> {
         sync(&env, || {
-            let (cards, core) = (cards.core()?, self.core()?);
+            let (cards, core) = (cards.to_set()?, self.core()?);
             let batches = within_runtime_if_available(|| {
                 core.usage_history_batches(&month, &cards, showday.as_deref())
             })?;
@@ -120,7 +120,7 @@ impl Client {
         self.run(
             env,
             call,
-            |c| async move { c.packages(&card.core()?).await },
+            |c| async move { c.packages(&card.checked()?).await },
         )
     }
 
@@ -138,7 +138,7 @@ impl Client {
         call: Option<CallOptions>,
     ) -> Result<PromiseRaw<'env, DailyUsage>> {
         self.run(env, call, |c| async move {
-            c.daily_usage(&day, &cards.core()?).await
+            c.daily_usage(&day, &cards.to_set()?).await
         })
     }
 }

@@ -14,35 +14,9 @@ use tokio::time::Instant;
 
 use crate::error::{argument_error, spawn, sync};
 
-/// Several cards: `{ msisdns: [...] }` or `{ iccids: [...] }` (msisdns win when both are given),
-/// or `{ cards: [...] }`, ids of either form (an iccid is 19–20 letters and digits). Any number
-/// of cards; the SDK sends them in batches of 100.
-#[napi(object)]
-pub struct CardSet {
-    pub msisdns: Option<Vec<String>>,
-    pub iccids: Option<Vec<String>>,
-    /// Ids of either form, told apart by the core; not with `msisdns` or `iccids`.
-    pub cards: Option<Vec<String>>,
-}
-
-impl CardSet {
-    pub fn core(self) -> cardboss::Result<cardboss::CardSet> {
-        cardboss::CardSet::from_parts(self.msisdns, self.iccids, self.cards)
-    }
-}
-
-/// One card: `{ msisdn }`, `{ iccid }` or both.
-#[napi(object)]
-pub struct CardRef {
-    pub msisdn: Option<String>,
-    pub iccid: Option<String>,
-}
-
-impl CardRef {
-    pub fn core(self) -> cardboss::Result<cardboss::CardRef> {
-        cardboss::CardRef::new(self.msisdn, self.iccid)
-    }
-}
+/// How calls name their cards: the core's boundary types, `CardSet` (`{ msisdns }`,
+/// `{ iccids }` or `{ cards }`) and `CardRef` (`{ msisdn }`, `{ iccid }` or both).
+pub use cardboss::{CardIds as CardSet, CardRef};
 
 /// A CardBOSS client. Every network method returns a Promise and runs on the addon's own
 /// runtime, never blocking the event loop; GETs are retried, POSTs never are. Share one client:

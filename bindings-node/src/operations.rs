@@ -26,7 +26,7 @@ impl Client {
     ) -> Result<PromiseRaw<'env, RenewalOrder>> {
         self.run(env, call, |c| async move {
             c.renew(
-                &card.core()?,
+                &card.checked()?,
                 &pkgcode,
                 months,
                 &options.unwrap_or_default(),
@@ -50,7 +50,7 @@ impl Client {
     ) -> Result<PromiseRaw<'env, RenewalOrder>> {
         self.run(env, call, |c| async move {
             let options = options.unwrap_or_default();
-            c.renew_package(&card.core()?, &package, months, &options)
+            c.renew_package(&card.checked()?, &package, months, &options)
                 .await
         })
     }
@@ -64,7 +64,7 @@ impl Client {
         call: Option<CallOptions>,
     ) -> Result<PromiseRaw<'env, ()>> {
         self.run(env, call, |c| async move {
-            c.end_test_period(&card.core()?).await
+            c.end_test_period(&card.checked()?).await
         })
     }
 
@@ -77,7 +77,7 @@ impl Client {
         call: Option<CallOptions>,
     ) -> Result<PromiseRaw<'env, ()>> {
         self.run(env, call, |c| async move {
-            c.force_activate(&card.core()?).await
+            c.force_activate(&card.checked()?).await
         })
     }
 
@@ -89,7 +89,7 @@ impl Client {
         card: CardRef,
         call: Option<CallOptions>,
     ) -> Result<PromiseRaw<'env, ()>> {
-        self.run(env, call, |c| async move { c.suspend(&card.core()?).await })
+        self.run(env, call, |c| async move { c.suspend(&card.checked()?).await })
     }
 
     /// 3.4.4 card/stopkeep (`stopkeep=1`): resumes a suspended card.
@@ -100,7 +100,7 @@ impl Client {
         card: CardRef,
         call: Option<CallOptions>,
     ) -> Result<PromiseRaw<'env, ()>> {
-        self.run(env, call, |c| async move { c.resume(&card.core()?).await })
+        self.run(env, call, |c| async move { c.resume(&card.checked()?).await })
     }
 
     /// 3.4.5 card/switchnet (`opertype=0`): cuts data. A card with several APNs open needs `apn`.
@@ -113,7 +113,7 @@ impl Client {
         call: Option<CallOptions>,
     ) -> Result<PromiseRaw<'env, ()>> {
         self.run(env, call, |c| async move {
-            c.disable_data(&card.core()?, apn.as_deref()).await
+            c.disable_data(&card.checked()?, apn.as_deref()).await
         })
     }
 
@@ -129,7 +129,7 @@ impl Client {
         call: Option<CallOptions>,
     ) -> Result<PromiseRaw<'env, ()>> {
         self.run(env, call, |c| async move {
-            c.enable_data(&card.core()?, apn.as_deref(), min_left_percent)
+            c.enable_data(&card.checked()?, apn.as_deref(), min_left_percent)
                 .await
         })
     }
@@ -146,7 +146,7 @@ impl Client {
         call: Option<CallOptions>,
     ) -> Result<PromiseRaw<'env, ()>> {
         self.run(env, call, |c| async move {
-            c.add_voice_whitelist(&card.core()?, &numbers, group.as_deref())
+            c.add_voice_whitelist(&card.checked()?, &numbers, group.as_deref())
                 .await
         })
     }
@@ -163,7 +163,7 @@ impl Client {
         call: Option<CallOptions>,
     ) -> Result<PromiseRaw<'env, ()>> {
         self.run(env, call, |c| async move {
-            c.remove_voice_whitelist(&card.core()?, &numbers, group.as_deref())
+            c.remove_voice_whitelist(&card.checked()?, &numbers, group.as_deref())
                 .await
         })
     }

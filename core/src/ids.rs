@@ -24,6 +24,33 @@ pub enum CardSet {
     Mixed(Vec<String>),
 }
 
+/// The cards of a call as the bindings take them, defined once for all of them: Kotlin and
+/// Swift `CardSet(msisdns = ...)`, Node `{ msisdns: [...] }` (Python takes the same three as
+/// keyword arguments). `msisdns` or `iccids` (msisdns win when both are given, as the spec
+/// says), or `cards`: ids of either form, told apart like a [`CardSet::Mixed`], not with the
+/// other two. [`CardIds::to_set`] checks that and gives the [`CardSet`]; the ids themselves are
+/// checked when the call validates its set.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record), uniffi(name = "CardSet"))]
+#[cfg_attr(feature = "napi", napi_derive::napi(object, js_name = "CardSet"))]
+pub struct CardIds {
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub msisdns: Option<Vec<String>>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub iccids: Option<Vec<String>>,
+    /// Ids of either form (an iccid is 19–20 letters and digits); not with `msisdns` or
+    /// `iccids`.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub cards: Option<Vec<String>>,
+}
+
+impl CardIds {
+    /// The set these ids name: [`CardSet::from_parts`].
+    pub fn to_set(self) -> Result<CardSet> {
+        CardSet::from_parts(self.msisdns, self.iccids, self.cards)
+    }
+}
+
 /// The rule that tells the ids of a mixed set apart: an iccid is 19–20 letters and digits.
 pub fn looks_like_iccid(id: &str) -> bool {
     is_iccid(id)
@@ -177,10 +204,15 @@ fn split(ids: &[String]) -> (Vec<String>, Vec<String>) {
     ids.iter().cloned().partition(|id| looks_like_iccid(id))
 }
 
-/// One card, by msisdn, iccid or both.
+/// One card, by msisdn, iccid or both; also the type every binding takes (Kotlin and Swift
+/// `CardRef(msisdn = ...)`, Node `{ msisdn }`), checked with [`CardRef::checked`].
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "napi", napi_derive::napi(object))]
 pub struct CardRef {
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub msisdn: Option<String>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub iccid: Option<String>,
 }
 
@@ -217,6 +249,11 @@ impl CardRef {
         };
         card.validate()?;
         Ok(card)
+    }
+
+    /// [`CardRef::new`] of this card's parts, as a binding received them.
+    pub fn checked(self) -> Result<Self> {
+        CardRef::new(self.msisdn, self.iccid)
     }
 
     pub fn validate(&self) -> Result<()> {
@@ -268,6 +305,22 @@ mod tests {
         .unwrap();
         assert_eq!(set, CardSet::msisdns(["1064787000001"]));
         assert!(CardSet::from_lists(vec![], vec![]).is_err());
+    }
+
+    #[test]
+    fn a_card_from_a_binding_takes_empty_parts_as_absent() {
+        let iccid = "898607B8101700000001";
+        let card = CardRef {
+            msisdn: Some(String::new()),
+            iccid: Some(iccid.into()),
+        };
+        assert_eq!(card.checked().unwrap(), CardRef::iccid(iccid));
+        assert_eq!(CardRef::default().checked().unwrap_err().code(), "INVALID_INPUT");
+        let ids = CardIds {
+            cards: Some(vec![iccid.into(), "1064787000001".into()]),
+            ..CardIds::default()
+        };
+        assert_eq!(ids.to_set().unwrap(), CardSet::mixed([iccid, "1064787000001"]));
     }
 
     #[test]

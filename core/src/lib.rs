@@ -52,7 +52,7 @@ pub use client::{
 };
 pub use crypto::{decrypt_sms, encrypt_sms, SmsPlaintext};
 pub use error::{ApiFailure, Error, ErrorInfo, ErrorKind, Result};
-pub use ids::{CardRef, CardSet};
+pub use ids::{CardIds, CardRef, CardSet};
 pub use models::*;
 pub use push::{
     parse_sms_push, verify_push, PushGuard, PushGuardOptions, PushOptions, PushTicket, PUSH_ACK,

@@ -10,6 +10,8 @@ import cardboss.core.BulkReport;
 import cardboss.core.Card;
 import cardboss.core.CardDetail;
 import cardboss.core.CardPage;
+import cardboss.core.CardRef;
+import cardboss.core.CardSet;
 import cardboss.core.Customer;
 import cardboss.core.ErrorKind;
 import cardboss.testing.Sandbox;
@@ -35,7 +37,7 @@ class JavaFacadeTest {
 
             // Several calls in flight at once, joined together.
             CompletableFuture<List<CardDetail>> details =
-                    client.cardDetails(new CardSet(List.of(first.getMsisdn()), List.of()));
+                    client.cardDetails(new CardSet(List.of(first.getMsisdn()), null, null));
             CompletableFuture<List<Card>> all = client.allCards();
             CompletableFuture.allOf(details, all).get(30, TimeUnit.SECONDS);
             assertEquals(first.getIccid(), details.get().get(0).getIccid());
@@ -46,7 +48,7 @@ class JavaFacadeTest {
 
             // A bulk run answers a future of its report, one outcome per card.
             String second = page.getCards().get(1).getMsisdn();
-            BulkReport bulk = client.bulk("suspend", new CardSet(List.of(second), List.of())).get(30, TimeUnit.SECONDS);
+            BulkReport bulk = client.bulk("suspend", new CardSet(List.of(second), null, null)).get(30, TimeUnit.SECONDS);
             assertEquals("suspend", bulk.getOp());
             assertEquals(second, bulk.getOutcomes().get(0).getCard());
             assertEquals(1L, bulk.getDone()); // signed counters: plain getters from Java

@@ -94,6 +94,19 @@ class EndpointsTest {
     }
 
     @Test
+    fun mixedIdsAreToldApartAndComeBackInInputOrder() = runBlocking<Unit> {
+        // An iccid, then msisdns, then an iccid: fetched as two requests, answered in this order.
+        val ids = listOf(cards[0].iccid, cards[1].msisdn, cards[2].msisdn, cards[3].iccid)
+        val details = client.cardDetails(CardSet(cards = ids))
+        assertEquals(cards.take(4).map { it.msisdn }, details.map { it.msisdn })
+        // `cards` with msisdns would leave unclear which cards are meant: refused, nothing sent.
+        val e = assertThrows<CardBossException.InvalidInput> {
+            client.cardDetails(CardSet(msisdns = listOf(cards[0].msisdn), cards = ids))
+        }
+        assertEquals("cards", e.info().field)
+    }
+
+    @Test
     fun batchesOfMoreThan100() = runBlocking<Unit> {
         val all = client.cardFlow().toList()
         assertEquals(250, all.size)
