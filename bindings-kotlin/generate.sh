@@ -59,22 +59,23 @@ mv "$gen/swift/CardBoss.swift" "$gen/swift/CardBossCore.swift" "$swift_src/"
 mv "$gen/swift/CardBossFFI.h" "$gen/swift/CardBossCoreFFI.h" "$swift_ffi/"
 cp "$lib" "$gen/native/linux-x86-64/libcardboss_ffi.so"
 
-# Kotlin cannot hold two UniFFI components in one package (each file declares the same
-# runtime helpers), so the core's models live in `cardboss.core`; aliases make every one of
-# them reachable as `cardboss.X` too.
 # An exception's `message` is what stack traces and loggers print. UniFFI writes, for an error
 # variant with fields, `message` as a dump of them ("info=ErrorInfo(kind=…, code=…, …)") and has
 # no option for it; the core's sentence (`info.message`, Rust's Display, never a secret) is what
 # a Kotlin user expects there, so that one generated line is rewritten, once per kind. The count
 # is checked so a bindgen that words it differently fails here, not silently in a test.
-ffi_kt=$gen/kotlin/cardboss/cardboss.kt
+ffi_kt=$gen/kotlin/cardboss/cardboss_ffi.kt
 [[ -f $ffi_kt ]] || fail "the bindgen wrote no $ffi_kt"
-dump='get() = "info=${ info }"'
-kinds=$(grep -cF "$dump" "$ffi_kt" || true)
+# UniFFI quotes the field name: get() = "info=${ `info` }"
+dump='get\(\) = "info=\$\{ `?info`? \}"'
+kinds=$(grep -cE "$dump" "$ffi_kt" || true)
 [[ $kinds -ge 10 ]] || fail "expected UniFFI's field-dump message once per error kind in $ffi_kt, found it $kinds times"
-sed -i "s/get() = \"info=\${ info }\"/get() = info.message/" "$ffi_kt"
-! grep -qF "$dump" "$ffi_kt" || fail "the error message rewrite left a field dump in $ffi_kt"
+sed -i -E "s/$dump/get() = info.message/" "$ffi_kt"
+! grep -qE "$dump" "$ffi_kt" || fail "the error message rewrite left a field dump in $ffi_kt"
 
+# Kotlin cannot hold two UniFFI components in one package (each file declares the same
+# runtime helpers), so the core's models live in `cardboss.core`; aliases make every one of
+# them reachable as `cardboss.X` too.
 core_kt=$gen/kotlin/cardboss/core/cardboss.kt
 [[ -f $core_kt ]] || fail "the bindgen wrote no $core_kt"
 aliases=$gen/kotlin/cardboss/CoreTypes.kt

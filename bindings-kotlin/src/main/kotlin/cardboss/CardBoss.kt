@@ -9,18 +9,20 @@ import kotlinx.coroutines.flow.flow
 import kotlinx.coroutines.withContext
 
 // ---------------------------------------------------------------- cards
+// CardSet and CardRef are the core's (package cardboss.core, aliased in cardboss): a companion
+// is named through its class, not through the alias.
 
 /** Cards by msisdn. */
-fun CardSet.Companion.ofMsisdns(vararg msisdns: String): CardSet = CardSet(msisdns = msisdns.toList())
+fun cardboss.core.CardSet.Companion.ofMsisdns(vararg msisdns: String): CardSet = CardSet(msisdns = msisdns.toList())
 
 /** Cards by iccid. */
-fun CardSet.Companion.ofIccids(vararg iccids: String): CardSet = CardSet(iccids = iccids.toList())
+fun cardboss.core.CardSet.Companion.ofIccids(vararg iccids: String): CardSet = CardSet(iccids = iccids.toList())
 
 /** One card by msisdn. */
-fun CardRef.Companion.ofMsisdn(msisdn: String): CardRef = CardRef(msisdn = msisdn)
+fun cardboss.core.CardRef.Companion.ofMsisdn(msisdn: String): CardRef = CardRef(msisdn = msisdn)
 
 /** One card by iccid. */
-fun CardRef.Companion.ofIccid(iccid: String): CardRef = CardRef(iccid = iccid)
+fun cardboss.core.CardRef.Companion.ofIccid(iccid: String): CardRef = CardRef(iccid = iccid)
 
 /** The pager's remaining cards as a flow (the pager is not closed at the end). */
 fun CardPager.asFlow(): Flow<Card> = flow {
