@@ -201,6 +201,24 @@ export interface CardPage {
   cards: Array<Card>
 }
 
+/** One card: its msisdn, its iccid, or both (an empty string counts as absent). */
+export interface CardRef {
+  msisdn?: string
+  iccid?: string
+}
+
+/**
+ * Several cards: `msisdns` or `iccids` (msisdns win when both are given, as the spec says), or
+ * `cards`, ids of either form (an iccid is 19–20 letters and digits), not with the other two.
+ * Any number of cards: they are sent in batches of 100.
+ */
+export interface CardSet {
+  msisdns?: Array<string>
+  iccids?: Array<string>
+  /** Ids of either form, told apart by the SDK; not with `msisdns` or `iccids`. */
+  cards?: Array<string>
+}
+
 /**
  * Client settings as a binding passes them: `None` is the documented default (see [`Config`]).
  * `Debug` never shows the apikey.
@@ -1137,24 +1155,6 @@ export interface CallOptions {
    * `outcomeUnknown` when a POST had already been sent.
    */
   timeoutMs?: number
-}
-
-/** One card: `{ msisdn }`, `{ iccid }` or both. */
-export interface CardRef {
-  msisdn?: string
-  iccid?: string
-}
-
-/**
- * Several cards: `{ msisdns: [...] }` or `{ iccids: [...] }` (msisdns win when both are given),
- * or `{ cards: [...] }`, ids of either form (an iccid is 19–20 letters and digits). Any number
- * of cards; the SDK sends them in batches of 100.
- */
-export interface CardSet {
-  msisdns?: Array<string>
-  iccids?: Array<string>
-  /** Ids of either form, told apart by the core; not with `msisdns` or `iccids`. */
-  cards?: Array<string>
 }
 
 /** Decrypts an encrypted IoT SMS `text` (line-wrapped Base64 accepted). */

@@ -24,12 +24,13 @@ pub enum CardSet {
     Mixed(Vec<String>),
 }
 
-/// The cards of a call as the bindings take them, defined once for all of them: Kotlin and
-/// Swift `CardSet(msisdns = ...)`, Node `{ msisdns: [...] }` (Python takes the same three as
-/// keyword arguments). `msisdns` or `iccids` (msisdns win when both are given, as the spec
-/// says), or `cards`: ids of either form, told apart like a [`CardSet::Mixed`], not with the
-/// other two. [`CardIds::to_set`] checks that and gives the [`CardSet`]; the ids themselves are
-/// checked when the call validates its set.
+// The cards of a call as every binding takes them, defined once here (Kotlin and Swift
+// `CardSet`, Node `{ msisdns }`; Python takes the same three as keyword arguments);
+// `CardIds::to_set` checks the combination, the call checks the ids. The doc comment below is
+// what users read in each language.
+/// Several cards: `msisdns` or `iccids` (msisdns win when both are given, as the spec says), or
+/// `cards`, ids of either form (an iccid is 19–20 letters and digits), not with the other two.
+/// Any number of cards: they are sent in batches of 100.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record), uniffi(name = "CardSet"))]
 #[cfg_attr(feature = "napi", napi_derive::napi(object, js_name = "CardSet"))]
@@ -38,8 +39,7 @@ pub struct CardIds {
     pub msisdns: Option<Vec<String>>,
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub iccids: Option<Vec<String>>,
-    /// Ids of either form (an iccid is 19–20 letters and digits); not with `msisdns` or
-    /// `iccids`.
+    /// Ids of either form, told apart by the SDK; not with `msisdns` or `iccids`.
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub cards: Option<Vec<String>>,
 }
@@ -204,8 +204,9 @@ fn split(ids: &[String]) -> (Vec<String>, Vec<String>) {
     ids.iter().cloned().partition(|id| looks_like_iccid(id))
 }
 
-/// One card, by msisdn, iccid or both; also the type every binding takes (Kotlin and Swift
-/// `CardRef(msisdn = ...)`, Node `{ msisdn }`), checked with [`CardRef::checked`].
+// Also the type every binding takes (Kotlin and Swift `CardRef(msisdn = ...)`, Node
+// `{ msisdn }`), checked with `CardRef::checked`.
+/// One card: its msisdn, its iccid, or both (an empty string counts as absent).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[cfg_attr(feature = "napi", napi_derive::napi(object))]
@@ -315,12 +316,18 @@ mod tests {
             iccid: Some(iccid.into()),
         };
         assert_eq!(card.checked().unwrap(), CardRef::iccid(iccid));
-        assert_eq!(CardRef::default().checked().unwrap_err().code(), "INVALID_INPUT");
+        assert_eq!(
+            CardRef::default().checked().unwrap_err().code(),
+            "INVALID_INPUT"
+        );
         let ids = CardIds {
             cards: Some(vec![iccid.into(), "1064787000001".into()]),
             ..CardIds::default()
         };
-        assert_eq!(ids.to_set().unwrap(), CardSet::mixed([iccid, "1064787000001"]));
+        assert_eq!(
+            ids.to_set().unwrap(),
+            CardSet::mixed([iccid, "1064787000001"])
+        );
     }
 
     #[test]
