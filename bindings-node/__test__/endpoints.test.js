@@ -69,6 +69,21 @@ for (const style of ['example', 'table']) {
       assert.equal(byIccid[0].iccid, cards[4].iccid)
     })
 
+    it('text outside ASCII arrives intact in bulk results (they cross as escaped ASCII JSON)', async () => {
+      const ids = cards.slice(0, 20).map((c) => c.msisdn)
+      const details = await client.cardDetails({ msisdns: ids })
+      let compared = 0
+      for (const d of details) {
+        // packages() crosses as a napi object: its strings are the reference.
+        const main = (await client.packages({ msisdn: d.msisdn })).pkgs.find((p) => p.mainpkg)
+        if (!main) continue
+        assert.equal(d.pkgname, main.pkgname)
+        assert.match(d.pkgname, /[^\x00-\x7f]/, 'the sandbox names its packages in Chinese')
+        compared++
+      }
+      assert.ok(compared > 0, 'no card with a main package among the first 20')
+    })
+
     it('card/detail batches of 100, in input order', async () => {
       const all = []
       for await (const card of client.cards()) all.push(card.msisdn)
