@@ -61,6 +61,7 @@ class Sandbox:
             raise SystemExit(f"sandbox ({cards} cards) did not start; see {self.log.name}")
         ready = json.loads(line)
         self.base_url, self.sid, self.apikey = ready["base_url"], ready["sid"], ready["apikey"]
+        self.ops_url = ready["ops_url"]
 
     def stats(self) -> dict[str, int]:
         with urllib.request.urlopen(self.base_url + "/_sandbox/stats", timeout=30) as r:
@@ -85,7 +86,8 @@ class Sandbox:
 
 
 def presign(sb: Sandbox, path: Path) -> None:
-    """Every request of one fleet sync, signed now, one path per line (for wrk)."""
+    """Every request of one fleet sync, signed now, one path per line (for wrk); the listed
+    msisdns beside it (ids-N.txt, for the bulk rows)."""
     import hashlib
     from urllib.parse import urlencode
 
@@ -105,6 +107,7 @@ def presign(sb: Sandbox, path: Path) -> None:
         ids += [c.get("msisdn") or c["msisdns"] for c in body["result"]["cards"]]
     if len(ids) != sb.cards or len(set(ids)) != sb.cards:
         raise SystemExit(f"pre-signing: the sandbox listed {len(ids)} cards ({len(set(ids))} distinct), not {sb.cards}")
+    (path.parent / f"ids-{sb.cards}.txt").write_text("\n".join(ids) + "\n")
     for endpoint in ("card/detail", "card/usage/current"):
         for i in range(0, len(ids), PAGE):
             lines.append(url(endpoint, [("msisdns", ",".join(ids[i:i + PAGE])), ("iccids", "")]))
@@ -206,30 +209,50 @@ class Run:
     problems: list[str] = field(default_factory=list)
 
 
-def run_one(client: Client, sb: Sandbox, concurrency: int, rep: int, tmp: Path) -> Run:
-    run = Run(client.key, sb.cards, rep)
+@dataclass
+class Measured:
+    proc: subprocess.CompletedProcess
+    rss_mb: float  # peak, the whole process
+    cpu_s: float  # the client process, user + system
+    server_cpu_s: float  # the sandbox during the run
+    seen: dict[str, int]  # requests the sandbox answered during the run, by endpoint
+
+
+def measure(client: Client, sb: Sandbox, concurrency: int, tmp: Path, prefix: tuple[str, ...] = (),
+            extra_env: dict[str, str] | None = None) -> Measured:
+    """Runs the client once under /usr/bin/time (and `prefix`, e.g. perf), with the sandbox's CPU
+    and request counters read around it."""
     timefile = tmp / "time.txt"
+    timefile.unlink(missing_ok=True)
     before = sb.stats()
     server_before = sb.cpu_seconds()
-    env = {**os.environ, **client.env(sb)}
+    env = {**os.environ, **client.env(sb), **(extra_env or {})}
     env.pop("RUST_LOG", None)
-    cmd = ["/usr/bin/time", "-f", "%e %M %U %S", "-o", str(timefile), *client.argv(sb, concurrency, tmp)]
+    cmd = ["/usr/bin/time", "-f", "%e %M %U %S", "-o", str(timefile), *prefix, *client.argv(sb, concurrency, tmp)]
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=3600)
-    run.server_cpu_s = sb.cpu_seconds() - server_before
+    server_cpu_s = sb.cpu_seconds() - server_before
     after = sb.stats()
+    seen = {k: after.get(k, 0) - before.get(k, 0) for k in set(after) | set(before)}
+    rss_mb = cpu_s = 0.0
+    if proc.returncode == 0:
+        _, rss_kb, user, system = timefile.read_text().split()[-4:]
+        rss_mb, cpu_s = int(rss_kb) / 1024, float(user) + float(system)
+    return Measured(proc, rss_mb, cpu_s, server_cpu_s, {k: v for k, v in seen.items() if v})
+
+
+def run_one(client: Client, sb: Sandbox, concurrency: int, rep: int, tmp: Path) -> Run:
+    run = Run(client.key, sb.cards, rep)
+    m = measure(client, sb, concurrency, tmp)
+    proc, seen = m.proc, m.seen
+    run.server_cpu_s, run.rss_mb, run.cpu_s = m.server_cpu_s, m.rss_mb, m.cpu_s
     if proc.returncode != 0:
         run.problems.append(f"exit {proc.returncode}: {proc.stderr.strip()[-600:]}")
         return run
-    wall, rss_kb, user, system = timefile.read_text().split()[-4:]
-    run.rss_mb = int(rss_kb) / 1024
-    run.cpu_s = float(user) + float(system)
     try:
         result = (client.parse or last_json)(proc.stdout)
     except Exception as e:  # noqa: BLE001 - any unreadable output fails the run
         run.problems.append(f"unreadable output ({e}): {proc.stdout[-300:]!r}")
         return run
-    seen = {k: after.get(k, 0) - before.get(k, 0) for k in set(after) | set(before)}
-    seen = {k: v for k, v in seen.items() if v}
     run.requests = sum(seen.values())
     if client.key == "wrk":
         # wrk may send up to c-1 repeats after the last answer; they are not part of the sync.

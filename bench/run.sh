@@ -9,6 +9,9 @@
 #   bench/run.sh --profile P ...  the cargo profile of the Rust binaries (sandbox, CLI,
 #                           cardboss-bench, decode: target/P/; default release; debug = dev);
 #                           other than release: for the checks, BENCHMARKS.md is not rewritten
+#   bench/run.sh --bulk     the bulk rows: suspend on all 10,000 cards from every client, a fresh
+#                           sandbox per run, 3 repetitions; writes the bulk section of BENCHMARKS.md
+#                           (bench/bulk.py; --reps N, --cards N)
 #   bench/run.sh --wan 30   the WAN profile: every request takes a simulated 30 ms round trip
 #                           (cardboss-sandbox --latency 30), 10,000 cards, the Rust core also one
 #                           call at a time; writes the WAN section of BENCHMARKS.md
@@ -40,6 +43,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$REPO/target}"
 
 BUILD=1
 SMOKE=0
+BULK=0
 PROFILE=release
 HARNESS_ARGS=()
 COMMAND="bench/run.sh"
@@ -50,6 +54,7 @@ while [ $# -gt 0 ]; do
       [ $# -ge 2 ] || { echo "--profile needs a value (release, debug, ...)" >&2; exit 2; }
       PROFILE="$2"; shift ;;
     --profile=*) PROFILE="${1#--profile=}" ;;
+    --bulk) BULK=1; COMMAND+=" --bulk" ;;
     *)
       [ "$1" = --smoke ] && SMOKE=1
       HARNESS_ARGS+=("$1"); COMMAND+=" $1" ;;
@@ -114,6 +119,16 @@ fi
   || { echo "cardboss is not installed in $VENV: run without --no-build" >&2; exit 1; }
 
 step "uptime: $(uptime)"
-step "harness (Rust binaries from $BIN)"
 cd "$REPO"
+if [ "$BULK" = 1 ]; then
+  step "bulk rows (Rust binaries from $BIN)"
+  exec "$VENV/bin/python" "$BENCH/bulk.py" --command "$COMMAND" --profile "$PROFILE" ${HARNESS_ARGS[@]+"${HARNESS_ARGS[@]}"}
+fi
+step "harness (Rust binaries from $BIN)"
+if [ "$SMOKE" = 1 ]; then
+  # The smoke run checks the bulk rows too (500 cards, one repetition).
+  "$VENV/bin/python" "$BENCH/harness.py" --command "$COMMAND" --profile "$PROFILE" ${HARNESS_ARGS[@]+"${HARNESS_ARGS[@]}"}
+  step "bulk rows, smoke"
+  exec "$VENV/bin/python" "$BENCH/bulk.py" --smoke --profile "$PROFILE"
+fi
 exec "$VENV/bin/python" "$BENCH/harness.py" --command "$COMMAND" --profile "$PROFILE" ${HARNESS_ARGS[@]+"${HARNESS_ARGS[@]}"}

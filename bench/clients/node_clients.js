@@ -150,7 +150,25 @@ async function viaFetch (baseUrl, sid, apikey, concurrency) {
     usages.flatMap((r) => r.usages.map((u) => u.msisdn)))
 }
 
-const MODES = { sdk, 'sdk-fleet': sdkFleet, fetch: viaFetch }
+// The bulk rows: client.bulk('suspend', ...) over the msisdns of $BENCH_IDS, lifecycle
+// operations to $BENCH_OPS_URL; one JSON line with the cards done and the time.
+async function bulkSdk (baseUrl, sid, apikey, concurrency) {
+  const pkg = process.env.CARDBOSS_NODE_PKG || path.join(__dirname, '..', '..', 'bindings-node')
+  const { Client } = require(pkg)
+  const ids = require('node:fs').readFileSync(process.env.BENCH_IDS, 'utf8').split('\n').filter(Boolean)
+  const client = new Client({ sid, apikey, baseUrl, opsUrl: process.env.BENCH_OPS_URL, concurrency })
+  const started = process.hrtime.bigint()
+  const report = await client.bulk('suspend', { msisdns: ids })
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9
+  console.log(JSON.stringify({
+    cards: report.cards,
+    done: report.done,
+    seconds,
+    ...(loopDelay ? { max_event_loop_block_ms: loopDelay.max / 1e6 } : {})
+  }))
+}
+
+const MODES = { sdk, 'sdk-fleet': sdkFleet, fetch: viaFetch, 'bulk-sdk': bulkSdk }
 const [mode, baseUrl, sid, apikey, concurrency] = process.argv.slice(2)
 MODES[mode](baseUrl, sid, apikey, Number(concurrency)).catch((err) => {
   console.error(err)

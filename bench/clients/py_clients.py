@@ -10,8 +10,12 @@ MODE is one of
   requests   what the vendor's samples do: one signed GET at a time (requests.Session, so at
              least the connection is kept alive), json() on each answer
   httpx      httpx.AsyncClient, CONCURRENCY requests in flight (asyncio workers), json() on each
+  bulk-sdk   (the bulk rows) cardboss.Client.bulk("suspend", ...) over the msisdns of the file
+             $BENCH_IDS, lifecycle operations to $BENCH_OPS_URL
+  bulk-requests  the same suspends as the vendor's samples send them: one signed POST of
+             card/stopkeep at a time (requests.Session, form body)
 
-Every mode does the same work: every page of card/list, then card/detail and
+Every fleet mode does the same work: every page of card/list, then card/detail and
 card/usage/current for every card, in batches of 100. The alternatives sign exactly as the spec
 says (md5 of sid + apikey + ts + params, ts yyyyMMddHHmmss in UTC+8), send the unused `iccids`
 as an empty value, read the card id under either of its names (`msisdn` or the example's
@@ -230,7 +234,56 @@ def with_httpx(base_url: str, sid: str, apikey: str, concurrency: int) -> None:
     asyncio.run(main())
 
 
+# ------------------------------------------------------------------------------------ bulk
+
+
+def bulk_report(started: float, cards: int, done: int) -> None:
+    print(json.dumps({"cards": cards, "done": done, "seconds": time.perf_counter() - started}))
+
+
+def bulk_ids() -> tuple[str, list[str]]:
+    import os
+
+    with open(os.environ["BENCH_IDS"]) as f:
+        return os.environ["BENCH_OPS_URL"], [line.strip() for line in f if line.strip()]
+
+
+def bulk_sdk(base_url: str, sid: str, apikey: str, concurrency: int) -> None:
+    import cardboss
+
+    ops_url, ids = bulk_ids()
+    with cardboss.Client(sid, apikey, base_url=base_url, ops_url=ops_url, concurrency=concurrency) as client:
+        started = time.perf_counter()
+        report = client.bulk("suspend", msisdns=ids)
+        bulk_report(started, report.cards, report.done)
+
+
+def bulk_requests(base_url: str, sid: str, apikey: str, concurrency: int) -> None:
+    import hashlib
+
+    import requests
+
+    ops_url, ids = bulk_ids()
+    session = requests.Session()
+    started = time.perf_counter()
+    done = 0
+    for msisdn in ids:
+        ts = ts_utc8()
+        # 3.4.4 card/stopkeep: sign = md5(sid + apikey + ts + msisdn + iccid + stopkeep).
+        sign = hashlib.md5((sid + apikey + ts + msisdn + "" + "0").encode()).hexdigest()
+        form = {"sid": sid, "sign": sign, "ts": ts, "msisdn": msisdn, "iccid": "", "stopkeep": "0"}
+        r = session.post(ops_url + PATH + "card/stopkeep", data=form, timeout=30)
+        r.raise_for_status()
+        body = r.json()
+        if str(body.get("code")) != "0":
+            raise SystemExit(f"card/stopkeep refused {msisdn}: {body.get('code')} {body.get('msg')}")
+        done += 1
+    bulk_report(started, len(ids), done)
+
+
 MODES = {
+    "bulk-sdk": bulk_sdk,
+    "bulk-requests": bulk_requests,
     "sdk-sync": sdk_sync,
     "sdk-async": sdk_async,
     "sdk-fleet": sdk_fleet,

@@ -3,30 +3,45 @@
 //! every card (`card_details` / `current_usage`, batches of 100, `concurrency` in flight).
 //! Prints one JSON line with the counts the harness checks and the time of the sync alone.
 //!
-//! usage: cardboss-bench BASE_URL SID APIKEY CONCURRENCY [fleet]
+//! usage: cardboss-bench BASE_URL SID APIKEY CONCURRENCY [fleet | bulk OPS_URL IDS_FILE]
 //! With `fleet`: `Client::fleet_sync` (default options) instead, the same requests in one call,
 //! pipelined, merged records batch by batch.
+//! With `bulk`: `Client::bulk` suspends every msisdn of IDS_FILE (one a line) instead, and the
+//! line says how many were done and how many requests it took.
 //! (src/bin/decode.rs measures the decoding of one answer, off the network.)
 
 use std::collections::HashSet;
 use std::time::Instant;
 
-use cardboss::{CardSet, Client, Config};
+use cardboss::{BulkOp, BulkOptions, CardSet, Client, Config};
 use futures::TryStreamExt;
 
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let fleet = args.get(5).map(String::as_str) == Some("fleet");
-    if !(args.len() == 5 || args.len() == 6 && fleet) {
-        eprintln!("usage: cardboss-bench BASE_URL SID APIKEY CONCURRENCY [fleet]");
+    let mode = args.get(5).map(String::as_str);
+    let valid = match mode {
+        None => args.len() == 5,
+        Some("fleet") => args.len() == 6,
+        Some("bulk") => args.len() == 8,
+        Some(_) => false,
+    };
+    if !valid {
+        eprintln!(
+            "usage: cardboss-bench BASE_URL SID APIKEY CONCURRENCY [fleet | bulk OPS_URL IDS_FILE]"
+        );
         std::process::exit(2);
     }
     let mut config = Config::new(args[2].clone(), args[3].clone()).base_url(args[1].clone());
     config.concurrency = args[4].parse().expect("CONCURRENCY");
+    if mode == Some("bulk") {
+        config = config.ops_url(args[6].clone());
+    }
     let client = Client::new(config).expect("client");
-    if fleet {
-        return fleet_sync(&client).await;
+    match mode {
+        Some("fleet") => return fleet_sync(&client).await,
+        Some("bulk") => return bulk(&client, &args[7]).await,
+        _ => {}
     }
 
     let started = Instant::now();
@@ -92,6 +107,32 @@ async fn fleet_sync(client: &Client) {
         "usages": usages.len(),
         "details_match": details == unique,
         "usages_match": usages == unique,
+        "seconds": seconds,
+    });
+    println!("{out}");
+}
+
+async fn bulk(client: &Client, ids_file: &str) {
+    let text = std::fs::read_to_string(ids_file).expect("IDS_FILE");
+    let ids: Vec<String> = text
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect();
+    let started = Instant::now();
+    let run = client
+        .bulk(
+            BulkOp::Suspend,
+            &CardSet::msisdns(ids.iter().cloned()),
+            BulkOptions::default(),
+        )
+        .expect("bulk");
+    let report = run.finish().await;
+    let seconds = started.elapsed().as_secs_f64();
+    let out = serde_json::json!({
+        "cards": report.cards,
+        "done": report.done,
+        "requests": report.requests,
         "seconds": seconds,
     });
     println!("{out}");
