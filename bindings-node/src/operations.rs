@@ -89,7 +89,11 @@ impl Client {
         card: CardRef,
         call: Option<CallOptions>,
     ) -> Result<PromiseRaw<'env, ()>> {
-        self.run(env, call, |c| async move { c.suspend(&card.checked()?).await })
+        self.run(
+            env,
+            call,
+            |c| async move { c.suspend(&card.checked()?).await },
+        )
     }
 
     /// 3.4.4 card/stopkeep (`stopkeep=1`): resumes a suspended card.
@@ -100,7 +104,11 @@ impl Client {
         card: CardRef,
         call: Option<CallOptions>,
     ) -> Result<PromiseRaw<'env, ()>> {
-        self.run(env, call, |c| async move { c.resume(&card.checked()?).await })
+        self.run(
+            env,
+            call,
+            |c| async move { c.resume(&card.checked()?).await },
+        )
     }
 
     /// 3.4.5 card/switchnet (`opertype=0`): cuts data. A card with several APNs open needs `apn`.
