@@ -53,20 +53,10 @@ def clients(tools: dict[str, str], concurrency: int) -> list[harness.Client]:
 
 
 def run_bulk(client: harness.Client, sb: harness.Sandbox, concurrency: int, rep: int, tmp: Path) -> harness.Run:
-    run = harness.Run(client.key, sb.cards, rep)
-    m = harness.measure(client, sb, concurrency, tmp)
-    proc, seen = m.proc, m.seen
-    run.server_cpu_s, run.rss_mb, run.cpu_s = m.server_cpu_s, m.rss_mb, m.cpu_s
-    if proc.returncode != 0:
-        run.problems.append(f"exit {proc.returncode}: {proc.stderr.strip()[-600:]}")
-        return run
-    try:
-        result = harness.last_json(proc.stdout)
-    except ValueError as e:
-        run.problems.append(f"unreadable output ({e}): {proc.stdout[-300:]!r}")
+    run, result, seen = harness.measured_run(client, sb, concurrency, rep, tmp)
+    if result is None:
         return run
     run.seconds = float(result["seconds"])
-    run.requests = sum(seen.values())
     if result["cards"] != sb.cards or result["done"] != sb.cards:
         run.problems.append(f"{result['done']} of {result['cards']} cards done, expected {sb.cards}")
     if seen.get(OP_ENDPOINT, 0) != sb.cards:

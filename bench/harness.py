@@ -240,20 +240,28 @@ def measure(client: Client, sb: Sandbox, concurrency: int, tmp: Path, prefix: tu
     return Measured(proc, rss_mb, cpu_s, server_cpu_s, {k: v for k, v in seen.items() if v})
 
 
-def run_one(client: Client, sb: Sandbox, concurrency: int, rep: int, tmp: Path) -> Run:
+def measured_run(client: Client, sb: Sandbox, concurrency: int, rep: int,
+                 tmp: Path) -> tuple[Run, dict | None, dict[str, int]]:
+    """One measured run as a Run: (the run, its result line or None when the client failed, the
+    requests the sandbox answered by endpoint). The caller checks the result."""
     run = Run(client.key, sb.cards, rep)
     m = measure(client, sb, concurrency, tmp)
-    proc, seen = m.proc, m.seen
     run.server_cpu_s, run.rss_mb, run.cpu_s = m.server_cpu_s, m.rss_mb, m.cpu_s
-    if proc.returncode != 0:
-        run.problems.append(f"exit {proc.returncode}: {proc.stderr.strip()[-600:]}")
-        return run
+    run.requests = sum(m.seen.values())
+    if m.proc.returncode != 0:
+        run.problems.append(f"exit {m.proc.returncode}: {m.proc.stderr.strip()[-600:]}")
+        return run, None, m.seen
     try:
-        result = (client.parse or last_json)(proc.stdout)
+        return run, (client.parse or last_json)(m.proc.stdout), m.seen
     except Exception as e:  # noqa: BLE001 - any unreadable output fails the run
-        run.problems.append(f"unreadable output ({e}): {proc.stdout[-300:]!r}")
+        run.problems.append(f"unreadable output ({e}): {m.proc.stdout[-300:]!r}")
+        return run, None, m.seen
+
+
+def run_one(client: Client, sb: Sandbox, concurrency: int, rep: int, tmp: Path) -> Run:
+    run, result, seen = measured_run(client, sb, concurrency, rep, tmp)
+    if result is None:
         return run
-    run.requests = sum(seen.values())
     if client.key == "wrk":
         # wrk may send up to c-1 repeats after the last answer; they are not part of the sync.
         run.seconds = result["seconds"]
