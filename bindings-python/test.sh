@@ -7,9 +7,11 @@
 #      -p cardboss-sandbox);
 #   3. `maturin build --release` -> an abi3 wheel in bindings-python/dist/, installed into the venv
 #      (with CARDBOSS_USE_DIST=1: the release wheel scripts/build-release.sh wrote to dist/);
-#   4. mypy's stubtest of cardboss/_native.pyi against the installed module (names, signatures,
-#      properties, enum members; stubtest-allowlist.txt says why each exception), then mypy --strict
-#      on the package's stubs, examples/python/ and bindings-python/tests/;
+#   4. `stubs.py --check` (the generated section of cardboss/_native.pyi, the code enums and the
+#      models, is what the built module renders), mypy's stubtest of cardboss/_native.pyi against
+#      the installed module (names, signatures, properties, enum members; stubtest-allowlist.txt
+#      says why each exception), then mypy --strict on the package's stubs, examples/python/ and
+#      bindings-python/tests/;
 #   5. pytest (bindings-python/tests) against the installed wheel, then the README's pytest example
 #      (examples/python/test_with_sandbox.py, the in-process sandbox through the pytest plugin);
 #   6. `pip install ./bindings-python` (with CARDBOSS_USE_DIST=1: the sdist in dist/) into a
@@ -54,6 +56,9 @@ fi
 "$PY" -m pip install --quiet --force-reinstall "$WHEEL"
 # Import the installed package, never the source folder.
 (cd "$VENV" && "$PY" -c 'import cardboss, sys; assert "site-packages" in cardboss.__file__, cardboss.__file__; print("cardboss", cardboss.__version__, "from", cardboss.__file__)')
+
+step "stubs.py --check: _native.pyi's generated section (enums, models) is what the built module renders"
+(cd "$VENV" && "$PY" "$HERE/stubs.py" --check)
 
 step "stubtest: _native.pyi against the built module (every name, signature, property, enum member)"
 (cd "$VENV" && "$PY" -m mypy.stubtest cardboss._native --allowlist "$HERE/stubtest-allowlist.txt")

@@ -60,6 +60,13 @@ fn _debug_panic_async(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
     })
 }
 
+/// The generated part of `_native.pyi` (the code enums and the models), for
+/// `bindings-python/stubs.py`, which writes it into the stub file or checks it is there.
+#[pyfunction]
+fn _model_stubs() -> String {
+    cardboss::python::model_stubs()
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
@@ -98,6 +105,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sign::timestamp, m)?)?;
     m.add_function(wrap_pyfunction!(_debug_panic, m)?)?;
     m.add_function(wrap_pyfunction!(_debug_panic_async, m)?)?;
+    m.add_function(wrap_pyfunction!(_model_stubs, m)?)?;
     export_all(m)
 }
 

@@ -32,6 +32,8 @@ use crate::codes::{self, CodeTable};
 use crate::crypto::SmsPlaintext;
 use crate::models::*;
 
+mod stubs;
+
 /// Lists longer than this are shortened in a `repr`.
 const REPR_ITEMS: usize = 3;
 
@@ -387,7 +389,23 @@ macro_rules! py_models {
             $(m.add_class::<$model>()?;)*
             Ok(())
         }
+
+        /// Each model as the stub generator needs it.
+        fn described_models() -> Vec<stubs::Model> {
+            vec![$(stubs::Model {
+                name: stringify!($model),
+                schema: schemars::schema_for!($model),
+                order: stubs::field_order(&$model::default()),
+                dates: &[$($(stringify!($date)),*)?],
+                codes: vec![$($((stringify!($code), codes::$table.name)),*)?],
+            }),*]
+        }
     };
+}
+
+/// The generated part of `_native.pyi`: the code enums and the models (see [`stubs`]).
+pub fn model_stubs() -> String {
+    stubs::render(&described_models())
 }
 
 py_models!(

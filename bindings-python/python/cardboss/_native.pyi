@@ -6,8 +6,11 @@ without secrets. They are built from keyword arguments named like `to_dict()`'s 
 like an answer), and pickle and copy. Dates are `datetime.date`; coded values are the enums
 below (equal to their plain value), or the plain value when the spec does not list it.
 
-Written by hand; `bindings-python/test.sh` checks it against the built module with mypy's
-stubtest (every name, signature, property and enum member).
+The code enums and the models (between the `<generated>` markers) are rendered by the core from
+the models' own schemas and code tables (`bindings-python/stubs.py --write`); the rest is written
+by hand. `bindings-python/test.sh` checks both against the built module: `stubs.py --check` (the
+generated section is what the module renders) and mypy's stubtest (every name, signature,
+property and enum member).
 """
 
 import builtins
@@ -26,7 +29,7 @@ PUSH_ACK: Literal["success"]
 DEFAULT_BASE_URL: str
 
 # ---------------------------------------------------------------------------------------------
-# ---------------------------------------------------------------------------------------------
+# <generated: bindings-python/stubs.py --write, from the core's models and code tables>
 # Code tables (the core's `codes`): coded fields are these members, equal to their plain value;
 # a value a table does not list stays a plain int / str.
 
@@ -120,6 +123,7 @@ class OutcomeStatus(str, enum.Enum):
 # ---------------------------------------------------------------------------------------------
 # Results
 
+
 @final
 class Customer:
     """3.1.1 customer/get: the account."""
@@ -184,7 +188,7 @@ class Customer:
         """Fields the spec does not list, as JSON text by name."""
 
     def to_dict(self) -> dict[str, Any]:
-        """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
+        """The record as a `dict` keyed by the spec's table names."""
 
     def __eq__(self, other: object, /) -> bool: ...
     def __ne__(self, other: object, /) -> bool: ...
@@ -228,7 +232,7 @@ class Card:
         """Fields the spec does not list, as JSON text by name."""
 
     def to_dict(self) -> dict[str, Any]:
-        """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
+        """The record as a `dict` keyed by the spec's table names."""
 
     def __eq__(self, other: object, /) -> bool: ...
     def __ne__(self, other: object, /) -> bool: ...
@@ -266,7 +270,7 @@ class CardPage:
     def cards(self) -> list[Card]: ...
 
     def to_dict(self) -> dict[str, Any]:
-        """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
+        """The record as a `dict` keyed by the spec's table names."""
 
     def __eq__(self, other: object, /) -> bool: ...
     def __ne__(self, other: object, /) -> bool: ...
@@ -469,7 +473,7 @@ class CardDetail:
         """Fields the spec does not list, as JSON text by name."""
 
     def to_dict(self) -> dict[str, Any]:
-        """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
+        """The record as a `dict` keyed by the spec's table names."""
 
     def __eq__(self, other: object, /) -> bool: ...
     def __ne__(self, other: object, /) -> bool: ...
@@ -553,7 +557,7 @@ class CurrentUsage:
         """The card's iccid (the field carries the table's name, `iccids`)."""
 
     def to_dict(self) -> dict[str, Any]:
-        """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
+        """The record as a `dict` keyed by the spec's table names."""
 
     def __eq__(self, other: object, /) -> bool: ...
     def __ne__(self, other: object, /) -> bool: ...
@@ -612,7 +616,7 @@ class MonthlyUsage:
         """Fields the spec does not list, as JSON text by name."""
 
     def to_dict(self) -> dict[str, Any]:
-        """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
+        """The record as a `dict` keyed by the spec's table names."""
 
     def __eq__(self, other: object, /) -> bool: ...
     def __ne__(self, other: object, /) -> bool: ...
@@ -659,7 +663,7 @@ class ArrearsCard:
         """Fields the spec does not list, as JSON text by name."""
 
     def to_dict(self) -> dict[str, Any]:
-        """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
+        """The record as a `dict` keyed by the spec's table names."""
 
     def __eq__(self, other: object, /) -> bool: ...
     def __ne__(self, other: object, /) -> bool: ...
@@ -696,7 +700,7 @@ class ArrearsPage:
     def cards(self) -> list[ArrearsCard]: ...
 
     def to_dict(self) -> dict[str, Any]:
-        """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
+        """The record as a `dict` keyed by the spec's table names."""
 
     def __eq__(self, other: object, /) -> bool: ...
     def __ne__(self, other: object, /) -> bool: ...
@@ -767,7 +771,7 @@ class Package:
         """Fields the spec does not list, as JSON text by name."""
 
     def to_dict(self) -> dict[str, Any]:
-        """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
+        """The record as a `dict` keyed by the spec's table names."""
 
     def __eq__(self, other: object, /) -> bool: ...
     def __ne__(self, other: object, /) -> bool: ...
@@ -800,7 +804,7 @@ class PackageList:
     def pkgs(self) -> list[Package]: ...
 
     def to_dict(self) -> dict[str, Any]:
-        """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
+        """The record as a `dict` keyed by the spec's table names."""
 
     def __eq__(self, other: object, /) -> bool: ...
     def __ne__(self, other: object, /) -> bool: ...
@@ -840,7 +844,7 @@ class DayUsage:
         """Fields the spec does not list, as JSON text by name."""
 
     def to_dict(self) -> dict[str, Any]:
-        """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
+        """The record as a `dict` keyed by the spec's table names."""
 
     def __eq__(self, other: object, /) -> bool: ...
     def __ne__(self, other: object, /) -> bool: ...
@@ -874,7 +878,7 @@ class DailyUsage:
     def usages(self) -> list[DayUsage]: ...
 
     def to_dict(self) -> dict[str, Any]:
-        """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
+        """The record as a `dict` keyed by the spec's table names."""
 
     def __eq__(self, other: object, /) -> bool: ...
     def __ne__(self, other: object, /) -> bool: ...
@@ -959,7 +963,7 @@ class Pool:
         """Fields the spec does not list, as JSON text by name."""
 
     def to_dict(self) -> dict[str, Any]:
-        """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
+        """The record as a `dict` keyed by the spec's table names."""
 
     def __eq__(self, other: object, /) -> bool: ...
     def __ne__(self, other: object, /) -> bool: ...
@@ -971,7 +975,8 @@ class Pool:
 
 @final
 class RenewalOrder:
-    """3.4.1 card/pkg/renew: the order the renewal created. The platform confirms it later with an OD1002 push."""
+    """3.4.1 card/pkg/renew: the order the renewal created. The platform confirms it later with an
+    OD1002 push."""
 
     def __new__(
         cls,
@@ -1002,7 +1007,7 @@ class RenewalOrder:
         """Fields the spec does not list, as JSON text by name."""
 
     def to_dict(self) -> dict[str, Any]:
-        """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
+        """The record as a `dict` keyed by the spec's table names."""
 
     def __eq__(self, other: object, /) -> bool: ...
     def __ne__(self, other: object, /) -> bool: ...
@@ -1079,7 +1084,7 @@ class RenewalResult:
         """True when the renewal went through (`status == 1`)."""
 
     def to_dict(self) -> dict[str, Any]:
-        """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
+        """The record as a `dict` keyed by the spec's table names."""
 
     def __eq__(self, other: object, /) -> bool: ...
     def __ne__(self, other: object, /) -> bool: ...
@@ -1139,7 +1144,9 @@ class UsageWarning:
 
     @property
     def warning_type(self) -> WarningType | int:
-        """The spec's `type`: 11 data low, 12 voice low, 13 SMS low, 14 connections low, 15 pooled card at its quota, 21–24 the same exceeded, 31 package expiring, 32 package expired, 41 no package, 42 card expiring, 51 suspended at quota."""
+        """The spec's `type`: 11 data low, 12 voice low, 13 SMS low, 14 connections low, 15 pooled
+        card at its quota, 21–24 the same exceeded, 31 package expiring, 32 package expired,
+        41 no package, 42 card expiring, 51 suspended at quota."""
 
     @property
     def planname(self) -> str: ...
@@ -1164,7 +1171,7 @@ class UsageWarning:
         """Fields the spec does not list, as JSON text by name."""
 
     def to_dict(self) -> dict[str, Any]:
-        """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
+        """The record as a `dict` keyed by the spec's table names."""
 
     def __eq__(self, other: object, /) -> bool: ...
     def __ne__(self, other: object, /) -> bool: ...
@@ -1203,14 +1210,15 @@ class SmsReceipt:
 
     @property
     def taskids(self) -> list[str]:
-        """Every task id when the SDK split a large send into several requests (first = `taskid`)."""
+        """Every task id when the SDK split a large send into several requests (first = `taskid`).
+        (Decoded too, so a record rebuilt from its own fields keeps them.)"""
 
     @property
     def extra(self) -> dict[str, str]:
         """Fields the spec does not list, as JSON text by name."""
 
     def to_dict(self) -> dict[str, Any]:
-        """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
+        """The record as a `dict` keyed by the spec's table names."""
 
     def __eq__(self, other: object, /) -> bool: ...
     def __ne__(self, other: object, /) -> bool: ...
@@ -1258,7 +1266,7 @@ class SmsReport:
         """True when the message was delivered (`state == "DELIVRD"`)."""
 
     def to_dict(self) -> dict[str, Any]:
-        """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
+        """The record as a `dict` keyed by the spec's table names."""
 
     def __eq__(self, other: object, /) -> bool: ...
     def __ne__(self, other: object, /) -> bool: ...
@@ -1303,7 +1311,7 @@ class SmsReply:
         """Fields the spec does not list, as JSON text by name."""
 
     def to_dict(self) -> dict[str, Any]:
-        """The record keyed by the spec's table names (unknown fields flattened in as JSON text)."""
+        """The record as a `dict` keyed by the spec's table names."""
 
     def __eq__(self, other: object, /) -> bool: ...
     def __ne__(self, other: object, /) -> bool: ...
@@ -1312,6 +1320,500 @@ class SmsReply:
     def __deepcopy__(self, memo: Any, /) -> Self: ...
     def __getnewargs_ex__(self) -> tuple[tuple[()], dict[str, Any]]: ...
 
+
+@final
+class FleetRecord:
+    """One card: the list's fields, its details, and its current usage, which wins over the
+    detail's copy of the same counters (it is the fresher figure). Fields of a part the sync did
+    not ask for, or that the platform did not return for this card, are `None`."""
+
+    def __new__(
+        cls,
+        *,
+        msisdn: str = ...,
+        iccid: str = ...,
+        imsi: str = ...,
+        state: int = ...,
+        mno: str | None = ...,
+        msstatus: int | None = ...,
+        cycle: int | None = ...,
+        imei: str | None = ...,
+        balance: float | None = ...,
+        openpool: int | None = ...,
+        pkgcode: str | None = ...,
+        pkgname: str | None = ...,
+        activedate: datetime.date | str | None = ...,
+        stoptestdate: datetime.date | str | None = ...,
+        stopsleepdate: datetime.date | str | None = ...,
+        expiredate: datetime.date | str | None = ...,
+        openapns: str | None = ...,
+        apnstatus: str | None = ...,
+        onoff: str | None = ...,
+        online: str | None = ...,
+        apn: str | None = ...,
+        rat: str | None = ...,
+        ip: str | None = ...,
+        sbbh: str | None = ...,
+        pkgtotalflow: float | None = ...,
+        pkgusedflow: float | None = ...,
+        pkgtotalusedflow: float | None = ...,
+        pkgleftflow: float | None = ...,
+        flowusage: float | None = ...,
+        smsusage: int | None = ...,
+        voiceusage: int | None = ...,
+        connectusage: int | None = ...,
+        outflowusage: float | None = ...,
+        statusyncdate: datetime.date | str | None = ...,
+        pkgsyncdate: datetime.date | str | None = ...,
+        monthsyncdate: datetime.date | str | None = ...,
+        detail_found: bool = ...,
+        usage_found: bool = ...,
+        packages: Sequence[Package] | None = ...,
+        history: MonthlyUsage | None = ...,
+    ) -> Self:
+        """Keyword arguments are `to_dict()`'s keys; values are decoded as an answer would be."""
+
+    @property
+    def msisdn(self) -> str: ...
+
+    @property
+    def iccid(self) -> str: ...
+
+    @property
+    def imsi(self) -> str: ...
+
+    @property
+    def state(self) -> CardState | int:
+        """From the list: 0 disabled, 1 usable, 2 paused (see `rules::state_name`)."""
+
+    @property
+    def mno(self) -> Operator | str | None: ...
+
+    @property
+    def msstatus(self) -> MsStatus | int | None: ...
+
+    @property
+    def cycle(self) -> Cycle | int | None: ...
+
+    @property
+    def imei(self) -> str | None: ...
+
+    @property
+    def balance(self) -> float | None: ...
+
+    @property
+    def openpool(self) -> int | None: ...
+
+    @property
+    def pkgcode(self) -> str | None: ...
+
+    @property
+    def pkgname(self) -> str | None: ...
+
+    @property
+    def activedate(self) -> datetime.date | None: ...
+
+    @property
+    def stoptestdate(self) -> datetime.date | None: ...
+
+    @property
+    def stopsleepdate(self) -> datetime.date | None: ...
+
+    @property
+    def expiredate(self) -> datetime.date | None: ...
+
+    @property
+    def openapns(self) -> str | None: ...
+
+    @property
+    def apnstatus(self) -> str | None: ...
+
+    @property
+    def onoff(self) -> str | None: ...
+
+    @property
+    def online(self) -> str | None: ...
+
+    @property
+    def apn(self) -> str | None: ...
+
+    @property
+    def rat(self) -> str | None: ...
+
+    @property
+    def ip(self) -> str | None: ...
+
+    @property
+    def sbbh(self) -> str | None: ...
+
+    @property
+    def pkgtotalflow(self) -> float | None: ...
+
+    @property
+    def pkgusedflow(self) -> float | None: ...
+
+    @property
+    def pkgtotalusedflow(self) -> float | None: ...
+
+    @property
+    def pkgleftflow(self) -> float | None: ...
+
+    @property
+    def flowusage(self) -> float | None: ...
+
+    @property
+    def smsusage(self) -> int | None: ...
+
+    @property
+    def voiceusage(self) -> int | None: ...
+
+    @property
+    def connectusage(self) -> int | None: ...
+
+    @property
+    def outflowusage(self) -> float | None: ...
+
+    @property
+    def statusyncdate(self) -> datetime.date | None: ...
+
+    @property
+    def pkgsyncdate(self) -> datetime.date | None: ...
+
+    @property
+    def monthsyncdate(self) -> datetime.date | None: ...
+
+    @property
+    def detail_found(self) -> bool:
+        """card/detail answered for this card. (In Node too the records keep these names: they
+        cross as JSON, see bindings-node/src/records.rs.)"""
+
+    @property
+    def usage_found(self) -> bool:
+        """card/usage/current answered for this card."""
+
+    @property
+    def packages(self) -> list[Package] | None:
+        """card/pkg/get, when the sync asked for packages."""
+
+    @property
+    def history(self) -> MonthlyUsage | None:
+        """card/usage/past for the sync's month, when it asked for one and the platform answered."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record as a `dict` keyed by the spec's table names."""
+
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
+    def __getnewargs_ex__(self) -> tuple[tuple[()], dict[str, Any]]: ...
+
+
+@final
+class FleetSyncReport:
+    """How a fleet sync went. `complete` is true only when every listed card was delivered and no
+    page is missing; otherwise `missing_cards` and `missing_pages` name everything not delivered."""
+
+    def __new__(
+        cls,
+        *,
+        finished: bool = ...,
+        complete: bool = ...,
+        cards: int = ...,
+        duplicates: int = ...,
+        pages: int = ...,
+        batches: int = ...,
+        requests: int = ...,
+        retries: int = ...,
+        missing_cards: Sequence[MissingCard] = ...,
+        missing_pages: Sequence[MissingPage] = ...,
+    ) -> Self:
+        """Keyword arguments are `to_dict()`'s keys; values are decoded as an answer would be."""
+
+    @property
+    def finished(self) -> bool:
+        """The run reached its end (false while it runs, or if it was dropped or failed)."""
+
+    @property
+    def complete(self) -> bool: ...
+
+    @property
+    def cards(self) -> int:
+        """Cards delivered by this run."""
+
+    @property
+    def duplicates(self) -> int:
+        """List entries skipped because the card was already delivered (a fleet changing while it
+        is listed)."""
+
+    @property
+    def pages(self) -> int:
+        """Pages of card/list fetched."""
+
+    @property
+    def batches(self) -> int:
+        """Batch requests (details, usage, history) and package requests that succeeded."""
+
+    @property
+    def requests(self) -> int:
+        """HTTP requests sent: every attempt, the transport's retries (`Config::max_retries`) and
+        the sync's re-tries included."""
+
+    @property
+    def retries(self) -> int:
+        """Requests the sync tried again, later, after they failed every attempt."""
+
+    @property
+    def missing_cards(self) -> list[MissingCard]: ...
+
+    @property
+    def missing_pages(self) -> list[MissingPage]: ...
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record as a `dict` keyed by the spec's table names."""
+
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
+    def __getnewargs_ex__(self) -> tuple[tuple[()], dict[str, Any]]: ...
+
+
+@final
+class MissingCard:
+    """A card the sync listed but could not fetch a part of, after every retry its budget allowed."""
+
+    def __new__(
+        cls,
+        *,
+        msisdn: str = ...,
+        iccid: str = ...,
+        endpoint: str = ...,
+        code: str = ...,
+        error: str = ...,
+    ) -> Self:
+        """Keyword arguments are `to_dict()`'s keys; values are decoded as an answer would be."""
+
+    @property
+    def msisdn(self) -> str: ...
+
+    @property
+    def iccid(self) -> str: ...
+
+    @property
+    def endpoint(self) -> str:
+        """The endpoint that failed, e.g. `card/detail`."""
+
+    @property
+    def code(self) -> str:
+        """The error's stable code (`Error::code`) and message."""
+
+    @property
+    def error(self) -> str: ...
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record as a `dict` keyed by the spec's table names."""
+
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
+    def __getnewargs_ex__(self) -> tuple[tuple[()], dict[str, Any]]: ...
+
+
+@final
+class MissingPage:
+    """A page of card/list the sync could not fetch: its cards are unknown, so they are named by
+    the page (resuming from the checkpoint fetches it again)."""
+
+    def __new__(
+        cls,
+        *,
+        page: int = ...,
+        code: str = ...,
+        error: str = ...,
+    ) -> Self:
+        """Keyword arguments are `to_dict()`'s keys; values are decoded as an answer would be."""
+
+    @property
+    def page(self) -> int: ...
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def error(self) -> str: ...
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record as a `dict` keyed by the spec's table names."""
+
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
+    def __getnewargs_ex__(self) -> tuple[tuple[()], dict[str, Any]]: ...
+
+
+@final
+class BulkOutcome:
+    """One card's outcome."""
+
+    def __new__(
+        cls,
+        *,
+        card: str = ...,
+        status: OutcomeStatus | str = ...,
+        code: str | None = ...,
+        msg: str | None = ...,
+        detail: str | None = ...,
+        observed_msstatus: int | None = ...,
+        note: str | None = ...,
+        orderid: str | None = ...,
+        attempts: int = ...,
+        reconciled: bool = ...,
+    ) -> Self:
+        """Keyword arguments are `to_dict()`'s keys (`card`, `status` required); values are decoded as an answer would be."""
+
+    @property
+    def card(self) -> str:
+        """The card as it was given (msisdn or iccid)."""
+
+    @property
+    def status(self) -> OutcomeStatus: ...
+
+    @property
+    def code(self) -> str | None:
+        """The refusal's platform code (or the carrier's, for 1099), when refused or unknown."""
+
+    @property
+    def msg(self) -> str | None: ...
+
+    @property
+    def detail(self) -> str | None: ...
+
+    @property
+    def observed_msstatus(self) -> int | None:
+        """`msstatus` (card/detail) when the card was read back: reconciliation or `check_state`."""
+
+    @property
+    def note(self) -> str | None:
+        """Why, in words: what a dry run would send, why it was not attempted, what to check."""
+
+    @property
+    def orderid(self) -> str | None:
+        """A renewal's order id."""
+
+    @property
+    def attempts(self) -> int:
+        """Requests sent for this card's operation in this run (0: none)."""
+
+    @property
+    def reconciled(self) -> bool:
+        """The outcome was settled by reading the card back after an unknown answer."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record as a `dict` keyed by the spec's table names."""
+
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
+    def __getnewargs_ex__(self) -> tuple[tuple[()], dict[str, Any]]: ...
+
+
+@final
+class BulkReport:
+    """The counts of a run, and every card's outcome in the order they were settled."""
+
+    def __new__(
+        cls,
+        *,
+        op: str = ...,
+        cards: int = ...,
+        done: int = ...,
+        refused: int = ...,
+        unknown: int = ...,
+        skipped: int = ...,
+        not_attempted: int = ...,
+        reconciled: int = ...,
+        from_journal: int = ...,
+        rescheduled: int = ...,
+        slowdowns: int = ...,
+        requests: int = ...,
+        stopped: str | None = ...,
+        outcomes: Sequence[BulkOutcome] = ...,
+    ) -> Self:
+        """Keyword arguments are `to_dict()`'s keys; values are decoded as an answer would be."""
+
+    @property
+    def op(self) -> str:
+        """The operation's name (`suspend`, `renew`, …)."""
+
+    @property
+    def cards(self) -> int: ...
+
+    @property
+    def done(self) -> int: ...
+
+    @property
+    def refused(self) -> int: ...
+
+    @property
+    def unknown(self) -> int: ...
+
+    @property
+    def skipped(self) -> int: ...
+
+    @property
+    def not_attempted(self) -> int: ...
+
+    @property
+    def reconciled(self) -> int:
+        """Unknown answers settled by reading the card back (counted in `done`)."""
+
+    @property
+    def from_journal(self) -> int:
+        """Cards taken from the journal of an earlier run with a final outcome (not sent again)."""
+
+    @property
+    def rescheduled(self) -> int:
+        """Cards put back in the queue after a refusal that proves nothing was applied (carrier
+        cooldown 13009/13010, 1030, HTTP 429, a connection that never opened)."""
+
+    @property
+    def slowdowns(self) -> int:
+        """Times the run slowed down because the platform said it was too fast."""
+
+    @property
+    def requests(self) -> int:
+        """HTTP requests sent: every attempt of the operations and of the card reads (a read is a
+        GET and may be retried)."""
+
+    @property
+    def stopped(self) -> str | None:
+        """Why the run stopped early (cancel, deadline, authentication, journal), if it did."""
+
+    @property
+    def outcomes(self) -> list[BulkOutcome]: ...
+
+    def all_done(self) -> bool:
+        """True when every card ended done or skipped."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record as a `dict` keyed by the spec's table names."""
+
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any, /) -> Self: ...
+    def __getnewargs_ex__(self) -> tuple[tuple[()], dict[str, Any]]: ...
+# </generated>
 
 # ---------------------------------------------------------------------------------------------
 # Pushes and encrypted SMS
@@ -1592,6 +2094,7 @@ def timestamp(now: datetime.datetime | None = None, *, utc_offset_minutes: int |
 
 def _debug_panic() -> None: ...
 def _debug_panic_async() -> Awaitable[None]: ...
+def _model_stubs() -> str: ...
 
 # ---------------------------------------------------------------------------------------------
 # Clients
@@ -1639,332 +2142,6 @@ class AsyncBatchIterator(AsyncIterator[list[_T]]):
         """`close()`, as an awaitable (for `contextlib.aclosing`)."""
 
 @final
-class FleetRecord:
-    """One card of a fleet sync: the list's fields, its details, and its current usage (which wins over the detail's copy of the counters). Fields of a part not fetched are `None`."""
-
-    def __new__(
-        cls,
-        *,
-        msisdn: str = ...,
-        iccid: str = ...,
-        imsi: str = ...,
-        state: int = ...,
-        mno: str | None = ...,
-        msstatus: int | None = ...,
-        cycle: int | None = ...,
-        imei: str | None = ...,
-        balance: float | None = ...,
-        openpool: int | None = ...,
-        pkgcode: str | None = ...,
-        pkgname: str | None = ...,
-        activedate: datetime.date | str | None = ...,
-        stoptestdate: datetime.date | str | None = ...,
-        stopsleepdate: datetime.date | str | None = ...,
-        expiredate: datetime.date | str | None = ...,
-        openapns: str | None = ...,
-        apnstatus: str | None = ...,
-        onoff: str | None = ...,
-        online: str | None = ...,
-        apn: str | None = ...,
-        rat: str | None = ...,
-        ip: str | None = ...,
-        sbbh: str | None = ...,
-        pkgtotalflow: float | None = ...,
-        pkgusedflow: float | None = ...,
-        pkgtotalusedflow: float | None = ...,
-        pkgleftflow: float | None = ...,
-        flowusage: float | None = ...,
-        smsusage: int | None = ...,
-        voiceusage: int | None = ...,
-        connectusage: int | None = ...,
-        outflowusage: float | None = ...,
-        statusyncdate: datetime.date | str | None = ...,
-        pkgsyncdate: datetime.date | str | None = ...,
-        monthsyncdate: datetime.date | str | None = ...,
-        detail_found: bool = ...,
-        usage_found: bool = ...,
-        packages: Sequence[Package] | None = ...,
-        history: MonthlyUsage | None = ...,
-    ) -> Self:
-        """Keyword arguments are `to_dict()`'s keys; values are decoded as an answer would be."""
-
-    @property
-    def msisdn(self) -> str: ...
-
-    @property
-    def iccid(self) -> str: ...
-
-    @property
-    def imsi(self) -> str: ...
-
-    @property
-    def state(self) -> CardState | int:
-        """From the list: 0 disabled, 1 usable, 2 paused (see `rules::state_name`)."""
-
-    @property
-    def mno(self) -> Operator | str | None: ...
-
-    @property
-    def msstatus(self) -> MsStatus | int | None: ...
-
-    @property
-    def cycle(self) -> Cycle | int | None: ...
-
-    @property
-    def imei(self) -> str | None: ...
-
-    @property
-    def balance(self) -> float | None: ...
-
-    @property
-    def openpool(self) -> int | None: ...
-
-    @property
-    def pkgcode(self) -> str | None: ...
-
-    @property
-    def pkgname(self) -> str | None: ...
-
-    @property
-    def activedate(self) -> datetime.date | None: ...
-
-    @property
-    def stoptestdate(self) -> datetime.date | None: ...
-
-    @property
-    def stopsleepdate(self) -> datetime.date | None: ...
-
-    @property
-    def expiredate(self) -> datetime.date | None: ...
-
-    @property
-    def openapns(self) -> str | None: ...
-
-    @property
-    def apnstatus(self) -> str | None: ...
-
-    @property
-    def onoff(self) -> str | None: ...
-
-    @property
-    def online(self) -> str | None: ...
-
-    @property
-    def apn(self) -> str | None: ...
-
-    @property
-    def rat(self) -> str | None: ...
-
-    @property
-    def ip(self) -> str | None: ...
-
-    @property
-    def sbbh(self) -> str | None: ...
-
-    @property
-    def pkgtotalflow(self) -> float | None: ...
-
-    @property
-    def pkgusedflow(self) -> float | None: ...
-
-    @property
-    def pkgtotalusedflow(self) -> float | None: ...
-
-    @property
-    def pkgleftflow(self) -> float | None: ...
-
-    @property
-    def flowusage(self) -> float | None: ...
-
-    @property
-    def smsusage(self) -> int | None: ...
-
-    @property
-    def voiceusage(self) -> int | None: ...
-
-    @property
-    def connectusage(self) -> int | None: ...
-
-    @property
-    def outflowusage(self) -> float | None: ...
-
-    @property
-    def statusyncdate(self) -> datetime.date | None: ...
-
-    @property
-    def pkgsyncdate(self) -> datetime.date | None: ...
-
-    @property
-    def monthsyncdate(self) -> datetime.date | None: ...
-
-    @property
-    def detail_found(self) -> bool:
-        """card/detail answered for this card."""
-
-    @property
-    def usage_found(self) -> bool:
-        """card/usage/current answered for this card."""
-
-    @property
-    def packages(self) -> list[Package] | None:
-        """card/pkg/get, when the sync asked for packages."""
-
-    @property
-    def history(self) -> MonthlyUsage | None:
-        """card/usage/past for the sync's month, when it asked for one and the platform answered."""
-
-    def __eq__(self, other: object, /) -> bool: ...
-    def __ne__(self, other: object, /) -> bool: ...
-    def __hash__(self) -> int: ...
-    def __copy__(self) -> Self: ...
-    def __deepcopy__(self, memo: Any, /) -> Self: ...
-    def __getnewargs_ex__(self) -> tuple[tuple[()], dict[str, Any]]: ...
-
-    def to_dict(self) -> dict[str, Any]:
-        """The record as a `dict`."""
-
-@final
-class MissingCard:
-    """A card the sync listed but could not fetch a part of, after every retry its budget allowed."""
-
-    def __new__(
-        cls,
-        *,
-        msisdn: str = ...,
-        iccid: str = ...,
-        endpoint: str = ...,
-        code: str = ...,
-        error: str = ...,
-    ) -> Self:
-        """Keyword arguments are `to_dict()`'s keys; values are decoded as an answer would be."""
-
-    @property
-    def msisdn(self) -> str: ...
-
-    @property
-    def iccid(self) -> str: ...
-
-    @property
-    def endpoint(self) -> str:
-        """The endpoint that failed, e.g. `card/detail`."""
-
-    @property
-    def code(self) -> str:
-        """The error's stable code (`Error::code`) and message."""
-
-    @property
-    def error(self) -> str: ...
-
-    def __eq__(self, other: object, /) -> bool: ...
-    def __ne__(self, other: object, /) -> bool: ...
-    def __hash__(self) -> int: ...
-    def __copy__(self) -> Self: ...
-    def __deepcopy__(self, memo: Any, /) -> Self: ...
-    def __getnewargs_ex__(self) -> tuple[tuple[()], dict[str, Any]]: ...
-
-    def to_dict(self) -> dict[str, Any]:
-        """The record as a `dict`."""
-
-@final
-class MissingPage:
-    """A page of card/list the sync could not fetch (its cards are unknown; resuming fetches it again)."""
-
-    def __new__(
-        cls,
-        *,
-        page: int = ...,
-        code: str = ...,
-        error: str = ...,
-    ) -> Self:
-        """Keyword arguments are `to_dict()`'s keys; values are decoded as an answer would be."""
-
-    @property
-    def page(self) -> int: ...
-
-    @property
-    def code(self) -> str: ...
-
-    @property
-    def error(self) -> str: ...
-
-    def __eq__(self, other: object, /) -> bool: ...
-    def __ne__(self, other: object, /) -> bool: ...
-    def __hash__(self) -> int: ...
-    def __copy__(self) -> Self: ...
-    def __deepcopy__(self, memo: Any, /) -> Self: ...
-    def __getnewargs_ex__(self) -> tuple[tuple[()], dict[str, Any]]: ...
-
-    def to_dict(self) -> dict[str, Any]:
-        """The record as a `dict`."""
-
-@final
-class FleetSyncReport:
-    """How a fleet sync went: `complete`, or `missing_cards` and `missing_pages` name everything not delivered."""
-
-    def __new__(
-        cls,
-        *,
-        finished: bool = ...,
-        complete: bool = ...,
-        cards: int = ...,
-        duplicates: int = ...,
-        pages: int = ...,
-        batches: int = ...,
-        requests: int = ...,
-        retries: int = ...,
-        missing_cards: Sequence[MissingCard] = ...,
-        missing_pages: Sequence[MissingPage] = ...,
-    ) -> Self:
-        """Keyword arguments are `to_dict()`'s keys; values are decoded as an answer would be."""
-
-    @property
-    def finished(self) -> bool:
-        """The run reached its end (false while it runs, or if it was dropped or failed)."""
-
-    @property
-    def complete(self) -> bool: ...
-
-    @property
-    def cards(self) -> int:
-        """Cards delivered by this run."""
-
-    @property
-    def duplicates(self) -> int:
-        """List entries skipped because the card was already delivered (a fleet changing while it is listed)."""
-
-    @property
-    def pages(self) -> int:
-        """Pages of card/list fetched."""
-
-    @property
-    def batches(self) -> int:
-        """Batch requests (details, usage, history) and package requests that succeeded."""
-
-    @property
-    def requests(self) -> int:
-        """Requests started by the sync (each may have made several attempts: see `Config`)."""
-
-    @property
-    def retries(self) -> int:
-        """Requests the sync tried again, later, after they failed every attempt."""
-
-    @property
-    def missing_cards(self) -> list[MissingCard]: ...
-
-    @property
-    def missing_pages(self) -> list[MissingPage]: ...
-
-    def __eq__(self, other: object, /) -> bool: ...
-    def __ne__(self, other: object, /) -> bool: ...
-    def __hash__(self) -> int: ...
-    def __copy__(self) -> Self: ...
-    def __deepcopy__(self, memo: Any, /) -> Self: ...
-    def __getnewargs_ex__(self) -> tuple[tuple[()], dict[str, Any]]: ...
-
-    def to_dict(self) -> dict[str, Any]:
-        """The record as a `dict`."""
-
-@final
 class FleetSync(Iterator[list[FleetRecord]]):
     """`for batch in client.fleet_sync()`: lists of `FleetRecord` in list order, each card once,
     fetched ahead in the background. A failure that leaves nothing to name (page 1 of the
@@ -1995,160 +2172,6 @@ class AsyncFleetSync(AsyncIterator[list[FleetRecord]]):
         """Stops the sync's requests and ends the iteration. Idempotent."""
     def aclose(self) -> Awaitable[None]:
         """`close()`, as an awaitable (for `contextlib.aclosing`)."""
-
-@final
-class BulkOutcome:
-    """One card's outcome in a bulk run (`Client.bulk`)."""
-
-    def __new__(
-        cls,
-        *,
-        card: str = ...,
-        status: OutcomeStatus | str = ...,
-        code: str | None = ...,
-        msg: str | None = ...,
-        detail: str | None = ...,
-        observed_msstatus: int | None = ...,
-        note: str | None = ...,
-        orderid: str | None = ...,
-        attempts: int = ...,
-        reconciled: bool = ...,
-    ) -> Self:
-        """Keyword arguments are `to_dict()`'s keys (`card` and `status` are required)."""
-
-    @property
-    def card(self) -> str:
-        """The card as it was given (msisdn or iccid)."""
-
-    @property
-    def status(self) -> OutcomeStatus:
-        """done, refused, unknown (may or may not have been applied), skipped or not_attempted."""
-
-    @property
-    def code(self) -> str | None:
-        """The refusal's platform code (or the carrier's, for 1099), when refused or unknown."""
-
-    @property
-    def msg(self) -> str | None: ...
-
-    @property
-    def detail(self) -> str | None: ...
-
-    @property
-    def observed_msstatus(self) -> int | None:
-        """`msstatus` (card/detail) when the card was read back: reconciliation or `check_state`."""
-
-    @property
-    def note(self) -> str | None:
-        """Why, in words: what a dry run would send, why it was not attempted, what to check."""
-
-    @property
-    def orderid(self) -> str | None:
-        """A renewal's order id."""
-
-    @property
-    def attempts(self) -> int:
-        """Requests sent for this card's operation in this run (0: none)."""
-
-    @property
-    def reconciled(self) -> bool:
-        """The outcome was settled by reading the card back after an unknown answer."""
-
-    def __eq__(self, other: object, /) -> bool: ...
-    def __ne__(self, other: object, /) -> bool: ...
-    def __hash__(self) -> int: ...
-    def __copy__(self) -> Self: ...
-    def __deepcopy__(self, memo: Any, /) -> Self: ...
-    def __getnewargs_ex__(self) -> tuple[tuple[()], dict[str, Any]]: ...
-
-    def to_dict(self) -> dict[str, Any]:
-        """The record as a `dict`."""
-
-@final
-class BulkReport:
-    """The counts of a bulk run, and every card's outcome in the order they were settled."""
-
-    def __new__(
-        cls,
-        *,
-        op: str = ...,
-        cards: int = ...,
-        done: int = ...,
-        refused: int = ...,
-        unknown: int = ...,
-        skipped: int = ...,
-        not_attempted: int = ...,
-        reconciled: int = ...,
-        from_journal: int = ...,
-        rescheduled: int = ...,
-        slowdowns: int = ...,
-        requests: int = ...,
-        stopped: str | None = ...,
-        outcomes: Sequence[BulkOutcome] = ...,
-    ) -> Self:
-        """Keyword arguments are `to_dict()`'s keys; values are decoded as an answer would be."""
-
-    @property
-    def op(self) -> str:
-        """The operation's name (`suspend`, `renew`, ...)."""
-
-    @property
-    def cards(self) -> int: ...
-
-    @property
-    def done(self) -> int: ...
-
-    @property
-    def refused(self) -> int: ...
-
-    @property
-    def unknown(self) -> int: ...
-
-    @property
-    def skipped(self) -> int: ...
-
-    @property
-    def not_attempted(self) -> int: ...
-
-    @property
-    def reconciled(self) -> int:
-        """Unknown answers settled by reading the card back (counted in `done`)."""
-
-    @property
-    def from_journal(self) -> int:
-        """Cards taken from the journal of an earlier run with a final outcome (not sent again)."""
-
-    @property
-    def rescheduled(self) -> int:
-        """Cards put back in the queue after a refusal that proves nothing was applied."""
-
-    @property
-    def slowdowns(self) -> int:
-        """Times the run slowed down because the platform said it was too fast."""
-
-    @property
-    def requests(self) -> int:
-        """HTTP requests sent: every attempt of the operations and of the card reads."""
-
-    @property
-    def stopped(self) -> str | None:
-        """Why the run stopped early (cancel, deadline, authentication, journal), if it did."""
-
-    @property
-    def outcomes(self) -> list[BulkOutcome]: ...
-
-    def all_done(self) -> bool:
-        """True when every card ended done or skipped."""
-
-    def __eq__(self, other: object, /) -> bool: ...
-    def __ne__(self, other: object, /) -> bool: ...
-    def __hash__(self) -> int: ...
-    def __copy__(self) -> Self: ...
-    def __deepcopy__(self, memo: Any, /) -> Self: ...
-    def __getnewargs_ex__(self) -> tuple[tuple[()], dict[str, Any]]: ...
-
-    def to_dict(self) -> dict[str, Any]:
-        """The record as a `dict`."""
 
 @final
 class BulkIterator(Iterator[BulkOutcome]):

@@ -5,6 +5,7 @@ use crate::decode;
 
 /// 3.2.1 card/list: one card of the account.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "python", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[cfg_attr(
     feature = "python",
@@ -31,6 +32,7 @@ pub struct Card {
 
 /// 3.2.1 card/list: one page of 100 cards.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "python", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[cfg_attr(
     feature = "python",
@@ -52,6 +54,7 @@ pub struct CardPage {
 
 /// 3.2.2 card/detail: everything the platform knows of a card.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "python", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[cfg_attr(
     feature = "python",
@@ -172,6 +175,7 @@ pub struct CardDetail {
 
 /// 3.2.3 card/usage/current: this month's usage of a card.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "python", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[cfg_attr(
     feature = "python",
@@ -223,6 +227,7 @@ impl CurrentUsage {
 
 /// 3.2.4 card/usage/past: one month's usage of a card.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "python", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[cfg_attr(
     feature = "python",
@@ -256,6 +261,7 @@ pub struct MonthlyUsage {
 
 /// 3.2.5 card/abnormal (withdrawn): a card in arrears.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "python", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[cfg_attr(
     feature = "python",
@@ -283,6 +289,7 @@ pub struct ArrearsCard {
 
 /// 3.2.5 card/abnormal (withdrawn): one page of cards in arrears.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "python", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[cfg_attr(
     feature = "python",
@@ -303,6 +310,7 @@ pub struct ArrearsPage {
 
 /// 3.2.6 card/pkg/get: one package a card has ordered.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "python", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[cfg_attr(
     feature = "python",
@@ -346,6 +354,7 @@ pub struct Package {
 
 /// 3.2.6 card/pkg/get: a card's packages.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "python", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[cfg_attr(
     feature = "python",
@@ -364,6 +373,7 @@ pub struct PackageList {
 
 /// 3.2.7 card/usage/day (withdrawn): one card's usage on a day.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "python", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[cfg_attr(
     feature = "python",
@@ -388,6 +398,7 @@ pub struct DayUsage {
 
 /// 3.2.7 card/usage/day (withdrawn): usage of several cards on one day.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "python", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[cfg_attr(
     feature = "python",

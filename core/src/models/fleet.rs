@@ -10,6 +10,7 @@ use super::{Card, CardDetail, CurrentUsage, MonthlyUsage, Package};
 /// detail's copy of the same counters (it is the fresher figure). Fields of a part the sync did
 /// not ask for, or that the platform did not return for this card, are `None`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "python", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[cfg_attr(
     feature = "python",
@@ -168,6 +169,7 @@ pub(crate) fn card_key<'a>(msisdn: &'a str, iccid: &'a str) -> &'a str {
 
 /// A card the sync listed but could not fetch a part of, after every retry its budget allowed.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "python", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[cfg_attr(
     feature = "python",
@@ -196,6 +198,7 @@ impl MissingCard {
 /// A page of card/list the sync could not fetch: its cards are unknown, so they are named by
 /// the page (resuming from the checkpoint fetches it again).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "python", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[cfg_attr(
     feature = "python",
@@ -213,6 +216,7 @@ pub struct MissingPage {
 /// How a fleet sync went. `complete` is true only when every listed card was delivered and no
 /// page is missing; otherwise `missing_cards` and `missing_pages` name everything not delivered.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "python", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[cfg_attr(
     feature = "python",

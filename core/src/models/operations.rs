@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 /// 3.4.1 card/pkg/renew: the order the renewal created. The platform confirms it later with an
 /// OD1002 push.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "python", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[cfg_attr(
     feature = "python",

@@ -5,6 +5,7 @@ use crate::decode;
 
 /// 3.3.1 pool/list: one data pool, of this account or of a sub-account (`sid`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "python", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[cfg_attr(
     feature = "python",

@@ -5,6 +5,7 @@ use crate::decode;
 
 /// OD1002: the final result of a renewal order.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "python", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[cfg_attr(
     feature = "python",
@@ -53,6 +54,7 @@ impl RenewalResult {
 
 /// OD1010: one usage or expiry warning.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "python", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[cfg_attr(
     feature = "python",
@@ -83,6 +85,8 @@ pub struct UsageWarning {
     /// 41 no package, 42 card expiring, 51 suspended at quota.
     #[cfg_attr(feature = "napi", napi(js_name = "type"))]
     #[serde(rename = "type", deserialize_with = "decode::int")]
+    // The Python attribute keeps the field's name (`type` is the constructor's keyword).
+    #[cfg_attr(feature = "python", schemars(extend("x-attribute" = "warning_type")))]
     pub warning_type: i64,
     #[serde(deserialize_with = "decode::string")]
     pub planname: String,

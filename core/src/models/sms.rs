@@ -80,6 +80,7 @@ impl TemplateParams {
 
 /// 3.5.1/3.5.2/3.5.5: what an SMS submission returns.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "python", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[cfg_attr(
     feature = "python",
@@ -108,6 +109,7 @@ pub struct SmsReceipt {
 
 /// 3.5.3 sms/rpt/get and the P0001 push: a delivery report.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "python", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[cfg_attr(
     feature = "python",
@@ -142,6 +144,7 @@ impl SmsReport {
 
 /// 3.5.4 sms/mo/get and the P0002 push: a message a device or phone sent back.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "python", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[cfg_attr(
     feature = "python",
