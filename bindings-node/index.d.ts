@@ -1206,28 +1206,6 @@ export declare function pushAck(): PushReply
 export declare function pushReply(kind: string, reason: string): PushReply
 
 /**
- * Options of `Sandbox.start(...)`; each one left out keeps the sandbox's default (1000 cards,
- * seed 1, style `'example'`, lenient, no faults: `cardboss_sandbox::SandboxOptions`).
- */
-export interface SandboxOptions {
-  /** Cards in the generated fleet. */
-  cards?: number
-  /** Seed of the fleet and of the fault injection. */
-  seed?: number
-  /** `'example'` (the spec's example field names) or `'table'` (its tables' names). */
-  style?: string
-  /** Refuse a request that lacks a key of an id pair (1012), as a careful client expects. */
-  strict?: boolean
-  /** Fault rate, 0 to 1. */
-  faults?: number
-  sid?: string
-  /** 32 characters. */
-  apikey?: string
-  /** Serve the withdrawn endpoints instead of answering 1098. */
-  legacy?: boolean
-}
-
-/**
  * `sign` of a request: lowercase hex MD5 of the plain concatenation of `parts`
  * (`[sid, apikey, ts, ...params in the documented order]`, absent parameters as `""`).
  */
@@ -1260,4 +1238,28 @@ export interface WarningOptions {
   usage?: number
   /** Used beyond the package, in KB. */
   outflow?: number
+}
+
+/**
+ * A sandbox's options as the language packages take them (`Sandbox(cards=...)`,
+ * `Sandbox.start({ cards })`, `SandboxOptions(cards = ...)`): each optional, numbers signed;
+ * [`SandboxOptions::config`] fills the rest from [`SandboxConfig::in_process`] and checks them,
+ * so no binding restates a default or a range.
+ */
+export interface SandboxOptions {
+  /** Cards in the generated fleet (default 1000). */
+  cards?: number
+  /** Seed of the fleet and of the fault injection (default 1). */
+  seed?: number
+  /** `"example"` (the spec's example field names, the default) or `"table"`. */
+  style?: string
+  /** Refuse a request that lacks a key of an id pair (1012); default lenient, as the platform. */
+  strict?: boolean
+  /** Fault rate, 0 to 1 (default 0). */
+  faults?: number
+  sid?: string
+  /** 32 characters. */
+  apikey?: string
+  /** Serve the withdrawn endpoints instead of answering 1098 (default false). */
+  legacy?: boolean
 }

@@ -4,11 +4,11 @@
 // $CARDBOSS_NAPI_TARGET picks the target; one with a glibc suffix (the release script's
 // x86_64-unknown-linux-gnu.2.17) is built with cargo-zigbuild (`-x`) against that glibc.
 //
-// The models (Customer, CardDetail, ...) are defined in the core crate with
-// `#[napi(object)]`; napi-derive writes their TypeScript definitions while it expands those
-// macros, i.e. only when cargo actually compiles the core with the CLI's environment. A core
-// compiled earlier (by another build into the same target folder) is reused as is and its
-// types silently vanish from index.d.ts. So the core's compiled artifacts for this target are
+// The models (Customer, CardDetail, ...) are defined in the core crate with `#[napi(object)]`,
+// `SandboxOptions` in the sandbox crate; napi-derive writes their TypeScript definitions while
+// it expands those macros, i.e. only when cargo actually compiles those crates with the CLI's
+// environment. A crate compiled earlier (by another build into the same target folder) is
+// reused as is and its types silently vanish from index.d.ts. So those crates' compiled artifacts for this target are
 // cleaned first (the rest of the build stays cached), and index.d.ts is checked afterwards.
 'use strict'
 const { execFileSync } = require('node:child_process')
@@ -21,11 +21,13 @@ const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit'
 const host = execFileSync('rustc', ['-vV'], { encoding: 'utf8' }).match(/^host: (\S+)$/m)[1]
 const target = process.env.CARDBOSS_NAPI_TARGET || host
 const cross = target.includes('.') ? ['-x'] : []
-run('cargo', ['clean', '--quiet', '-p', 'cardboss', '--release', '--target', target.split('.')[0]])
+for (const crate of ['cardboss', 'cardboss-sandbox']) {
+  run('cargo', ['clean', '--quiet', '-p', crate, '--release', '--target', target.split('.')[0]])
+}
 run(process.execPath, [path.join(root, 'node_modules', '@napi-rs', 'cli', 'dist', 'cli.js'), 'build', '--platform', '--no-js', '--release', '--target', target, ...cross])
 
 const dts = readFileSync(path.join(root, 'index.d.ts'), 'utf8')
-const expected = ['Client', 'CardPages', 'PushGuard', 'Customer', 'CardDetail', 'CurrentUsage', 'SmsReceipt', 'RenewOptions', 'Push', 'ErrorInfo']
+const expected = ['Client', 'CardPages', 'PushGuard', 'Customer', 'CardDetail', 'CurrentUsage', 'SmsReceipt', 'RenewOptions', 'Push', 'ErrorInfo', 'SandboxOptions']
 const missing = expected.filter((name) => !new RegExp(`export (declare )?(class|interface|type) ${name}\\b`).test(dts))
 if (missing.length) {
   console.error(`index.d.ts lacks ${missing.join(', ')}: the type definitions were not regenerated`)

@@ -9,50 +9,17 @@
 
 use std::sync::Mutex;
 
-use cardboss_sandbox::{FaultKind, SandboxConfig, SandboxHandle, SandboxState, WarningFigures};
+// `Sandbox.start(options)` takes the sandbox crate's own options (each left out keeps its
+// default: 1000 cards, seed 1, style `'example'`, lenient, no faults).
+use cardboss_sandbox::{
+    FaultKind, SandboxConfig, SandboxHandle, SandboxOptions, SandboxState, WarningFigures,
+};
 use napi::bindgen_prelude::PromiseRaw;
 use napi::{Env, Result};
 use napi_derive::napi;
 use serde_json::Value;
 
 use crate::error::{spawn, sync};
-
-/// Options of `Sandbox.start(...)`; each one left out keeps the sandbox's default (1000 cards,
-/// seed 1, style `'example'`, lenient, no faults: `cardboss_sandbox::SandboxOptions`).
-#[napi(object)]
-pub struct SandboxOptions {
-    /// Cards in the generated fleet.
-    pub cards: Option<i64>,
-    /// Seed of the fleet and of the fault injection.
-    pub seed: Option<i64>,
-    /// `'example'` (the spec's example field names) or `'table'` (its tables' names).
-    pub style: Option<String>,
-    /// Refuse a request that lacks a key of an id pair (1012), as a careful client expects.
-    pub strict: Option<bool>,
-    /// Fault rate, 0 to 1.
-    pub faults: Option<f64>,
-    pub sid: Option<String>,
-    /// 32 characters.
-    pub apikey: Option<String>,
-    /// Serve the withdrawn endpoints instead of answering 1098.
-    pub legacy: Option<bool>,
-}
-
-impl SandboxOptions {
-    fn config(self) -> cardboss::Result<SandboxConfig> {
-        cardboss_sandbox::SandboxOptions {
-            cards: self.cards,
-            seed: self.seed,
-            style: self.style,
-            strict: self.strict,
-            faults: self.faults,
-            sid: self.sid,
-            apikey: self.apikey,
-            legacy: self.legacy,
-        }
-        .config()
-    }
-}
 
 /// The figures of a warning push (`sendWarning`); left out, the card's own.
 #[napi(object)]

@@ -27,6 +27,7 @@ impl SandboxConfig {
 /// [`SandboxOptions::config`] fills the rest from [`SandboxConfig::in_process`] and checks them,
 /// so no binding restates a default or a range.
 #[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "napi", napi_derive::napi(object))]
 pub struct SandboxOptions {
     /// Cards in the generated fleet (default 1000).
     pub cards: Option<i64>,
