@@ -39,7 +39,7 @@ pub use client::{CardBossClient, CardRef, CardSet};
 pub use error::CardBossError;
 pub use fleet::{FleetSyncBatches, FleetSyncOptions};
 pub use push::PushGuard;
-pub use testing::{SandboxOptions, SandboxServer};
+pub use testing::SandboxServer;
 
 /// Lowercase hex MD5 of the plain concatenation of `parts` (`sid, apikey, ts, params…` as the
 /// spec lists them; absent optional parameters as "").

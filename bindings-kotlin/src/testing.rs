@@ -10,55 +10,13 @@
 
 use std::sync::{Arc, Mutex};
 
-use cardboss_sandbox::{FaultKind, SandboxConfig, SandboxHandle, SandboxState, WarningFigures};
+// `SandboxServer.start(options)` takes the sandbox crate's own options (a UniFFI record of its
+// `uniffi` feature; each left out keeps its default: 1000 cards, seed 1, style "example",
+// lenient, no faults).
+use cardboss_sandbox::{FaultKind, SandboxHandle, SandboxOptions, SandboxState, WarningFigures};
 use uniffi::deps::async_compat::Compat;
 
 use crate::error::{guard, guarded, Result};
-
-/// Options of a sandbox; each one left out keeps the sandbox's default (1000 cards, seed 1,
-/// style `"example"`, lenient, no faults).
-#[derive(Debug, Clone, Default, uniffi::Record)]
-pub struct SandboxOptions {
-    /// Cards in the generated fleet.
-    #[uniffi(default = None)]
-    pub cards: Option<i64>,
-    /// Seed of the fleet and of the fault injection.
-    #[uniffi(default = None)]
-    pub seed: Option<i64>,
-    /// `"example"` (the spec's example field names) or `"table"` (its tables' names).
-    #[uniffi(default = None)]
-    pub style: Option<String>,
-    /// Refuse a request that lacks a key of an id pair (1012), as a careful client expects.
-    #[uniffi(default = None)]
-    pub strict: Option<bool>,
-    /// Fault rate, 0 to 1.
-    #[uniffi(default = None)]
-    pub faults: Option<f64>,
-    #[uniffi(default = None)]
-    pub sid: Option<String>,
-    /// 32 characters.
-    #[uniffi(default = None)]
-    pub apikey: Option<String>,
-    /// Serve the withdrawn endpoints instead of answering 1098.
-    #[uniffi(default = None)]
-    pub legacy: Option<bool>,
-}
-
-impl SandboxOptions {
-    fn config(self) -> cardboss::Result<SandboxConfig> {
-        cardboss_sandbox::SandboxOptions {
-            cards: self.cards,
-            seed: self.seed,
-            style: self.style,
-            strict: self.strict,
-            faults: self.faults,
-            sid: self.sid,
-            apikey: self.apikey,
-            legacy: self.legacy,
-        }
-        .config()
-    }
-}
 
 /// The CardBOSS sandbox, running inside this process.
 #[derive(uniffi::Object)]

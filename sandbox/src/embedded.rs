@@ -28,21 +28,30 @@ impl SandboxConfig {
 /// so no binding restates a default or a range.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "napi", napi_derive::napi(object))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SandboxOptions {
     /// Cards in the generated fleet (default 1000).
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub cards: Option<i64>,
     /// Seed of the fleet and of the fault injection (default 1).
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub seed: Option<i64>,
     /// `"example"` (the spec's example field names, the default) or `"table"`.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub style: Option<String>,
     /// Refuse a request that lacks a key of an id pair (1012); default lenient, as the platform.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub strict: Option<bool>,
     /// Fault rate, 0 to 1 (default 0).
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub faults: Option<f64>,
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub sid: Option<String>,
     /// 32 characters.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub apikey: Option<String>,
     /// Serve the withdrawn endpoints instead of answering 1098 (default false).
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub legacy: Option<bool>,
 }
 

@@ -18,6 +18,9 @@
 //! the reconciliation notes names only `apnname+opertype+marginrat` / `opertype+taskid+content`;
 //! the sandbox accepts both readings.
 
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!();
+
 pub mod admin;
 pub mod api;
 pub mod cards;
