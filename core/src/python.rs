@@ -322,7 +322,8 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
 
 /// For each model, in the one list: `#[pymethods]` (constructor, `__repr__`, `__hash__`,
 /// pickling and copying, `to_dict()`, the getters of its `dates(...)` and `codes(field = TABLE)`,
-/// any extra methods in braces), and [`add_models`].
+/// any extra methods in braces), [`add_models`], and `described_models` (what [`stubs`] renders
+/// the models' stubs from; the stubs of the methods in braces are its `EXTRA_MEMBERS`).
 macro_rules! py_models {
     ($(
         $model:ident
