@@ -8,36 +8,21 @@
 //! functions (the ones its HTTP admin API under `/_sandbox/` calls). The servers run on the
 //! runtime of this crate's async exports (UniFFI's tokio runtime).
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 // `SandboxServer.start(options)` takes the sandbox crate's own options (a UniFFI record of its
 // `uniffi` feature; each left out keeps its default: 1000 cards, seed 1, style "example",
 // lenient, no faults).
-use cardboss_sandbox::{FaultKind, SandboxHandle, SandboxOptions, SandboxState, WarningFigures};
+use cardboss_sandbox::{FaultKind, InProcessSandbox, SandboxOptions, SandboxState, WarningFigures};
 use uniffi::deps::async_compat::Compat;
 
 use crate::error::{guard, guarded, Result};
 
 /// The CardBOSS sandbox, running inside this process.
-#[derive(uniffi::Object)]
+/// (Its `Debug` is the sandbox crate's: never the apikey.)
+#[derive(Debug, uniffi::Object)]
 pub struct SandboxServer {
-    handle: Mutex<Option<SandboxHandle>>,
-    state: SandboxState,
-    base_url: String,
-    ops_url: String,
-    sid: String,
-    apikey: String,
-}
-
-impl std::fmt::Debug for SandboxServer {
-    /// Never the apikey.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SandboxServer")
-            .field("sid", &self.sid)
-            .field("base_url", &self.base_url)
-            .field("ops_url", &self.ops_url)
-            .finish_non_exhaustive()
-    }
+    inner: InProcessSandbox,
 }
 
 impl SandboxServer {
@@ -48,16 +33,12 @@ impl SandboxServer {
         call: impl FnOnce(&SandboxState) -> std::result::Result<T, E>,
     ) -> Result<String> {
         guarded(async {
-            let answer = call(&self.state).map_err(Into::into)?;
+            let answer = call(self.inner.state()).map_err(Into::into)?;
             serde_json::to_string(&answer).map_err(|e| cardboss::Error::Internal {
                 message: e.to_string(),
             })
         })
         .await
-    }
-
-    fn take(&self) -> Option<SandboxHandle> {
-        self.handle.lock().unwrap_or_else(|p| p.into_inner()).take()
     }
 }
 
@@ -68,53 +49,40 @@ impl SandboxServer {
     #[uniffi::constructor(default(options = None))]
     pub fn start(options: Option<SandboxOptions>) -> Result<Arc<Self>> {
         guard(move || {
-            let config = options.unwrap_or_default().config()?;
             // `Compat` enters UniFFI's tokio runtime on each poll: the servers are spawned there.
-            let handle = futures::executor::block_on(Compat::new(
-                cardboss_sandbox::start_in_process(config),
-            ))?;
-            Ok::<_, cardboss::Error>(Arc::new(SandboxServer {
-                state: handle.state(),
-                base_url: handle.base_url(),
-                ops_url: handle.ops_url(),
-                sid: handle.sid().to_string(),
-                apikey: handle.apikey().to_string(),
-                handle: Mutex::new(Some(handle)),
-            }))
+            let inner = futures::executor::block_on(Compat::new(InProcessSandbox::start(options)))?;
+            Ok::<_, cardboss::Error>(Arc::new(SandboxServer { inner }))
         })
     }
 
     /// `http://127.0.0.1:PORT1`: queries, SMS, renewals, and the admin API under `/_sandbox/`.
     pub fn base_url(&self) -> String {
-        self.base_url.clone()
+        self.inner.base_url().to_string()
     }
 
     /// `http://127.0.0.1:PORT2`: lifecycle operations.
     pub fn ops_url(&self) -> String {
-        self.ops_url.clone()
+        self.inner.ops_url().to_string()
     }
 
     pub fn sid(&self) -> String {
-        self.sid.clone()
+        self.inner.sid().to_string()
     }
 
     /// The account's secret (a test value).
     pub fn apikey(&self) -> String {
-        self.apikey.clone()
+        self.inner.apikey().to_string()
     }
 
     /// True once `stop()` was called.
     pub fn is_stopped(&self) -> bool {
-        self.handle
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .is_none()
+        self.inner.is_closed()
     }
 
     /// Stops both servers, waiting for them (blocking). Idempotent. (Not `close`: UniFFI's own
     /// `close()` frees the object, which stops the servers too.)
     pub fn stop(&self) {
-        if let Some(handle) = self.take() {
+        if let Some(handle) = self.inner.take() {
             futures::executor::block_on(Compat::new(handle.shutdown()));
         }
     }
@@ -245,7 +213,7 @@ impl SandboxServer {
 impl Drop for SandboxServer {
     /// A sandbox freed without `stop()` still stops its servers.
     fn drop(&mut self) {
-        if let Some(handle) = self.take() {
+        if let Some(handle) = self.inner.take() {
             futures::executor::block_on(Compat::new(handle.shutdown()));
         }
     }

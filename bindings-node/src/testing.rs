@@ -7,13 +7,10 @@
 //! functions (the ones its HTTP admin API under `/_sandbox/` calls). `testing.js` adds
 //! `client()` and `Symbol.asyncDispose`.
 
-use std::sync::Mutex;
-
 // `Sandbox.start(options)` takes the sandbox crate's own options (each left out keeps its
-// default: 1000 cards, seed 1, style `'example'`, lenient, no faults).
-use cardboss_sandbox::{
-    FaultKind, SandboxConfig, SandboxHandle, SandboxOptions, SandboxState, WarningFigures,
-};
+// default: 1000 cards, seed 1, style `'example'`, lenient, no faults) and holds its
+// `InProcessSandbox`, as the other bindings do.
+use cardboss_sandbox::{FaultKind, InProcessSandbox, SandboxOptions, SandboxState, WarningFigures};
 use napi::bindgen_prelude::PromiseRaw;
 use napi::{Env, Result};
 use napi_derive::napi;
@@ -42,12 +39,7 @@ pub struct WarningOptions {
 /// ```
 #[napi]
 pub struct Sandbox {
-    handle: Mutex<Option<SandboxHandle>>,
-    state: SandboxState,
-    base_url: String,
-    ops_url: String,
-    sid: String,
-    apikey: String,
+    inner: InProcessSandbox,
 }
 
 #[napi]
@@ -56,56 +48,44 @@ impl Sandbox {
     #[napi]
     pub fn start(env: &Env, options: Option<SandboxOptions>) -> Result<PromiseRaw<'_, Sandbox>> {
         spawn(env, async move {
-            let config =
-                options.map_or_else(|| Ok(SandboxConfig::in_process()), SandboxOptions::config)?;
-            let handle = cardboss_sandbox::start_in_process(config).await?;
-            Ok(Sandbox {
-                state: handle.state(),
-                base_url: handle.base_url(),
-                ops_url: handle.ops_url(),
-                sid: handle.sid().to_string(),
-                apikey: handle.apikey().to_string(),
-                handle: Mutex::new(Some(handle)),
-            })
+            let inner = InProcessSandbox::start(options).await?;
+            Ok(Sandbox { inner })
         })
     }
 
     /// `http://127.0.0.1:PORT1`: queries, SMS, renewals, and the admin API under `/_sandbox/`.
     #[napi(getter)]
     pub fn base_url(&self) -> String {
-        self.base_url.clone()
+        self.inner.base_url().to_string()
     }
 
     /// `http://127.0.0.1:PORT2`: lifecycle operations.
     #[napi(getter)]
     pub fn ops_url(&self) -> String {
-        self.ops_url.clone()
+        self.inner.ops_url().to_string()
     }
 
     #[napi(getter)]
     pub fn sid(&self) -> String {
-        self.sid.clone()
+        self.inner.sid().to_string()
     }
 
     /// The account's secret (a test value).
     #[napi(getter)]
     pub fn apikey(&self) -> String {
-        self.apikey.clone()
+        self.inner.apikey().to_string()
     }
 
     /// True once `close()` was called.
     #[napi(getter)]
     pub fn closed(&self) -> bool {
-        self.handle
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .is_none()
+        self.inner.is_closed()
     }
 
     /// Stops both servers. Idempotent.
     #[napi]
     pub fn close<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, ()>> {
-        let handle = self.handle.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let handle = self.inner.take();
         spawn(env, async move {
             if let Some(handle) = handle {
                 handle.shutdown().await;
@@ -124,7 +104,7 @@ impl Sandbox {
         call: impl FnOnce(&SandboxState) -> std::result::Result<T, E>,
     ) -> Result<Value> {
         sync(env, || {
-            let answer = call(&self.state).map_err(Into::into)?;
+            let answer = call(self.inner.state()).map_err(Into::into)?;
             serde_json::to_value(answer).map_err(|e| cardboss::Error::Internal {
                 message: e.to_string(),
             })
@@ -266,7 +246,7 @@ impl Sandbox {
 impl Drop for Sandbox {
     /// A sandbox collected without `close()` still stops its servers, in the background.
     fn drop(&mut self) {
-        if let Some(handle) = self.handle.lock().unwrap_or_else(|p| p.into_inner()).take() {
+        if let Some(handle) = self.inner.take() {
             napi::bindgen_prelude::spawn(handle.shutdown());
         }
     }

@@ -7,14 +7,12 @@
 //! functions (the ones its HTTP admin API under `/_sandbox/` calls), and the clients it hands
 //! out are ordinary `cardboss.Client`s pointed at it.
 
-use std::sync::Mutex;
-
-use cardboss_sandbox::{FaultKind, SandboxHandle, SandboxState, WarningFigures};
+use cardboss_sandbox::{FaultKind, InProcessSandbox, SandboxState, WarningFigures};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
 use crate::client::Done;
-use crate::error::{guard, to_pyerr};
+use crate::error::to_pyerr;
 use crate::json_to_object;
 use crate::runtime::{block_on, future_into_py, runtime, Outcome};
 
@@ -22,12 +20,7 @@ use crate::runtime::{block_on, future_into_py, runtime, Outcome};
 /// end; `close()` does the same and is idempotent.
 #[pyclass(frozen, module = "cardboss.testing")]
 pub struct Sandbox {
-    handle: Mutex<Option<SandboxHandle>>,
-    state: SandboxState,
-    base_url: String,
-    ops_url: String,
-    sid: String,
-    apikey: String,
+    inner: InProcessSandbox,
 }
 
 impl Sandbox {
@@ -42,17 +35,13 @@ impl Sandbox {
         T: serde::Serialize + Send,
         E: Into<cardboss::Error> + Send,
     {
-        let state = &self.state;
+        let state = self.inner.state();
         let answer = py.detach(|| {
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| call(state)))
                 .map_err(crate::error::panic_error)
                 .and_then(|r| r.map_err(Into::into))
         });
         json_to_object(py, &answer.map_err(|e| to_pyerr(py, e))?)
-    }
-
-    fn take(&self) -> Option<SandboxHandle> {
-        self.handle.lock().unwrap_or_else(|p| p.into_inner()).take()
     }
 
     /// The keyword arguments of `client()` / `async_client()`: the caller's options with this
@@ -67,11 +56,11 @@ impl Sandbox {
             Some(o) => o.copy()?,
             None => PyDict::new(py),
         };
-        kwargs.set_item("base_url", &self.base_url)?;
-        kwargs.set_item("ops_url", &self.ops_url)?;
+        kwargs.set_item("base_url", self.inner.base_url())?;
+        kwargs.set_item("ops_url", self.inner.ops_url())?;
         py.import("cardboss")?
             .getattr(class)?
-            .call((&self.sid, &self.apikey), Some(&kwargs))
+            .call((self.inner.sid(), self.inner.apikey()), Some(&kwargs))
     }
 }
 
@@ -103,27 +92,17 @@ impl Sandbox {
             apikey,
             legacy,
         };
-        let config = guard(py, || options.config())?;
-        let handle = block_on(py, async move {
-            cardboss_sandbox::start_in_process(config).await
-        })?;
-        Ok(Sandbox {
-            state: handle.state(),
-            base_url: handle.base_url(),
-            ops_url: handle.ops_url(),
-            sid: handle.sid().to_string(),
-            apikey: handle.apikey().to_string(),
-            handle: Mutex::new(Some(handle)),
-        })
+        let inner = block_on(py, InProcessSandbox::start(Some(options)))?;
+        Ok(Sandbox { inner })
     }
 
     fn __repr__(&self) -> String {
         // Never the apikey.
         format!(
             "Sandbox(sid={:?}, base_url={:?}, ops_url={:?}{})",
-            self.sid,
-            self.base_url,
-            self.ops_url,
+            self.inner.sid(),
+            self.inner.base_url(),
+            self.inner.ops_url(),
             if self.closed() { ", closed=True" } else { "" }
         )
     }
@@ -131,32 +110,29 @@ impl Sandbox {
     /// `http://127.0.0.1:PORT1`: queries, SMS, renewals, and the admin API under `/_sandbox/`.
     #[getter]
     fn base_url(&self) -> &str {
-        &self.base_url
+        self.inner.base_url()
     }
 
     /// `http://127.0.0.1:PORT2`: lifecycle operations.
     #[getter]
     fn ops_url(&self) -> &str {
-        &self.ops_url
+        self.inner.ops_url()
     }
 
     #[getter]
     fn sid(&self) -> &str {
-        &self.sid
+        self.inner.sid()
     }
 
     /// The account's secret (a test value, not a real apikey).
     #[getter]
     fn apikey(&self) -> &str {
-        &self.apikey
+        self.inner.apikey()
     }
 
     #[getter]
     fn closed(&self) -> bool {
-        self.handle
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .is_none()
+        self.inner.is_closed()
     }
 
     /// A `cardboss.Client` pointed at this sandbox; `options` are `Client`'s keyword arguments.
@@ -181,7 +157,7 @@ impl Sandbox {
 
     /// Stops both servers (the GIL is released while they finish). Idempotent.
     fn close(&self, py: Python<'_>) -> PyResult<()> {
-        match self.take() {
+        match self.inner.take() {
             Some(handle) => block_on(py, async move {
                 handle.shutdown().await;
                 Ok(())
@@ -192,7 +168,7 @@ impl Sandbox {
 
     /// `close()` as an awaitable (the event loop is not blocked while the servers finish).
     fn aclose<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let handle = self.take();
+        let handle = self.inner.take();
         future_into_py(py, async move {
             if let Some(handle) = handle {
                 handle.shutdown().await;
@@ -360,7 +336,7 @@ impl Sandbox {
 impl Drop for Sandbox {
     /// A sandbox dropped without `close()` still stops its servers, in the background.
     fn drop(&mut self) {
-        if let Some(handle) = self.take() {
+        if let Some(handle) = self.inner.take() {
             runtime().spawn(handle.shutdown());
         }
     }

@@ -6,9 +6,11 @@
 // `cardboss::Error` is large by design (the core and the bindings allow the same lint).
 #![allow(clippy::result_large_err)]
 
+use std::sync::Mutex;
+
 use crate::control::AdminError;
 use crate::faults::FaultKind;
-use crate::{start, SandboxConfig, SandboxHandle, Style};
+use crate::{start, SandboxConfig, SandboxHandle, SandboxState, Style};
 
 impl SandboxConfig {
     /// The configuration of a sandbox started inside another program: the defaults, on free
@@ -148,4 +150,83 @@ pub async fn start_in_process(config: SandboxConfig) -> cardboss::Result<Sandbox
             outcome_unknown: false,
         },
     })
+}
+
+/// A sandbox started inside a language package's process, as each binding's `Sandbox` holds it:
+/// its servers until [`InProcessSandbox::take`], and what stays readable after that (the state
+/// the admin calls act on, the addresses, the account).
+pub struct InProcessSandbox {
+    handle: Mutex<Option<SandboxHandle>>,
+    state: SandboxState,
+    base_url: String,
+    ops_url: String,
+    sid: String,
+    apikey: String,
+}
+
+impl InProcessSandbox {
+    /// Starts a sandbox with `options` (`None`: every default) on free loopback ports; a bad
+    /// option is the SDK's `InvalidInput`.
+    pub async fn start(options: Option<SandboxOptions>) -> cardboss::Result<Self> {
+        let config = options.unwrap_or_default().config()?;
+        let handle = start_in_process(config).await?;
+        Ok(InProcessSandbox {
+            state: handle.state(),
+            base_url: handle.base_url(),
+            ops_url: handle.ops_url(),
+            sid: handle.sid().to_string(),
+            apikey: handle.apikey().to_string(),
+            handle: Mutex::new(Some(handle)),
+        })
+    }
+
+    /// `http://127.0.0.1:PORT1`: queries, SMS, renewals, and the admin API under `/_sandbox/`.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// `http://127.0.0.1:PORT2`: lifecycle operations.
+    pub fn ops_url(&self) -> &str {
+        &self.ops_url
+    }
+
+    pub fn sid(&self) -> &str {
+        &self.sid
+    }
+
+    /// The account's secret (a test value).
+    pub fn apikey(&self) -> &str {
+        &self.apikey
+    }
+
+    /// What the admin calls act on (it outlives the servers).
+    pub fn state(&self) -> &SandboxState {
+        &self.state
+    }
+
+    /// True once the servers were taken (the binding's `close()`).
+    pub fn is_closed(&self) -> bool {
+        self.lock().is_none()
+    }
+
+    /// The servers, once (`None` after): the binding awaits their `shutdown()` on its runtime.
+    pub fn take(&self) -> Option<SandboxHandle> {
+        self.lock().take()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<SandboxHandle>> {
+        self.handle.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl std::fmt::Debug for InProcessSandbox {
+    /// Never the apikey.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InProcessSandbox")
+            .field("sid", &self.sid)
+            .field("base_url", &self.base_url)
+            .field("ops_url", &self.ops_url)
+            .field("closed", &self.is_closed())
+            .finish_non_exhaustive()
+    }
 }

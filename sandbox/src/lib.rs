@@ -55,7 +55,7 @@ pub use control::{
     AdminError, CardState, ClockInfo, ConfigUpdate, ConfigView, Stats, UsageChange, UsageUpdate,
     WarningFigures, WarningSent, WARNING_TYPES,
 };
-pub use embedded::{start_in_process, SandboxOptions};
+pub use embedded::{start_in_process, InProcessSandbox, SandboxOptions};
 pub use faults::{FaultConfig, FaultKind, Stage};
 pub use push::{PushRecord, WarningItem};
 pub use state::{LedgerEntry, Order, OrderStatus, Sandbox, SandboxState, Upstream, World};
